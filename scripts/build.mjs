@@ -1,0 +1,56 @@
+// Builds dist/: the CLI bundle, the extension bundle (vscode external; the AWS SDK in its own lazily loaded chunk)
+// and the webview bundles. Usage: node scripts/build.mjs [--production] [--watch]
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+if (existsSync(join(root, 'src/extension/extension.ts'))) {
+  builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './aws.js'] });
+}
+if (existsSync(join(root, 'src/providers/aws/bundle.ts'))) {
+  builds.push({ ...common, entryPoints: ['src/providers/aws/bundle.ts'], outfile: 'dist/aws.js' });
+}
+for (const panel of ['form', 'summary']) {
+  const entry = `src/webview-ui/${panel}/main.ts`;
+  if (existsSync(join(root, entry))) {
+    builds.push({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: [entry], outfile: `dist/webview/${panel}.js` });
+  }
+}
+
+mkdirSync(join(root, 'dist'), { recursive: true });
+const codicons = join(root, 'node_modules/@vscode/codicons/dist');
+if (existsSync(codicons)) {
+  mkdirSync(join(root, 'dist/webview'), { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(codicons, f), join(root, 'dist/webview', f));
+}
+
+if (watch) {
+  for (const b of builds) {
+    const ctx = await esbuild.context({ ...b, plugins: [{ name: 'watch-log', setup(build) {
+      build.onStart(() => console.log('[watch] build started'));
+      build.onEnd(() => console.log('[watch] build finished'));
+    } }] });
+    await ctx.watch();
+  }
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

@@ -1,0 +1,68 @@
+// The test command (`npm test`): type-check, build, then every tier with Node's test runner.
+// Prints one closing line: "N passed, N failed" (", N skipped" when any were skipped).
+//   node scripts/test.mjs [tier…]     tiers: core, core-boringssl, cli, sandbox, extension, e2e
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, '.test-output');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const only = process.argv.slice(2);
+const files = (dir) =>
+  existsSync(join(root, dir))
+    ? readdirSync(join(root, dir), { recursive: true }).filter((f) => String(f).endsWith('.test.ts')).map((f) => join(dir, String(f))).sort()
+    : [];
+
+const tiers = [
+  { name: 'core', files: files('test/core') },
+  // The same core tests with BoringSSL's gaps (VS Code desktop) simulated: no *-wrap ciphers, no secp256k1/SM2 in the runtime.
+  { name: 'core-boringssl', files: files('test/core'), preload: ['--import', './test/support/boringssl-gaps.mjs'], env: { KMS_IMPORT_SIMULATE_BORINGSSL: '1' } },
+  { name: 'cli', files: files('test/cli') },
+  { name: 'sandbox', files: files('test/sandbox') },
+  { name: 'extension', files: files('test/extension') },
+  { name: 'e2e', files: files('test/e2e'), setup: 'scripts/vscode-host.mjs' },
+];
+
+let passed = 0, failed = 0, skipped = 0;
+const run = (cmd, args, env = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+
+if (!only.length || only.includes('typecheck')) {
+  console.log('\n== typecheck (tsc --noEmit, strict)');
+  const r = run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.']);
+  if (r.status === 0) passed++; else { failed++; console.log('typecheck FAILED'); }
+}
+console.log('\n== build');
+const b = run(process.execPath, ['scripts/build.mjs']);
+if (b.status !== 0) { failed++; console.log('build FAILED'); }
+
+for (const tier of tiers) {
+  if (only.length && !only.includes(tier.name)) continue;
+  if (!tier.files.length) continue;
+  if (tier.setup && existsSync(join(root, tier.setup))) {
+    console.log(`\n== ${tier.name}: setup`);
+    const s = run(process.execPath, [tier.setup, 'ensure']);
+    if (s.status !== 0) { failed++; console.log(`${tier.name} setup FAILED: its tests were not run`); continue; }
+  }
+  console.log(`\n== ${tier.name} (${tier.files.length} files)`);
+  const tap = join(out, `${tier.name}.tap`);
+  run(process.execPath, [
+    '--import', 'tsx', ...(tier.preload ?? []),
+    '--test', '--test-concurrency=2',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    ...tier.files,
+  ], tier.env);
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const num = (k) => Number((text.match(new RegExp(`^# ${k} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
+  if (!text) { failed++; console.log(`${tier.name}: the runner produced no report`); continue; }
+  const p = num('pass'), f = num('fail') + num('cancelled'), s = num('skipped') + num('todo');
+  console.log(`-- ${tier.name}: ${p} passed, ${f} failed${s ? `, ${s} skipped` : ''}`);
+  passed += p; failed += f; skipped += s;
+}
+
+console.log(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed ? 1 : 0);

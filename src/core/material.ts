@@ -1,0 +1,584 @@
+// Reading key material in every form users have it, and normalising it to what KMS takes:
+// raw bytes (symmetric, HMAC) or PKCS#8 DER (RSA, EC). Identification is done from the ASN.1 itself,
+// so secp256k1 and SM2 keys work without OpenSSL. The derived public key (SPKI DER) is kept for the
+// proof after import. Secret bytes live only in `bytes`; call dispose() to zero them.
+import * as crypto from 'node:crypto';
+import * as asn1 from './asn1';
+import { decodePoint, ecPublicPoint } from './curves';
+import { decodeBase64Text, decodeHexText, fingerprint, isProbablyText, parsePem } from './encoding';
+import { KmsImportError, invalidInput } from './errors';
+import { hmacSpecFor, type MaterialFacts } from './rules';
+import { CURVES, KEY_SPECS, type EcCurveName, type KeySpec } from './specs';
+import { decryptPkcs8 } from './pbes2';
+
+export type MaterialFormat =
+  | 'raw'
+  | 'hex'
+  | 'base64'
+  | 'pkcs8-der'
+  | 'pkcs8-pem'
+  | 'pkcs1-der'
+  | 'pkcs1-pem'
+  | 'sec1-der'
+  | 'sec1-pem'
+  | 'encrypted-pkcs8-der'
+  | 'encrypted-pkcs8-pem'
+  | 'encrypted-legacy-pem'
+  | 'pkcs12'
+  | 'jwk';
+
+export interface KeyMaterial extends MaterialFacts {
+  format: MaterialFormat;
+  /** Normalised secret: raw bytes or PKCS#8 DER. Zeroed by dispose(). */
+  bytes: Buffer;
+  /** SubjectPublicKeyInfo DER of the matching public key (RSA, EC). */
+  publicKeySpki?: Buffer;
+  publicKeyFingerprint?: string;
+  /** Human description, e.g. "RSA 3072-bit private key (PKCS#1 PEM)". Never contains secret bytes. */
+  description: string;
+  dispose(): void;
+}
+
+export interface ParseOptions {
+  passphrase?: string;
+  /** Used only in messages. */
+  fileName?: string;
+}
+
+/** Key material is never larger than this (an RSA-4096 PKCS#12 with a chain is well under it). */
+export const MAX_MATERIAL_FILE_BYTES = 1024 * 1024;
+
+const RAW_SIZES: Record<number, KeySpec> = { 16: 'SYMMETRIC_DEFAULT', 28: 'HMAC_224', 32: 'SYMMETRIC_DEFAULT', 48: 'HMAC_384', 64: 'HMAC_512' };
+
+function refuse(code: string, what: string, fix: string): KmsImportError {
+  return invalidInput(code, what, fix);
+}
+
+const FIX_PKCS8 = 'Export the private key (not the public key or certificate), e.g. openssl pkcs8 -topk8 -outform der -nocrypt -in key.pem -out key.der';
+
+// ---------------------------------------------------------------------------------------------
+// RSA
+
+function rsaFromPkcs1(der: Buffer): { pkcs8: Buffer; spki: Buffer; bits: number; primes: number } {
+  let items: asn1.Node[];
+  try {
+    items = asn1.children(asn1.expect(asn1.parse(der), asn1.Tag.SEQUENCE, 'RSAPrivateKey'));
+  } catch (e) {
+    throw refuse('CORRUPT_KEY', `The RSA private key is corrupt (${(e as Error).message}).`, FIX_PKCS8);
+  }
+  if (items.length < 9 || items.slice(0, 9).some((n) => n.tag !== asn1.Tag.INTEGER)) {
+    throw refuse('CORRUPT_KEY', 'The RSA private key is corrupt (RSAPrivateKey needs nine INTEGERs).', FIX_PKCS8);
+  }
+  const version = asn1.smallInt(items[0], 'version');
+  let primes = 2;
+  if (version === 1 || items.length > 9) {
+    const other = items[9];
+    primes = 2 + (other && other.tag === asn1.Tag.SEQUENCE ? asn1.children(other).length : 0);
+  }
+  const n = asn1.unsignedInt(items[1], 'modulus');
+  const e = asn1.unsignedInt(items[2], 'publicExponent');
+  const p = asn1.unsignedInt(items[4], 'prime1');
+  const q = asn1.unsignedInt(items[5], 'prime2');
+  let bits = n.length * 8;
+  for (let b = 0x80; b > 0 && !(n[0] & b); b >>= 1) bits--;
+  if (primes !== 2) {
+    throw refuse('RSA_MULTI_PRIME', `This RSA private key has ${primes} primes; KMS takes only two-prime RSA keys.`, 'Use a standard two-prime RSA key (openssl genpkey -algorithm rsa -pkeyopt rsa_keygen_bits:4096).');
+  }
+  const toBig = (b: Buffer) => BigInt('0x' + b.toString('hex'));
+  if (toBig(p) * toBig(q) !== toBig(n)) {
+    throw refuse('CORRUPT_KEY', 'The RSA private key is corrupt: its primes do not multiply to its modulus.', FIX_PKCS8);
+  }
+  if (![2048, 3072, 4096].includes(bits)) {
+    throw refuse('RSA_SIZE_UNSUPPORTED', `This is an RSA-${bits} private key; KMS imports RSA keys of 2048, 3072 or 4096 bits only.`, 'Use an RSA key of 2048, 3072 or 4096 bits (RSA_4096 preferred).');
+  }
+  const algId = asn1.seq(asn1.oid(asn1.OID.rsaEncryption), asn1.nullValue());
+  const pkcs8 = asn1.seq(asn1.integer(0), algId, asn1.octets(der));
+  const spki = asn1.seq(algId, asn1.bitString(asn1.seq(asn1.integer(n), asn1.integer(e))));
+  return { pkcs8, spki, bits, primes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// EC
+
+function curveFromOid(oid: string): EcCurveName | undefined {
+  return (Object.keys(CURVES) as EcCurveName[]).find((c) => CURVES[c].oid === oid);
+}
+
+const CURVE_NAMES: Record<string, string> = {
+  '1.3.36.3.3.2.8.1.1.7': 'brainpoolP256r1',
+  '1.3.36.3.3.2.8.1.1.11': 'brainpoolP384r1',
+  '1.3.36.3.3.2.8.1.1.13': 'brainpoolP512r1',
+  '1.3.132.0.33': 'secp224r1',
+  '1.2.840.10045.3.1.1': 'prime192v1',
+  '1.3.132.0.31': 'secp192k1',
+};
+
+function unsupportedCurve(oid: string): KmsImportError {
+  const name = CURVE_NAMES[oid] ?? `OID ${oid}`;
+  return refuse('CURVE_UNSUPPORTED', `This EC private key is on curve ${name}; KMS imports P-256, P-384, P-521, secp256k1 (and SM2 in China Regions) only.`, 'Use a key on a supported curve (ECC_NIST_P256/P384/P521 or ECC_SECG_P256K1).');
+}
+
+/** Parses ECPrivateKey (SEC1). `curveOid` comes from PKCS#8 AlgorithmIdentifier when present. */
+function ecFromSec1(der: Buffer, curveOidFromAlg?: string): { pkcs8: Buffer; spki: Buffer; curve: EcCurveName } {
+  let items: asn1.Node[];
+  try {
+    items = asn1.children(asn1.expect(asn1.parse(der), asn1.Tag.SEQUENCE, 'ECPrivateKey'));
+  } catch (e) {
+    throw refuse('CORRUPT_KEY', `The EC private key is corrupt (${(e as Error).message}).`, FIX_PKCS8);
+  }
+  if (items.length < 2 || items[0].tag !== asn1.Tag.INTEGER || items[1].tag !== asn1.Tag.OCTET_STRING) {
+    throw refuse('CORRUPT_KEY', 'The EC private key is corrupt (ECPrivateKey needs a version and a private key).', FIX_PKCS8);
+  }
+  if (asn1.smallInt(items[0], 'version') !== 1) throw refuse('CORRUPT_KEY', 'The EC private key has an unknown version.', FIX_PKCS8);
+  let curveOid = curveOidFromAlg;
+  let embeddedPub: Buffer | undefined;
+  for (const it of items.slice(2)) {
+    if (it.tag === 0xa0) {
+      const inner = asn1.children(it)[0];
+      if (inner?.tag === asn1.Tag.SEQUENCE) throw refuse('EC_EXPLICIT_PARAMS', 'This EC key uses explicit curve parameters; KMS needs a named curve.', 'Re-export it with a named curve: openssl pkcs8 -topk8 -nocrypt -outform der (OpenSSL writes named curves by default).');
+      const oid = asn1.oidOf(inner, 'namedCurve');
+      if (curveOid && curveOid !== oid) throw refuse('CORRUPT_KEY', 'The EC private key names two different curves.', FIX_PKCS8);
+      curveOid = oid;
+    } else if (it.tag === 0xa1) {
+      const bs = asn1.expect(asn1.children(it)[0], asn1.Tag.BIT_STRING, 'publicKey');
+      embeddedPub = Buffer.from(bs.value.subarray(1));
+    }
+  }
+  if (!curveOid) throw refuse('EC_NO_CURVE', 'This EC private key does not say which curve it is on.', 'Export it as PKCS#8 (openssl pkcs8 -topk8 -nocrypt -outform der), which records the curve.');
+  const curve = curveFromOid(curveOid);
+  if (!curve) throw unsupportedCurve(curveOid);
+  const size = CURVES[curve].bytes;
+  const dRaw = items[1].value;
+  if (dRaw.length > size) throw refuse('CORRUPT_KEY', `The EC private key is corrupt: a ${curve} scalar is at most ${size} bytes, this one is ${dRaw.length}.`, FIX_PKCS8);
+  const d = Buffer.alloc(size);
+  dRaw.copy(d, size - dRaw.length);
+  let pub: Buffer;
+  try {
+    pub = ecPublicPoint(curve, d);
+  } catch {
+    d.fill(0);
+    throw refuse('CORRUPT_KEY', `The EC private key is corrupt: the private scalar is not valid for ${curve}.`, FIX_PKCS8);
+  }
+  if (embeddedPub) {
+    let given: Buffer | undefined;
+    try {
+      given = decodePoint(curve, embeddedPub);
+    } catch {
+      given = undefined;
+    }
+    if (!given || !given.equals(pub)) {
+      d.fill(0);
+      throw refuse('EC_PUBLIC_MISMATCH', 'The EC private key is corrupt: its embedded public key does not belong to its private key.', FIX_PKCS8);
+    }
+  }
+  const algId = asn1.seq(asn1.oid(asn1.OID.ecPublicKey), asn1.oid(CURVES[curve].oid));
+  const ecPrivateKey = asn1.seq(asn1.integer(1), asn1.octets(d), asn1.explicit(1, asn1.bitString(pub)));
+  const pkcs8 = asn1.seq(asn1.integer(0), algId, asn1.octets(ecPrivateKey));
+  ecPrivateKey.fill(0);
+  d.fill(0);
+  const spki = asn1.seq(algId, asn1.bitString(pub));
+  return { pkcs8, spki, curve };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classification of DER
+
+type DerKind = 'pkcs8' | 'pkcs1' | 'sec1' | 'encrypted-pkcs8' | 'pkcs12' | 'spki' | 'pkcs1-public' | 'certificate' | 'unknown';
+
+function classifyDer(top: asn1.Node): DerKind {
+  if (top.tag !== asn1.Tag.SEQUENCE) return 'unknown';
+  const items = asn1.children(top);
+  const tags = items.map((i) => i.tag);
+  if (tags[0] === asn1.Tag.INTEGER && tags[1] === asn1.Tag.SEQUENCE && tags[2] === asn1.Tag.OCTET_STRING) return 'pkcs8';
+  if (tags[0] === asn1.Tag.INTEGER && tags[1] === asn1.Tag.SEQUENCE && tags.length <= 3 && items[1] && asn1.children(items[1])[0]?.tag === asn1.Tag.OID) {
+    // PFX: version 3, authSafe ContentInfo, macData
+    return 'pkcs12';
+  }
+  if (tags.length >= 9 && tags.slice(0, 9).every((t) => t === asn1.Tag.INTEGER)) return 'pkcs1';
+  if (tags[0] === asn1.Tag.INTEGER && tags[1] === asn1.Tag.OCTET_STRING) return 'sec1';
+  if (tags.length === 2 && tags[0] === asn1.Tag.SEQUENCE && tags[1] === asn1.Tag.OCTET_STRING) return 'encrypted-pkcs8';
+  if (tags.length === 2 && tags[0] === asn1.Tag.SEQUENCE && tags[1] === asn1.Tag.BIT_STRING) return 'spki';
+  if (tags.length === 2 && tags[0] === asn1.Tag.INTEGER && tags[1] === asn1.Tag.INTEGER) return 'pkcs1-public';
+  if (tags.length === 3 && tags[0] === asn1.Tag.SEQUENCE && tags[1] === asn1.Tag.SEQUENCE && tags[2] === asn1.Tag.BIT_STRING) return 'certificate';
+  return 'unknown';
+}
+
+interface Asym {
+  kind: 'rsa' | 'ec';
+  pkcs8: Buffer;
+  spki: Buffer;
+  bits?: number;
+  primes?: number;
+  curve?: EcCurveName;
+}
+
+function fromPkcs8(der: Buffer): Asym {
+  let items: asn1.Node[];
+  try {
+    items = asn1.children(asn1.parse(der));
+  } catch (e) {
+    throw refuse('CORRUPT_KEY', `The PKCS#8 private key is corrupt (${(e as Error).message}).`, FIX_PKCS8);
+  }
+  const alg = asn1.children(asn1.expect(items[1], asn1.Tag.SEQUENCE, 'AlgorithmIdentifier'));
+  const oid = asn1.oidOf(alg[0], 'algorithm');
+  const inner = asn1.expect(items[2], asn1.Tag.OCTET_STRING, 'privateKey').value;
+  if (oid === asn1.OID.rsaEncryption) {
+    const r = rsaFromPkcs1(inner);
+    return { kind: 'rsa', pkcs8: r.pkcs8, spki: r.spki, bits: r.bits, primes: r.primes };
+  }
+  if (oid === asn1.OID.ecPublicKey || oid === asn1.OID.sm2Algorithm) {
+    let curveOid: string | undefined = oid === asn1.OID.sm2Algorithm ? asn1.OID.sm2Algorithm : undefined;
+    if (alg[1]?.tag === asn1.Tag.OID) curveOid = asn1.decodeOid(alg[1].value);
+    else if (alg[1]?.tag === asn1.Tag.SEQUENCE) throw refuse('EC_EXPLICIT_PARAMS', 'This EC key uses explicit curve parameters; KMS needs a named curve.', 'Re-export it with a named curve (OpenSSL does so by default).');
+    const r = ecFromSec1(inner, curveOid);
+    return { kind: 'ec', pkcs8: r.pkcs8, spki: r.spki, curve: r.curve };
+  }
+  const names: Record<string, string> = {
+    [asn1.OID.ed25519]: 'an Ed25519 private key (ECC_NIST_EDWARDS25519 import is not confirmed by AWS)',
+    [asn1.OID.x25519]: 'an X25519 private key',
+    [asn1.OID.dsa]: 'a DSA private key',
+    [asn1.OID.rsassaPss]: 'an RSASSA-PSS-restricted RSA key (KMS takes rsaEncryption keys)',
+    '1.3.101.113': 'an Ed448 private key',
+    '1.3.101.111': 'an X448 private key',
+  };
+  throw refuse('KEY_TYPE_UNSUPPORTED', `This is ${names[oid] ?? `a private key of an unsupported type (OID ${oid})`}; KMS imports RSA and EC (P-256/384/521, secp256k1, SM2) private keys.`, oid === asn1.OID.rsassaPss ? 'Convert it to a plain RSA key: openssl pkey -in key.pem -traditional, then openssl pkcs8 -topk8 -nocrypt -outform der.' : 'Use an RSA or EC private key, or raw bytes for symmetric/HMAC keys.');
+}
+
+function fromDerKind(kind: DerKind, der: Buffer, opts: ParseOptions, pemLabel?: string): Asym {
+  switch (kind) {
+    case 'pkcs8':
+      return fromPkcs8(der);
+    case 'pkcs1': {
+      const r = rsaFromPkcs1(der);
+      return { kind: 'rsa', pkcs8: r.pkcs8, spki: r.spki, bits: r.bits, primes: r.primes };
+    }
+    case 'sec1': {
+      const r = ecFromSec1(der);
+      return { kind: 'ec', pkcs8: r.pkcs8, spki: r.spki, curve: r.curve };
+    }
+    case 'encrypted-pkcs8': {
+      if (opts.passphrase === undefined) throw refuse('PASSPHRASE_REQUIRED', 'This private key is encrypted (PKCS#8 with a passphrase).', 'Give its passphrase (CLI: --passphrase-file FILE or KMS_IMPORT_PASSPHRASE).');
+      const plain = decryptPkcs8(der, opts.passphrase);
+      try {
+        if (classifyDerSafe(plain) !== 'pkcs8') throw wrongPassphrase();
+        return fromPkcs8(plain);
+      } finally {
+        plain.fill(0);
+      }
+    }
+    case 'pkcs12':
+      return fromPkcs12(der, opts);
+    case 'spki':
+    case 'pkcs1-public':
+      throw refuse('PUBLIC_KEY_NOT_MATERIAL', 'This is a public key; KMS imports the private key (it derives the public key itself).', FIX_PKCS8);
+    case 'certificate':
+      throw refuse('CERTIFICATE_NOT_MATERIAL', 'This is an X.509 certificate, which holds only a public key; KMS imports the private key.', 'Use the private key that belongs to the certificate (from the HSM, the .p12/.pfx or the key file).');
+    default:
+      throw refuse('UNKNOWN_DER', `This DER structure${pemLabel ? ` (PEM "${pemLabel}")` : ''} is not a private key format this tool knows.`, 'Use PKCS#8, PKCS#1 (RSA), SEC1 (EC), PKCS#12, a private JWK, or raw key bytes.');
+  }
+}
+
+function classifyDerSafe(b: Buffer): DerKind {
+  try {
+    return classifyDer(asn1.parse(b));
+  } catch {
+    return 'unknown';
+  }
+}
+
+const wrongPassphrase = () => refuse('WRONG_PASSPHRASE', 'The passphrase is wrong: the private key did not decrypt.', 'Give the passphrase the key was exported with.');
+
+// ---------------------------------------------------------------------------------------------
+// PKCS#12 (node-forge: Node has no PKCS#12 parser)
+
+function fromPkcs12(der: Buffer, opts: ParseOptions): Asym {
+  if (opts.passphrase === undefined) throw refuse('PASSPHRASE_REQUIRED', 'This is a PKCS#12 (.p12/.pfx) file, which is protected by a password.', 'Give its password (CLI: --passphrase-file FILE or KMS_IMPORT_PASSPHRASE).');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const forge = require('node-forge') as typeof import('node-forge');
+  let p12: import('node-forge').pkcs12.Pkcs12Pfx;
+  try {
+    const a = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
+    p12 = forge.pkcs12.pkcs12FromAsn1(a, false, opts.passphrase);
+  } catch (e) {
+    const msg = (e as Error).message || '';
+    if (/password|MAC|decrypt/i.test(msg)) throw refuse('WRONG_PASSPHRASE', 'The PKCS#12 password is wrong (the integrity check failed).', 'Give the password the .p12/.pfx was exported with.');
+    throw refuse('CORRUPT_KEY', `The PKCS#12 file could not be read (${msg.split('\n')[0]}).`, 'Export it again, or export the private key as PKCS#8.');
+  }
+  const bags = [
+    ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []),
+    ...(p12.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
+  ];
+  if (bags.length === 0) throw refuse('PKCS12_NO_KEY', 'The PKCS#12 file holds no private key (certificates only).', 'Export the .p12/.pfx with its private key.');
+  if (bags.length > 1) throw refuse('PKCS12_MANY_KEYS', `The PKCS#12 file holds ${bags.length} private keys; this tool imports one key at a time.`, 'Export the one key you want to import.');
+  const bag = bags[0] as { key?: import('node-forge').pki.rsa.PrivateKey | null; asn1?: import('node-forge').asn1.Asn1 };
+  let pkcs8Der: Buffer;
+  if (bag.key) {
+    const info = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key));
+    pkcs8Der = Buffer.from(forge.asn1.toDer(info).getBytes(), 'binary');
+  } else if (bag.asn1) {
+    pkcs8Der = Buffer.from(forge.asn1.toDer(bag.asn1).getBytes(), 'binary');
+  } else {
+    throw refuse('PKCS12_NO_KEY', 'The PKCS#12 key bag is empty.', 'Export the .p12/.pfx again.');
+  }
+  try {
+    return fromPkcs8(pkcs8Der);
+  } finally {
+    pkcs8Der.fill(0);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// JWK
+
+function b64u(v: unknown, name: string): Buffer {
+  if (typeof v !== 'string' || !/^[A-Za-z0-9_-]*={0,2}$/.test(v)) throw refuse('JWK_INVALID', `The JWK member "${name}" is missing or not base64url.`, 'Use a complete private JWK.');
+  return Buffer.from(v, 'base64url');
+}
+
+function fromJwk(jwk: Record<string, unknown>): { asym?: Asym; raw?: Buffer } {
+  const kty = jwk.kty;
+  if (kty === 'oct') return { raw: b64u(jwk.k, 'k') };
+  if (kty === 'RSA') {
+    if (jwk.d === undefined) throw refuse('PUBLIC_KEY_NOT_MATERIAL', 'This JWK is an RSA public key (it has no "d"); KMS imports the private key.', 'Use the private JWK.');
+    if (Array.isArray(jwk.oth) && jwk.oth.length > 0) throw refuse('RSA_MULTI_PRIME', `This RSA JWK has ${2 + jwk.oth.length} primes; KMS takes only two-prime RSA keys.`, 'Use a standard two-prime RSA key.');
+    const names = ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'];
+    const parts = names.map((k) => b64u(jwk[k], k));
+    const pkcs1 = asn1.seq(asn1.integer(0), ...parts.map((p) => asn1.integer(p)));
+    try {
+      const r = rsaFromPkcs1(pkcs1);
+      return { asym: { kind: 'rsa', pkcs8: r.pkcs8, spki: r.spki, bits: r.bits, primes: r.primes } };
+    } finally {
+      pkcs1.fill(0);
+      parts.forEach((p) => p.fill(0));
+    }
+  }
+  if (kty === 'EC') {
+    const crvMap: Record<string, EcCurveName> = { 'P-256': 'P-256', 'P-384': 'P-384', 'P-521': 'P-521', secp256k1: 'secp256k1', SM2: 'SM2' };
+    const curve = crvMap[String(jwk.crv)];
+    if (!curve) throw refuse('CURVE_UNSUPPORTED', `This JWK is on curve ${String(jwk.crv)}; KMS imports P-256, P-384, P-521, secp256k1 (and SM2 in China Regions).`, 'Use a key on a supported curve.');
+    if (jwk.d === undefined) throw refuse('PUBLIC_KEY_NOT_MATERIAL', 'This JWK is an EC public key (it has no "d"); KMS imports the private key.', 'Use the private JWK.');
+    const d = b64u(jwk.d, 'd');
+    const x = b64u(jwk.x, 'x');
+    const y = b64u(jwk.y, 'y');
+    const sec1 = asn1.seq(asn1.integer(1), asn1.octets(d), asn1.explicit(0, asn1.oid(CURVES[curve].oid)), asn1.explicit(1, asn1.bitString(Buffer.concat([Buffer.from([4]), x, y]))));
+    try {
+      const r = ecFromSec1(sec1);
+      return { asym: { kind: 'ec', pkcs8: r.pkcs8, spki: r.spki, curve: r.curve } };
+    } finally {
+      sec1.fill(0);
+      d.fill(0);
+    }
+  }
+  if (kty === 'OKP') throw refuse('KEY_TYPE_UNSUPPORTED', `This JWK is an ${String(jwk.crv)} (OKP) key; KMS imports RSA and EC private keys.`, 'Use an RSA or EC private key.');
+  throw refuse('JWK_INVALID', `This JSON is not a JWK this tool knows (kty ${JSON.stringify(kty)}).`, 'Use a private JWK with kty RSA, EC or oct.');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public entry point
+
+function makeMaterial(format: MaterialFormat, asym: Asym | undefined, raw: Buffer | undefined): KeyMaterial {
+  if (asym) {
+    const spec: KeySpec | undefined = asym.kind === 'rsa' ? (`RSA_${asym.bits}` as KeySpec) : CURVES[asym.curve!].spec;
+    const bytes = asym.pkcs8;
+    const label = asym.kind === 'rsa' ? `RSA ${asym.bits}-bit private key` : `EC ${asym.curve} private key`;
+    return {
+      kind: asym.kind,
+      format,
+      bytes,
+      byteLength: bytes.length,
+      keySpec: spec,
+      modulusBits: asym.bits,
+      primes: asym.primes,
+      curve: asym.curve,
+      publicKeySpki: asym.spki,
+      publicKeyFingerprint: fingerprint(asym.spki),
+      description: `${label} (${FORMAT_LABEL[format]})`,
+      dispose: () => bytes.fill(0),
+    };
+  }
+  const bytes = raw!;
+  const spec = RAW_SIZES[bytes.length];
+  const kind = spec && KEY_SPECS[spec].kind === 'hmac' ? 'hmac' : 'symmetric';
+  const guess = bytes.length === 32 ? 'symmetric (AES-256) or HMAC_256' : bytes.length === 16 ? 'symmetric (SM4, China Regions)' : hmacSpecFor(bytes.length) ?? 'no KMS key spec';
+  return {
+    kind,
+    format,
+    bytes,
+    byteLength: bytes.length,
+    keySpec: spec,
+    description: `${bytes.length} bytes of raw key material — fits ${guess} (${FORMAT_LABEL[format]})`,
+    dispose: () => bytes.fill(0),
+  };
+}
+
+const FORMAT_LABEL: Record<MaterialFormat, string> = {
+  raw: 'raw binary',
+  hex: 'hex text',
+  base64: 'base64 text',
+  'pkcs8-der': 'PKCS#8 DER',
+  'pkcs8-pem': 'PKCS#8 PEM',
+  'pkcs1-der': 'PKCS#1 DER',
+  'pkcs1-pem': 'PKCS#1 PEM',
+  'sec1-der': 'SEC1 DER',
+  'sec1-pem': 'SEC1 PEM',
+  'encrypted-pkcs8-der': 'encrypted PKCS#8 DER',
+  'encrypted-pkcs8-pem': 'encrypted PKCS#8 PEM',
+  'encrypted-legacy-pem': 'encrypted PEM',
+  pkcs12: 'PKCS#12',
+  jwk: 'JWK',
+};
+
+const DER_FORMAT: Partial<Record<DerKind, MaterialFormat>> = {
+  pkcs8: 'pkcs8-der',
+  pkcs1: 'pkcs1-der',
+  sec1: 'sec1-der',
+  'encrypted-pkcs8': 'encrypted-pkcs8-der',
+  pkcs12: 'pkcs12',
+};
+
+/**
+ * Identifies and normalises key material. Throws KmsImportError (kind 'invalid-input') with a message
+ * that says what the file is and what is needed. Never includes secret bytes in messages.
+ */
+export function parseMaterial(input: Buffer, opts: ParseOptions = {}): KeyMaterial {
+  if (input.length === 0) throw refuse('EMPTY_FILE', 'The file is empty.', 'Choose the file that holds the key material.');
+  if (input.length > MAX_MATERIAL_FILE_BYTES) {
+    throw refuse('FILE_TOO_LARGE', `The file is ${input.length} bytes; key material is at most a few kilobytes (an RSA-4096 PKCS#8 key is about 2.4 KB).`, 'Choose the key file itself, not an archive or a data file.');
+  }
+  if (isProbablyText(input)) return parseText(input.toString('latin1'), opts);
+  return parseBinary(input, opts, 'raw');
+}
+
+function parseBinary(input: Buffer, opts: ParseOptions, rawFormat: MaterialFormat): KeyMaterial {
+  let top: asn1.Node | undefined;
+  try {
+    top = asn1.parse(input);
+  } catch {
+    top = undefined;
+  }
+  if (top && top.tag === asn1.Tag.SEQUENCE) {
+    let kind: DerKind;
+    try {
+      kind = classifyDer(top);
+    } catch {
+      kind = 'unknown';
+    }
+    if (kind !== 'unknown') {
+      const asym = fromDerKind(kind, input, opts);
+      return makeMaterial(rawFormat === 'raw' ? DER_FORMAT[kind]! : rawFormat, asym, undefined);
+    }
+  }
+  // Looks like DER (SEQUENCE tag) but is not a whole, known structure, and is not a raw key size.
+  if (input[0] === 0x30 && !RAW_SIZES[input.length] && input.length > 64) {
+    throw refuse('CORRUPT_DER', `The file looks like DER (it starts with a SEQUENCE) but is truncated or corrupt (${input.length} bytes).`, 'Export the key again; for raw symmetric or HMAC keys the file must be exactly 16, 28, 32, 48 or 64 bytes.');
+  }
+  if (input.length > 64 && !RAW_SIZES[input.length]) {
+    throw refuse('RAW_LENGTH', `The file is ${input.length} bytes of binary that is neither a key structure nor raw key material (16–64 bytes).`, 'Choose the key material file: 32 bytes for symmetric keys, 28/32/48/64 for HMAC, PKCS#8 DER for RSA/EC.');
+  }
+  return makeMaterial(rawFormat, undefined, Buffer.from(input));
+}
+
+function parseText(text: string, opts: ParseOptions): KeyMaterial {
+  const blocks = parsePem(text);
+  if (blocks.length > 0) {
+    const keyBlocks = blocks.filter((b) => /PRIVATE KEY$/.test(b.label));
+    if (keyBlocks.length === 0) {
+      const b = blocks[0];
+      if (b.label === 'PUBLIC KEY' || b.label === 'RSA PUBLIC KEY' || b.label === 'EC PUBLIC KEY') throw refuse('PUBLIC_KEY_NOT_MATERIAL', `This is a public key (PEM "${b.label}"); KMS imports the private key (it derives the public key itself).`, FIX_PKCS8);
+      if (b.label === 'CERTIFICATE' || b.label === 'TRUSTED CERTIFICATE') throw refuse('CERTIFICATE_NOT_MATERIAL', 'This is an X.509 certificate, which holds only a public key; KMS imports the private key.', 'Use the private key that belongs to the certificate.');
+      if (b.label === 'CERTIFICATE REQUEST') throw refuse('CSR_NOT_MATERIAL', 'This is a certificate signing request; KMS imports the private key.', 'Use the private key the request was made with.');
+      throw refuse('PEM_LABEL_UNKNOWN', `This is a PEM "${b.label}", not a private key.`, 'Use a PEM "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY" or "ENCRYPTED PRIVATE KEY".');
+    }
+    if (keyBlocks.length > 1) throw refuse('PEM_MANY_KEYS', `The file holds ${keyBlocks.length} private keys; this tool imports one key at a time.`, 'Split the file so that it holds one key.');
+    const b = keyBlocks[0];
+    if (b.headers['Proc-Type']?.includes('ENCRYPTED')) return legacyEncrypted(text, opts);
+    const expected: Record<string, { kind: DerKind; format: MaterialFormat }> = {
+      'PRIVATE KEY': { kind: 'pkcs8', format: 'pkcs8-pem' },
+      'RSA PRIVATE KEY': { kind: 'pkcs1', format: 'pkcs1-pem' },
+      'EC PRIVATE KEY': { kind: 'sec1', format: 'sec1-pem' },
+      'ENCRYPTED PRIVATE KEY': { kind: 'encrypted-pkcs8', format: 'encrypted-pkcs8-pem' },
+    };
+    const e = expected[b.label];
+    if (!e) throw refuse('PEM_LABEL_UNKNOWN', `This is a PEM "${b.label}", which this tool does not read.`, 'Convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -outform der.');
+    const actual = classifyDerSafe(b.der);
+    if (actual === 'unknown') throw refuse('CORRUPT_KEY', `The PEM "${b.label}" does not hold valid DER (truncated or corrupt).`, 'Export the key again.');
+    if (actual !== e.kind) {
+      throw refuse('PEM_LABEL_MISMATCH', `The PEM says "${b.label}" but holds ${DER_DESCRIPTION[actual]}.`, `Fix the BEGIN/END lines (use "${LABEL_FOR[actual] ?? 'PRIVATE KEY'}") or export the key again.`);
+    }
+    try {
+      return makeMaterial(e.format, fromDerKind(e.kind, b.der, opts, b.label), undefined);
+    } finally {
+      b.der.fill(0);
+    }
+  }
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) return parseJson(trimmed);
+  if (/-----BEGIN /.test(text)) throw refuse('PEM_TRUNCATED', 'The file has a PEM BEGIN line but no matching END line, or its body is not base64.', 'Copy the whole PEM block, from -----BEGIN to -----END.');
+  const hex = decodeHexText(trimmed);
+  if (hex) return fromDecodedText(hex, 'hex', opts);
+  const b64 = decodeBase64Text(trimmed);
+  if (b64) return fromDecodedText(b64, 'base64', opts);
+  throw refuse('TEXT_NOT_KEY', 'The file is text, but neither PEM, JWK, hex nor base64.', 'Give the key material as raw binary, hex, base64, PEM, PKCS#8 DER, PKCS#12 or a private JWK.');
+}
+
+function fromDecodedText(bytes: Buffer, format: MaterialFormat, opts: ParseOptions): KeyMaterial {
+  if (bytes.length === 0) throw refuse('EMPTY_FILE', 'The file decodes to nothing.', 'Choose the file that holds the key material.');
+  return parseBinary(bytes, opts, format);
+}
+
+function parseJson(text: string): KeyMaterial {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw refuse('JSON_INVALID', 'The file looks like JSON but does not parse.', 'Use a private JWK, or another key format.');
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw refuse('JWK_INVALID', 'The JSON is not a JWK object.', 'Use a private JWK.');
+  const o = v as Record<string, unknown>;
+  if ('PublicKey' in o || 'ImportToken' in o || 'public_key' in o || 'import_token' in o) {
+    throw refuse('BUNDLE_NOT_MATERIAL', 'This JSON is a GetParametersForImport response (wrapping public key and import token), not key material.', 'Give it as the parameter bundle (--bundle), and the key material separately.');
+  }
+  if (Array.isArray(o.keys)) throw refuse('JWKS_NOT_SUPPORTED', 'This is a JWK Set; this tool imports one key at a time.', 'Save the one private JWK you want to import in its own file.');
+  const r = fromJwk(o);
+  return makeMaterial('jwk', r.asym, r.raw);
+}
+
+function legacyEncrypted(text: string, opts: ParseOptions): KeyMaterial {
+  if (opts.passphrase === undefined) throw refuse('PASSPHRASE_REQUIRED', 'This private key is encrypted (PEM with DEK-Info).', 'Give its passphrase (CLI: --passphrase-file FILE or KMS_IMPORT_PASSPHRASE).');
+  let der: Buffer;
+  try {
+    der = crypto.createPrivateKey({ key: text, format: 'pem', passphrase: opts.passphrase }).export({ format: 'der', type: 'pkcs8' });
+  } catch {
+    throw wrongPassphrase();
+  }
+  try {
+    return makeMaterial('encrypted-legacy-pem', fromPkcs8(der), undefined);
+  } finally {
+    der.fill(0);
+  }
+}
+
+const DER_DESCRIPTION: Record<DerKind, string> = {
+  pkcs8: 'a PKCS#8 private key',
+  pkcs1: 'a PKCS#1 RSA private key',
+  sec1: 'a SEC1 EC private key',
+  'encrypted-pkcs8': 'an encrypted PKCS#8 key',
+  pkcs12: 'a PKCS#12 file',
+  spki: 'a public key',
+  'pkcs1-public': 'an RSA public key',
+  certificate: 'a certificate',
+  unknown: 'an unknown structure',
+};
+const LABEL_FOR: Partial<Record<DerKind, string>> = {
+  pkcs8: 'PRIVATE KEY',
+  pkcs1: 'RSA PRIVATE KEY',
+  sec1: 'EC PRIVATE KEY',
+  'encrypted-pkcs8': 'ENCRYPTED PRIVATE KEY',
+  spki: 'PUBLIC KEY',
+  certificate: 'CERTIFICATE',
+};
+
+/** A plain, secret-free summary for `inspect` and the UI. */
+export function summarizeMaterial(m: KeyMaterial): { kind: string; format: MaterialFormat; keySpec?: KeySpec; byteLength: number; modulusBits?: number; curve?: string; publicKeyFingerprint?: string; description: string } {
+  return { kind: m.kind, format: m.format, keySpec: m.keySpec, byteLength: m.byteLength, modulusBits: m.modulusBits, curve: m.curve, publicKeyFingerprint: m.publicKeyFingerprint, description: m.description };
+}

@@ -1,0 +1,120 @@
+// The one small interface every KMS provider implements (AWS, AWS China, the sandbox — which is AWS
+// with a local endpoint — and Huawei Cloud). No vscode, no AWS SDK types leak through it.
+import type { KeySpec, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
+import type { ProviderId } from '../core/rules';
+
+export type KeyState = 'Creating' | 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport' | 'PendingReplicaDeletion' | 'Unavailable' | 'Updating';
+export type ExpirationModel = 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
+export type ImportType = 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
+
+export interface KeyInfo {
+  keyId: string;
+  arn: string;
+  aliases?: string[];
+  description?: string;
+  keySpec: KeySpec;
+  keyUsage: KeyUsage;
+  keyState: KeyState;
+  origin: 'AWS_KMS' | 'EXTERNAL' | 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  enabled: boolean;
+  creationDate?: Date;
+  deletionDate?: Date;
+  expirationModel?: ExpirationModel;
+  /** Material expiry (KEY_MATERIAL_EXPIRES only). */
+  validTo?: Date;
+  multiRegion?: boolean;
+  multiRegionRole?: 'PRIMARY' | 'REPLICA';
+  currentKeyMaterialId?: string;
+  signingAlgorithms?: string[];
+  macAlgorithms?: string[];
+  encryptionAlgorithms?: string[];
+}
+
+export interface ImportParameters {
+  keyId: string; // ARN as returned
+  publicKey: Buffer; // DER SPKI
+  importToken: Buffer;
+  parametersValidTo: Date;
+  wrappingAlgorithm: WrappingAlgorithm;
+  wrappingKeySpec: WrappingKeySpec;
+}
+
+export interface CreateKeyRequest {
+  keySpec: KeySpec;
+  keyUsage: KeyUsage;
+  description?: string;
+  multiRegion?: boolean;
+  tags?: Array<{ key: string; value: string }>;
+  alias?: string;
+}
+
+export interface ImportRequest {
+  keyId: string;
+  encryptedKeyMaterial: Buffer;
+  importToken: Buffer;
+  expirationModel: ExpirationModel;
+  validTo?: Date;
+  importType?: ImportType;
+  keyMaterialDescription?: string;
+  keyMaterialId?: string;
+}
+
+export interface KeyMaterialEntry {
+  keyMaterialId: string;
+  keyMaterialState?: string;
+  importState?: 'IMPORTED' | 'PENDING_IMPORT';
+  description?: string;
+  expirationModel?: ExpirationModel;
+  validTo?: Date;
+  rotationDate?: Date;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextToken?: string;
+}
+
+/** Passed to every call: cancellation from the UI or the CLI. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+export interface KmsProvider {
+  readonly id: ProviderId;
+  readonly region: string;
+  /** A label for people: "Sandbox", "profile dev (eu-west-1)". */
+  readonly label: string;
+
+  listKeys(token?: string, limit?: number, opts?: CallOptions): Promise<Page<{ keyId: string; arn: string }>>;
+  listAliases(opts?: CallOptions): Promise<Array<{ aliasName: string; targetKeyId?: string }>>;
+  describeKey(keyId: string, opts?: CallOptions): Promise<KeyInfo>;
+  createKey(req: CreateKeyRequest, opts?: CallOptions): Promise<KeyInfo>;
+  getParametersForImport(keyId: string, algorithm: WrappingAlgorithm, wrappingKeySpec: WrappingKeySpec, opts?: CallOptions): Promise<ImportParameters>;
+  importKeyMaterial(req: ImportRequest, opts?: CallOptions): Promise<{ keyId: string; keyMaterialId?: string }>;
+  deleteImportedKeyMaterial(keyId: string, keyMaterialId?: string, opts?: CallOptions): Promise<{ keyMaterialId?: string }>;
+  listKeyMaterials(keyId: string, opts?: CallOptions): Promise<KeyMaterialEntry[]>;
+  rotateKeyOnDemand(keyId: string, opts?: CallOptions): Promise<void>;
+  getPublicKey(keyId: string, opts?: CallOptions): Promise<Buffer>;
+  generateMac(keyId: string, message: Buffer, macAlgorithm: string, opts?: CallOptions): Promise<Buffer>;
+  encrypt(keyId: string, plaintext: Buffer, opts?: CallOptions): Promise<Buffer>;
+  decrypt(ciphertext: Buffer, keyId?: string, opts?: CallOptions): Promise<{ plaintext: Buffer; keyMaterialId?: string }>;
+  sign(keyId: string, message: Buffer, signingAlgorithm: string, opts?: CallOptions): Promise<Buffer>;
+  dispose(): void;
+}
+
+/** A provider failure mapped to cause and action (the extension and the CLI show these). */
+export interface ProviderErrorInfo {
+  /** The service's error name, e.g. ExpiredImportTokenException. */
+  name: string;
+  message: string;
+  /** What probably went wrong, in the user's terms. */
+  cause: string;
+  /** What to do next. */
+  action: string;
+  /** A machine-readable next step the UI can offer as a button. */
+  nextStep?: 'download-parameters' | 'check-permissions' | 'retry' | 'describe-key' | 'choose-material' | 'none';
+  retryable: boolean;
+  /** Whether the operation may have taken effect (e.g. network error during ImportKeyMaterial). */
+  ambiguous?: boolean;
+  requestId?: string;
+}
