@@ -1,0 +1,437 @@
+// Parameter bundles: the wrapping public key and import token that belong together, with what we know
+// of them (key, algorithm, wrapping key spec, expiry). Reads every layout users get (sources/000, 002,
+// 003, landscape.md) from a folder, the console's zip, or the API's JSON; writes the current console
+// layout plus a manifest that binds the pair by SHA-256.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { decodeBase64Text, sha256Hex } from './encoding';
+import { invalidInput } from './errors';
+import { writeFileAtomic } from './fsutil';
+import { parseWrappingPublicKey } from './publicKey';
+import { isProviderId, type ProviderId } from './rules';
+import { ALL_WRAPPING_ALGORITHMS, isWrappingAlgorithm, isWrappingKeySpec, type WrappingAlgorithm, type WrappingKeySpec } from './specs';
+import { isZip, readZip } from './zip';
+
+export type BundleLayout = 'console' | 'console-legacy' | 'b64' | 'api-json-aws' | 'api-json-huawei' | 'canonical';
+
+export interface ParameterBundle {
+  keyId?: string;
+  keyArn?: string;
+  provider?: ProviderId;
+  region?: string;
+  wrappingAlgorithm?: WrappingAlgorithm;
+  wrappingKeySpec?: WrappingKeySpec;
+  validTo?: Date;
+  issuedAt?: Date;
+  publicKey: Buffer;
+  importToken: Buffer;
+  layout: BundleLayout;
+  /** The folder, zip or JSON file it was read from. */
+  source: string;
+  files: { publicKey: string; importToken: string; readme?: string; manifest?: string };
+}
+
+export interface BundleWriteInput {
+  keyArn: string;
+  keyId: string;
+  provider: ProviderId;
+  region: string;
+  wrappingAlgorithm: WrappingAlgorithm;
+  wrappingKeySpec: WrappingKeySpec;
+  validTo: Date;
+  issuedAt?: Date;
+  publicKey: Buffer;
+  importToken: Buffer;
+}
+
+export const MANIFEST_FILE = 'kms-import.json';
+export const MANIFEST_FORMAT = 'kms-key-import/parameter-bundle';
+
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  version: 1;
+  keyArn?: string;
+  keyId?: string;
+  provider?: ProviderId;
+  region?: string;
+  wrappingAlgorithm?: WrappingAlgorithm;
+  wrappingKeySpec?: WrappingKeySpec;
+  validTo?: string;
+  issuedAt?: string;
+  files: { publicKey: string; importToken: string; readme?: string };
+  sha256: { publicKey: string; importToken: string };
+}
+
+const FIX_REDOWNLOAD = 'Download a new wrapping public key and import token (they are valid 24 hours and only as a pair).';
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+interface FileSet {
+  /** Relative names → content (content loaded lazily for folders is not worth it: the files are small). */
+  files: Map<string, Buffer>;
+  source: string;
+}
+
+async function loadSource(p: string): Promise<FileSet> {
+  let st;
+  try {
+    st = await fs.stat(p);
+  } catch {
+    throw invalidInput('BUNDLE_NOT_FOUND', `No such file or folder: ${p}.`, 'Give the folder or the .zip you downloaded, or the JSON output of get-parameters-for-import.');
+  }
+  const files = new Map<string, Buffer>();
+  if (st.isDirectory()) {
+    for (const name of await fs.readdir(p)) {
+      const full = path.join(p, name);
+      const s = await fs.stat(full).catch(() => undefined);
+      if (s?.isFile() && s.size <= 1024 * 1024) files.set(name, await fs.readFile(full));
+    }
+    return { files, source: p };
+  }
+  if (st.size > 4 * 1024 * 1024) throw invalidInput('BUNDLE_TOO_LARGE', `${p} is ${st.size} bytes; a parameter download is a few kilobytes.`, 'Give the folder or zip you downloaded.');
+  const buf = await fs.readFile(p);
+  if (isZip(buf)) {
+    for (const e of readZip(buf)) {
+      const base = e.name.split('/').pop()!;
+      if (base && !base.startsWith('.') && !e.name.startsWith('__MACOSX/')) files.set(base, e.data);
+    }
+    return { files, source: p };
+  }
+  files.set(path.basename(p), buf);
+  return { files, source: p };
+}
+
+function findCI(files: Map<string, Buffer>, re: RegExp): string[] {
+  return [...files.keys()].filter((n) => re.test(n));
+}
+
+function parseDateLoose(s: string): Date | undefined {
+  const t = s.trim();
+  if (/^\d{9,11}(\.\d+)?$/.test(t)) return new Date(Number(t) * 1000);
+  if (/^\d{12,14}$/.test(t)) return new Date(Number(t));
+  const d = new Date(t.replace(/ UTC$/, 'Z').replace(/^(\d{4}-\d\d-\d\d) (\d)/, '$1T$2'));
+  return isNaN(d.getTime()) ? undefined : d;
+}
+
+/** Reads the facts a README (AWS console, Huawei console, or ours) states. */
+export function parseReadme(text: string): Partial<Pick<ParameterBundle, 'keyArn' | 'keyId' | 'region' | 'wrappingAlgorithm' | 'wrappingKeySpec' | 'validTo' | 'provider'>> {
+  const out: Partial<Pick<ParameterBundle, 'keyArn' | 'keyId' | 'region' | 'wrappingAlgorithm' | 'wrappingKeySpec' | 'validTo' | 'provider'>> = {};
+  const arn = /arn:(aws(?:-cn|-us-gov)?):kms:([a-z0-9-]+):(\d{12}):key\/((?:mrk-)?[0-9a-f-]{32,36})/i.exec(text);
+  if (arn) {
+    out.keyArn = arn[0];
+    out.region = arn[2];
+    out.keyId = arn[4];
+    out.provider = arn[1] === 'aws-cn' ? 'aws-cn' : 'aws';
+  } else {
+    const id = /\b((?:mrk-[0-9a-f]{32})|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i.exec(text);
+    if (id) out.keyId = id[1];
+  }
+  // Longest names first so RSAES_OAEP_SHA_256 is not read as RSAES_OAEP_SHA_1 … (word boundaries).
+  for (const alg of [...ALL_WRAPPING_ALGORITHMS].sort((a, b) => b.length - a.length)) {
+    if (new RegExp(`\\b${alg}\\b`).test(text)) {
+      out.wrappingAlgorithm = alg;
+      break;
+    }
+  }
+  const spec = /wrapping (?:public )?key spec[^\n:]*[:=]?\s*(RSA_2048|RSA_3072|RSA_4096|SM2)\b/i.exec(text) ?? /\b(RSA_2048|RSA_3072|RSA_4096)\b/.exec(text);
+  if (spec && isWrappingKeySpec(spec[1].toUpperCase())) out.wrappingKeySpec = spec[1].toUpperCase() as WrappingKeySpec;
+  const exp = /(?:expir\w*|valid(?:\s+until|\s+to|To)|ParametersValidTo)[^\n\d]*([0-9][0-9T:\-+. Z/]*(?:UTC|GMT|Z)?)/i.exec(text);
+  if (exp) {
+    const d = parseDateLoose(exp[1]);
+    if (d) out.validTo = d;
+  }
+  const region = /\bregion\s*[:=]\s*([a-z]{2}(?:-[a-z]+)+-\d)\b/i.exec(text);
+  if (region && !out.region) out.region = region[1];
+  const prov = /\bprovider\s*[:=]\s*(aws-cn|aws|huawei)\b/i.exec(text);
+  if (prov && isProviderId(prov[1])) out.provider = prov[1] as ProviderId;
+  return out;
+}
+
+function decodeMaybeB64(b: Buffer): Buffer {
+  const text = b.toString('latin1');
+  if (/^[\sA-Za-z0-9+/=_-]+$/.test(text)) {
+    const d = decodeBase64Text(text);
+    if (d) return d;
+  }
+  return b;
+}
+
+function fromJson(name: string, buf: Buffer, source: string): ParameterBundle | undefined {
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(buf.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!v || typeof v !== 'object') return undefined;
+  const b64 = (x: unknown, what: string): Buffer => {
+    const d = typeof x === 'string' ? decodeBase64Text(x) : undefined;
+    if (!d) throw invalidInput('BUNDLE_JSON_INVALID', `${name}: "${what}" is missing or not base64.`, 'Save the complete JSON output of get-parameters-for-import.');
+    return d;
+  };
+  if ('PublicKey' in v || 'ImportToken' in v) {
+    const out: ParameterBundle = {
+      publicKey: b64(v.PublicKey, 'PublicKey'),
+      importToken: b64(v.ImportToken, 'ImportToken'),
+      layout: 'api-json-aws',
+      source,
+      files: { publicKey: name, importToken: name },
+    };
+    if (v.ParametersValidTo !== undefined) out.validTo = parseDateLoose(String(v.ParametersValidTo));
+    if (typeof v.KeyId === 'string') Object.assign(out, keyFields(v.KeyId));
+    for (const k of ['WrappingAlgorithm', 'wrappingAlgorithm']) if (typeof v[k] === 'string' && isWrappingAlgorithm(v[k] as string)) out.wrappingAlgorithm = v[k] as WrappingAlgorithm;
+    for (const k of ['WrappingKeySpec', 'wrappingKeySpec']) if (typeof v[k] === 'string' && isWrappingKeySpec(v[k] as string)) out.wrappingKeySpec = v[k] as WrappingKeySpec;
+    return out;
+  }
+  if ('public_key' in v || 'import_token' in v) {
+    const out: ParameterBundle = {
+      publicKey: b64(v.public_key, 'public_key'),
+      importToken: b64(v.import_token, 'import_token'),
+      layout: 'api-json-huawei',
+      provider: 'huawei',
+      source,
+      files: { publicKey: name, importToken: name },
+    };
+    if (v.expiration_time !== undefined) out.validTo = parseDateLoose(String(v.expiration_time));
+    if (typeof v.key_id === 'string') out.keyId = v.key_id;
+    if (typeof v.wrapping_algorithm === 'string' && isWrappingAlgorithm(v.wrapping_algorithm)) out.wrappingAlgorithm = v.wrapping_algorithm;
+    return out;
+  }
+  return undefined;
+}
+
+function keyFields(keyIdOrArn: string): Pick<ParameterBundle, 'keyId' | 'keyArn' | 'region' | 'provider'> {
+  const m = /^arn:(aws(?:-cn|-us-gov)?):kms:([a-z0-9-]+):\d{12}:key\/(.+)$/.exec(keyIdOrArn);
+  if (m) return { keyArn: keyIdOrArn, keyId: m[3], region: m[2], provider: m[1] === 'aws-cn' ? 'aws-cn' : 'aws' };
+  return { keyId: keyIdOrArn };
+}
+
+/**
+ * Reads a parameter bundle from a folder, a zip, or a JSON file. Throws KmsImportError when parts are
+ * missing, when the folder holds several sets, when the pair does not belong together (manifest or
+ * file-name suffixes disagree), or when the public key is not a wrapping key. Expiry is reported,
+ * not refused: use `assertBundleUsable` before wrapping or importing.
+ */
+export async function readBundle(dirOrZip: string, _opts: { now?: Date } = {}): Promise<ParameterBundle> {
+  const set = await loadSource(dirOrZip);
+  const { files, source } = set;
+  let bundle: ParameterBundle | undefined;
+
+  // 1. Our manifest.
+  const manifestBuf = files.get(MANIFEST_FILE);
+  if (manifestBuf) {
+    let m: Manifest;
+    try {
+      m = JSON.parse(manifestBuf.toString('utf8'));
+    } catch {
+      throw invalidInput('MANIFEST_INVALID', `${MANIFEST_FILE} in ${source} is not valid JSON.`, FIX_REDOWNLOAD);
+    }
+    if (m.format !== MANIFEST_FORMAT) throw invalidInput('MANIFEST_INVALID', `${MANIFEST_FILE} in ${source} is not a KMS Key Import manifest.`, 'Remove it, or download the parameters again.');
+    const pk = files.get(m.files?.publicKey);
+    const tok = files.get(m.files?.importToken);
+    if (!pk || !tok) throw invalidInput('BUNDLE_INCOMPLETE', `The bundle in ${source} is missing ${!pk ? m.files?.publicKey : m.files?.importToken}.`, FIX_REDOWNLOAD);
+    if (sha256Hex(pk) !== m.sha256?.publicKey || sha256Hex(tok) !== m.sha256?.importToken) {
+      throw invalidInput('BUNDLE_MISMATCH', `The wrapping public key and import token in ${source} do not belong together: ${sha256Hex(pk) !== m.sha256?.publicKey ? m.files.publicKey : m.files.importToken} is not the file that was downloaded with this set.`, FIX_REDOWNLOAD);
+    }
+    bundle = {
+      keyArn: m.keyArn,
+      keyId: m.keyId,
+      provider: m.provider,
+      region: m.region,
+      wrappingAlgorithm: m.wrappingAlgorithm,
+      wrappingKeySpec: m.wrappingKeySpec,
+      validTo: m.validTo ? new Date(m.validTo) : undefined,
+      issuedAt: m.issuedAt ? new Date(m.issuedAt) : undefined,
+      publicKey: pk,
+      importToken: tok,
+      layout: 'canonical',
+      source,
+      files: { publicKey: m.files.publicKey, importToken: m.files.importToken, readme: m.files.readme, manifest: MANIFEST_FILE },
+    };
+  }
+
+  // 2. Current console layout.
+  if (!bundle) {
+    const pkName = findCI(files, /^WrappingPublicKey\.bin$/i)[0];
+    const tokName = findCI(files, /^ImportToken\.bin$/i)[0];
+    if (pkName || tokName) {
+      if (!pkName || !tokName) throw invalidInput('BUNDLE_INCOMPLETE', `${source} has ${pkName ?? tokName} but not ${pkName ? 'ImportToken.bin' : 'WrappingPublicKey.bin'}.`, FIX_REDOWNLOAD);
+      const readme = findCI(files, /^README\.txt$/i)[0];
+      bundle = { publicKey: files.get(pkName)!, importToken: files.get(tokName)!, layout: 'console', source, files: { publicKey: pkName, importToken: tokName, readme } };
+    }
+  }
+
+  // 3. Older console / Huawei: wrappingKey_<id>_<ts>, importToken_<id>_<ts>, README_<id>_<ts>.txt
+  if (!bundle) {
+    const pks = findCI(files, /^wrappingKey_.+/i);
+    const toks = findCI(files, /^importToken_.+/i);
+    if (pks.length || toks.length) {
+      const suffix = (n: string) => n.replace(/^(wrappingKey|importToken|README)_/i, '').replace(/\.(txt|bin)$/i, '');
+      if (pks.length > 1 || toks.length > 1) {
+        throw invalidInput('BUNDLE_AMBIGUOUS', `${source} holds ${Math.max(pks.length, toks.length)} parameter sets (${[...pks, ...toks].join(', ')}).`, 'Keep one set per folder (each download in its own folder), or give the zip of the one you want.');
+      }
+      if (!pks.length || !toks.length) throw invalidInput('BUNDLE_INCOMPLETE', `${source} has ${pks[0] ?? toks[0]} but no matching ${pks.length ? 'importToken_…' : 'wrappingKey_…'} file.`, FIX_REDOWNLOAD);
+      if (suffix(pks[0]) !== suffix(toks[0])) {
+        throw invalidInput('BUNDLE_MISMATCH', `The wrapping key and import token in ${source} come from different downloads (${pks[0]} vs ${toks[0]}).`, FIX_REDOWNLOAD);
+      }
+      const readme = findCI(files, /^README_.+\.txt$/i).find((r) => suffix(r) === suffix(pks[0]));
+      const keyId = /^(.+)_[^_]+$/.exec(suffix(pks[0]))?.[1];
+      bundle = { publicKey: files.get(pks[0])!, importToken: files.get(toks[0])!, keyId, layout: 'console-legacy', source, files: { publicKey: pks[0], importToken: toks[0], readme } };
+    }
+  }
+
+  // 4. base64 files (API output saved by hand; Huawei's PublicKey.b64 / ImportToken.b64).
+  if (!bundle) {
+    const pk = findCI(files, /^(Wrapping)?PublicKey\.(b64|txt|bin)$/i)[0];
+    const tok = findCI(files, /^ImportToken\.(b64|txt)$/i)[0];
+    if (pk || tok) {
+      if (!pk || !tok) throw invalidInput('BUNDLE_INCOMPLETE', `${source} has ${pk ?? tok} but not the matching ${pk ? 'ImportToken.b64' : 'PublicKey.b64'}.`, FIX_REDOWNLOAD);
+      bundle = { publicKey: decodeMaybeB64(files.get(pk)!), importToken: decodeMaybeB64(files.get(tok)!), layout: 'b64', source, files: { publicKey: pk, importToken: tok } };
+    }
+  }
+
+  // 5. API JSON output.
+  if (!bundle) {
+    for (const name of findCI(files, /\.json$/i).concat([...files.keys()].filter((n) => !/\.json$/i.test(n)))) {
+      const buf = files.get(name)!;
+      if (buf.length > 64 * 1024 || buf[0] !== 0x7b /* { */) continue;
+      const j = fromJson(name, buf, source);
+      if (j) {
+        bundle = j;
+        break;
+      }
+    }
+  }
+
+  if (!bundle) {
+    throw invalidInput('NOT_A_BUNDLE', `${source} does not hold a wrapping public key and import token in any layout this tool knows.`, 'Give the folder or zip from the console (WrappingPublicKey.bin + ImportToken.bin, or wrappingKey_… + importToken_…), PublicKey.b64 + ImportToken.b64, or the JSON output of get-parameters-for-import.');
+  }
+
+  // README facts fill what is not known yet.
+  if (bundle.files.readme) {
+    const facts = parseReadme(files.get(bundle.files.readme)!.toString('utf8'));
+    for (const [k, v] of Object.entries(facts)) {
+      const key = k as keyof typeof facts;
+      if (v !== undefined && (bundle as unknown as Record<string, unknown>)[key] === undefined) (bundle as unknown as Record<string, unknown>)[key] = v;
+    }
+  }
+  if (bundle.importToken.length === 0) throw invalidInput('BUNDLE_INCOMPLETE', `The import token in ${source} is empty.`, FIX_REDOWNLOAD);
+  // The public key must be a wrapping key, and agree with the spec the README or manifest names.
+  let wk;
+  try {
+    wk = parseWrappingPublicKey(bundle.publicKey, bundle.wrappingKeySpec);
+  } catch (e) {
+    const err = e as Error & { code?: string; fix?: string };
+    throw invalidInput(err.code ?? 'NOT_A_WRAPPING_KEY', `${bundle.files.publicKey} in ${source}: ${err.message}`, err.fix ?? FIX_REDOWNLOAD);
+  }
+  if (!bundle.wrappingKeySpec) bundle.wrappingKeySpec = wk.wrappingKeySpec;
+  return bundle;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expiry
+
+export function formatDuration(ms: number): string {
+  const m = Math.floor(Math.abs(ms) / 60000);
+  const d = Math.floor(m / 1440);
+  const h = Math.floor((m % 1440) / 60);
+  const min = m % 60;
+  if (d > 0) return `${d} d ${h} h`;
+  if (h > 0) return `${h} h ${min} min`;
+  if (min > 0) return `${min} min`;
+  return `${Math.floor(Math.abs(ms) / 1000)} s`;
+}
+
+export function bundleExpiry(b: { validTo?: Date }, now: Date = new Date()): { expired: boolean; msLeft?: number; label: string } {
+  if (!b.validTo) return { expired: false, label: 'expiry unknown' };
+  const msLeft = b.validTo.getTime() - now.getTime();
+  if (msLeft <= 0) return { expired: true, msLeft, label: `expired ${formatDuration(msLeft)} ago` };
+  return { expired: false, msLeft, label: `expires in ${formatDuration(msLeft)}` };
+}
+
+/** Refuses an expired bundle before anything is uploaded. */
+export function assertBundleUsable(b: ParameterBundle, now: Date = new Date()): void {
+  const e = bundleExpiry(b, now);
+  if (e.expired) {
+    throw invalidInput('BUNDLE_EXPIRED', `The wrapping public key and import token in ${b.source} ${e.label} (valid to ${b.validTo!.toISOString()}); KMS would refuse them.`, FIX_REDOWNLOAD);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+export function renderReadme(input: BundleWriteInput, files: { publicKey: string; importToken: string }): string {
+  const lines = [
+    'KMS key import parameters',
+    '=========================',
+    '',
+    `Key ARN:            ${input.keyArn}`,
+    `Key ID:             ${input.keyId}`,
+    `Provider:           ${input.provider}`,
+    `Region:             ${input.region}`,
+    `Wrapping algorithm: ${input.wrappingAlgorithm}`,
+    `Wrapping key spec:  ${input.wrappingKeySpec}`,
+    `Issued at:          ${(input.issuedAt ?? new Date()).toISOString()}`,
+    `Valid to:           ${input.validTo.toISOString()}`,
+    '',
+    'Files',
+    `  ${files.publicKey}  wrapping public key (DER), SHA-256 ${sha256Hex(input.publicKey)}`,
+    `  ${files.importToken}  import token, SHA-256 ${sha256Hex(input.importToken)}`,
+    `  ${MANIFEST_FILE}  the same facts for tools`,
+    '',
+    'The wrapping public key and import token are one set: use them together, with the',
+    `wrapping algorithm above, before they expire (24 hours after they were issued).`,
+    '',
+    'Next step',
+    `  kms-import wrap --material <key file> --bundle <this folder> --out EncryptedKeyMaterial.bin`,
+    '  then import EncryptedKeyMaterial.bin with this ImportToken.bin.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export async function writeBundle(dir: string, input: BundleWriteInput): Promise<{ dir: string; files: string[] }> {
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const names = { publicKey: 'WrappingPublicKey.bin', importToken: 'ImportToken.bin', readme: 'README.txt' };
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
+    version: 1,
+    keyArn: input.keyArn,
+    keyId: input.keyId,
+    provider: input.provider,
+    region: input.region,
+    wrappingAlgorithm: input.wrappingAlgorithm,
+    wrappingKeySpec: input.wrappingKeySpec,
+    validTo: input.validTo.toISOString(),
+    issuedAt: (input.issuedAt ?? new Date()).toISOString(),
+    files: names,
+    sha256: { publicKey: sha256Hex(input.publicKey), importToken: sha256Hex(input.importToken) },
+  };
+  // Token and key first, manifest last: a reader never sees a manifest that names missing files.
+  await writeFileAtomic(path.join(dir, names.publicKey), input.publicKey, { mode: 0o644 });
+  await writeFileAtomic(path.join(dir, names.importToken), input.importToken, { mode: 0o600 });
+  await writeFileAtomic(path.join(dir, names.readme), renderReadme(input, names), { mode: 0o644 });
+  await writeFileAtomic(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o644 });
+  return { dir, files: [names.publicKey, names.importToken, names.readme, MANIFEST_FILE].map((n) => path.join(dir, n)) };
+}
+
+/** Writes the canonical layout for any bundle that was read (`kms-import bundle --normalize`). */
+export async function normalizeBundle(b: ParameterBundle, dir: string): Promise<{ dir: string; files: string[] }> {
+  const missing = (['keyId', 'wrappingAlgorithm', 'wrappingKeySpec', 'validTo'] as const).filter((k) => b[k] === undefined);
+  if (missing.length) {
+    throw invalidInput('BUNDLE_FACTS_MISSING', `The bundle does not say its ${missing.join(', ')}; a canonical bundle needs them.`, 'Keep the README that came with the download, or download the parameters again with this tool.');
+  }
+  return writeBundle(dir, {
+    keyArn: b.keyArn ?? b.keyId!,
+    keyId: b.keyId!,
+    provider: b.provider ?? 'aws',
+    region: b.region ?? 'unknown',
+    wrappingAlgorithm: b.wrappingAlgorithm!,
+    wrappingKeySpec: b.wrappingKeySpec!,
+    validTo: b.validTo!,
+    issuedAt: b.issuedAt,
+    publicKey: b.publicKey,
+    importToken: b.importToken,
+  });
+}
