@@ -8,4 +8,7 @@ if (!fs.existsSync(bundle)) {
   process.stderr.write('kms-import: the CLI is not built yet. Fix: run `npm install` (or `npm run build`) in ' + path.join(__dirname, '..') + '\n');
   process.exit(1);
 }
-require(bundle);
+require(bundle).main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e) => { process.stderr.write('kms-import: ' + (e && e.message ? e.message : String(e)) + '\n'); process.exitCode = 1; },
+);

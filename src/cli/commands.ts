@@ -1,0 +1,324 @@
+// The core commands of `kms-import`: inspect, check, wrap, generate, bundle. Thin over src/core.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { assertBundleUsable, bundleExpiry, normalizeBundle, readBundle, type ParameterBundle } from '../core/bundle';
+import { fingerprint, sha256Hex } from '../core/encoding';
+import { KmsImportError, invalidInput, isKmsImportError, usageError } from '../core/errors';
+import { readFileChecked, writeFileAtomic } from '../core/fsutil';
+import { defaultMaterialFileName, generateMaterial } from '../core/generate';
+import { parseMaterial, summarizeMaterial, type KeyMaterial } from '../core/material';
+import { parseWrappingPublicKey, type WrappingPublicKey } from '../core/publicKey';
+import { checkCompatibility, hasErrors, isProviderId, type Finding, type ProviderId } from '../core/rules';
+import { isKeySpec, isWrappingAlgorithm, isWrappingKeySpec, KEY_SPECS, type KeySpec, type WrappingAlgorithm, type WrappingKeySpec } from '../core/specs';
+import { wrapKeyMaterial } from '../core/wrap';
+import { one, parseArgs, type Parsed } from './args';
+import type { Output } from './output';
+
+// ---------------------------------------------------------------------------------------------
+// shared option readers
+
+function providerOf(p: Parsed, fallback: ProviderId = 'aws'): ProviderId {
+  const v = one(p, 'provider');
+  if (v === undefined) return fallback;
+  if (!isProviderId(v)) throw usageError(`Unknown provider "${v}".`, 'Use --provider aws, aws-cn or huawei.');
+  return v;
+}
+function keySpecOf(p: Parsed, required: boolean): KeySpec | undefined {
+  const v = one(p, 'key-spec');
+  if (v === undefined) {
+    if (required) throw usageError('--key-spec is required.', `Give one of: ${Object.keys(KEY_SPECS).join(', ')}.`);
+    return undefined;
+  }
+  if (!isKeySpec(v)) throw usageError(`Unknown key spec "${v}".`, `Use one of: ${Object.keys(KEY_SPECS).join(', ')}.`);
+  return v;
+}
+function algorithmOf(p: Parsed): WrappingAlgorithm | undefined {
+  const v = one(p, 'algorithm');
+  if (v === undefined) return undefined;
+  if (!isWrappingAlgorithm(v)) throw usageError(`Unknown wrapping algorithm "${v}".`, 'Use RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSA_AES_KEY_WRAP_SHA_256, RSA_AES_KEY_WRAP_SHA_1, RSAES_PKCS1_V1_5 or SM2PKE.');
+  return v;
+}
+function wrappingKeySpecOf(p: Parsed, required: boolean): WrappingKeySpec | undefined {
+  const v = one(p, 'wrapping-key-spec');
+  if (v === undefined) {
+    if (required) throw usageError('--wrapping-key-spec is required.', 'Give RSA_4096, RSA_3072, RSA_2048 or SM2.');
+    return undefined;
+  }
+  if (!isWrappingKeySpec(v)) throw usageError(`Unknown wrapping key spec "${v}".`, 'Use RSA_4096, RSA_3072, RSA_2048 or SM2.');
+  return v;
+}
+async function passphraseOf(p: Parsed): Promise<string | undefined> {
+  const f = one(p, 'passphrase-file');
+  if (f) return (await readFileChecked(f, 64 * 1024)).toString('utf8').replace(/\r?\n$/, '');
+  return process.env.KMS_IMPORT_PASSPHRASE;
+}
+
+function findingsText(findings: Finding[]): string[] {
+  return findings.map((f) => `  ${f.severity.toUpperCase().padEnd(7)} ${f.code}: ${f.message}${f.severity !== 'info' || f.fix ? `\n          Fix: ${f.fix}` : ''}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// inspect
+
+export async function inspect(argv: string[], out: Output): Promise<number> {
+  const p = parseArgs(argv, { json: {}, 'passphrase-file': { value: true } }, 'inspect');
+  if (!p.positionals.length) throw usageError('inspect needs at least one FILE.', 'kms-import inspect FILE…');
+  const passphrase = await passphraseOf(p);
+  const results: Array<Record<string, unknown>> = [];
+  let unknown = 0;
+  for (const file of p.positionals) {
+    const r: Record<string, unknown> = { file };
+    try {
+      const st = await fs.stat(file).catch(() => undefined);
+      if (st?.isDirectory() || /\.zip$/i.test(file)) {
+        const b = await readBundle(file);
+        Object.assign(r, { type: 'parameter-bundle', ...bundleSummary(b) });
+      } else {
+        const bytes = await readFileChecked(file, 4 * 1024 * 1024);
+        Object.assign(r, identify(bytes, passphrase));
+        if (await fs.stat(file + '.TEST-MATERIAL.txt').then(() => true, () => false)) r.testMaterial = true;
+        bytes.fill(0);
+      }
+    } catch (e) {
+      if (!isKmsImportError(e)) throw e;
+      unknown++;
+      Object.assign(r, { type: 'unrecognized', error: { code: e.code, message: e.message, fix: e.fix } });
+    }
+    results.push(r);
+  }
+  out.result({ files: results }, () =>
+    results.flatMap((r) => {
+      const lines = [`${r.file}:`];
+      if (r.type === 'unrecognized') {
+        const e = r.error as { message: string; fix: string };
+        lines.push(`  not usable: ${e.message}`, `  Fix: ${e.fix}`);
+      } else if (r.type === 'parameter-bundle') {
+        lines.push(...bundleLines(r));
+      } else {
+        lines.push(`  ${r.description}`);
+        if (r.keySpec) lines.push(`  key spec: ${r.keySpec}`);
+        lines.push(`  size: ${r.byteLength} bytes`);
+        if (r.publicKeyFingerprint) lines.push(`  public key: ${r.publicKeyFingerprint}`);
+        if (r.testMaterial) lines.push('  TEST MATERIAL (generated by kms-import generate; not for production)');
+      }
+      return lines;
+    }),
+  );
+  return unknown ? 3 : 0;
+}
+
+function identify(bytes: Buffer, passphrase: string | undefined): Record<string, unknown> {
+  let materialError: KmsImportError | undefined;
+  try {
+    const m = parseMaterial(bytes, { passphrase });
+    const s = summarizeMaterial(m);
+    m.dispose();
+    return { type: 'key-material', ...s };
+  } catch (e) {
+    if (!isKmsImportError(e)) throw e;
+    materialError = e;
+  }
+  if (materialError.code === 'PUBLIC_KEY_NOT_MATERIAL' || materialError.code === 'BUNDLE_NOT_MATERIAL') {
+    try {
+      const w = parseWrappingPublicKey(bytes);
+      return { type: 'wrapping-public-key', description: `${w.kind.toUpperCase()} ${w.bits}-bit public key (${w.encoding})`, wrappingKeySpec: w.wrappingKeySpec, byteLength: w.spki.length, publicKeyFingerprint: w.fingerprint };
+    } catch {
+      /* fall through to the material error */
+    }
+  }
+  if (materialError.code === 'PASSPHRASE_REQUIRED') {
+    return { type: 'encrypted-key', description: materialError.message, byteLength: bytes.length, hint: materialError.fix };
+  }
+  throw materialError;
+}
+
+function bundleSummary(b: ParameterBundle): Record<string, unknown> {
+  const exp = bundleExpiry(b);
+  let wk: WrappingPublicKey | undefined;
+  try {
+    wk = parseWrappingPublicKey(b.publicKey);
+  } catch {
+    wk = undefined;
+  }
+  return {
+    layout: b.layout,
+    source: b.source,
+    keyArn: b.keyArn,
+    keyId: b.keyId,
+    provider: b.provider,
+    region: b.region,
+    wrappingAlgorithm: b.wrappingAlgorithm,
+    wrappingKeySpec: b.wrappingKeySpec,
+    validTo: b.validTo?.toISOString(),
+    expired: exp.expired,
+    expiry: exp.label,
+    files: {
+      publicKey: { name: b.files.publicKey, sha256: sha256Hex(b.publicKey), fingerprint: wk?.fingerprint ?? fingerprint(b.publicKey) },
+      importToken: { name: b.files.importToken, sha256: sha256Hex(b.importToken), bytes: b.importToken.length },
+      readme: b.files.readme,
+      manifest: b.files.manifest,
+    },
+  };
+}
+
+function bundleLines(r: Record<string, unknown>): string[] {
+  const f = r.files as { publicKey: { name: string; fingerprint: string }; importToken: { name: string; sha256: string; bytes: number } };
+  return [
+    `  parameter bundle (${r.layout})`,
+    `  key:                ${r.keyArn ?? r.keyId ?? 'unknown (not stated in the bundle)'}`,
+    `  provider/region:    ${r.provider ?? 'unknown'} / ${r.region ?? 'unknown'}`,
+    `  wrapping algorithm: ${r.wrappingAlgorithm ?? 'unknown — pass --algorithm when wrapping'}`,
+    `  wrapping key spec:  ${r.wrappingKeySpec ?? 'unknown'}`,
+    `  valid to:           ${r.validTo ?? 'unknown'} (${r.expired ? 'EXPIRED: ' : ''}${r.expiry})`,
+    `  ${f.publicKey.name}: ${f.publicKey.fingerprint}`,
+    `  ${f.importToken.name}: ${f.importToken.bytes} bytes, SHA-256 ${f.importToken.sha256.slice(0, 16)}…`,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// check
+
+export async function check(argv: string[], out: Output): Promise<number> {
+  const p = parseArgs(argv, { json: {}, 'key-spec': { value: true }, 'wrapping-key-spec': { value: true }, algorithm: { value: true }, provider: { value: true }, material: { value: true }, 'passphrase-file': { value: true } }, 'check');
+  if (p.positionals.length) throw usageError(`Unexpected argument "${p.positionals[0]}".`, 'kms-import check --key-spec S --wrapping-key-spec W --algorithm A [--provider P] [--material FILE]');
+  const keySpec = keySpecOf(p, true)!;
+  const wrappingKeySpec = wrappingKeySpecOf(p, true)!;
+  const algorithm = algorithmOf(p);
+  if (!algorithm) throw usageError('--algorithm is required.', 'Give the wrapping algorithm, e.g. --algorithm RSAES_OAEP_SHA_256.');
+  const provider = providerOf(p);
+  let material: KeyMaterial | undefined;
+  const mf = one(p, 'material');
+  if (mf) material = parseMaterial(await readFileChecked(mf, 4 * 1024 * 1024), { passphrase: await passphraseOf(p), fileName: mf });
+  const findings = checkCompatibility({ provider, keySpec, wrappingKeySpec, algorithm, material });
+  material?.dispose();
+  const ok = !hasErrors(findings);
+  out.result({ compatible: ok, provider, keySpec, wrappingKeySpec, algorithm, findings }, () => [
+    ok ? `Compatible: ${keySpec} with ${wrappingKeySpec} + ${algorithm} (${provider}).` : `Not compatible: ${keySpec} with ${wrappingKeySpec} + ${algorithm} (${provider}).`,
+    ...findingsText(findings),
+  ]);
+  return ok ? 0 : 3;
+}
+
+// ---------------------------------------------------------------------------------------------
+// wrap
+
+export async function wrap(argv: string[], out: Output): Promise<number> {
+  const p = parseArgs(
+    argv,
+    { json: {}, material: { value: true, multiple: true }, bundle: { value: true }, 'public-key': { value: true }, algorithm: { value: true }, 'key-spec': { value: true }, provider: { value: true }, out: { value: true }, 'out-dir': { value: true }, 'passphrase-file': { value: true } },
+    'wrap',
+  );
+  const materials = p.flags.get('material') ?? [];
+  if (p.positionals.length) throw usageError(`Unexpected argument "${p.positionals[0]}".`, 'Give material files after --material.');
+  if (!materials.length) throw usageError('wrap needs --material FILE… (the key material to wrap).', 'kms-import wrap --material FILE… (--bundle DIR|ZIP | --public-key FILE --algorithm A) (--out FILE | --out-dir DIR)');
+  const bundlePath = one(p, 'bundle');
+  const pkPath = one(p, 'public-key');
+  if (!bundlePath === !pkPath) throw usageError(bundlePath ? 'Give either --bundle or --public-key, not both.' : 'wrap needs --bundle DIR|ZIP, or --public-key FILE with --algorithm.', 'Use --bundle for a downloaded parameter set (it knows the algorithm and expiry).');
+  const outFile = one(p, 'out');
+  const outDir = one(p, 'out-dir');
+  if (!outFile === !outDir) throw usageError(outFile ? 'Give either --out or --out-dir, not both.' : 'wrap needs --out FILE or --out-dir DIR.', 'Use --out for one material file, --out-dir for several.');
+  if (outFile && materials.length > 1) throw usageError(`--out names one file, but ${materials.length} material files were given.`, 'Use --out-dir DIR for several material files.');
+
+  let algorithm = algorithmOf(p);
+  let publicKey: WrappingPublicKey;
+  let provider: ProviderId = providerOf(p);
+  let bundle: ParameterBundle | undefined;
+  if (bundlePath) {
+    bundle = await readBundle(bundlePath);
+    assertBundleUsable(bundle);
+    if (bundle.provider && !one(p, 'provider')) provider = bundle.provider;
+    if (algorithm && bundle.wrappingAlgorithm && algorithm !== bundle.wrappingAlgorithm) {
+      throw invalidInput('ALGORITHM_MISMATCH', `--algorithm ${algorithm} differs from the algorithm these parameters were downloaded for (${bundle.wrappingAlgorithm}); KMS would answer InvalidCiphertextException.`, `Drop --algorithm, or download parameters for ${algorithm}.`);
+    }
+    algorithm = algorithm ?? bundle.wrappingAlgorithm;
+    if (!algorithm) throw usageError('The bundle does not say which wrapping algorithm it was downloaded for.', 'Pass --algorithm with the algorithm you chose when downloading (AWS records it in CloudTrail for GetParametersForImport).');
+    publicKey = parseWrappingPublicKey(bundle.publicKey, bundle.wrappingKeySpec);
+  } else {
+    if (!algorithm) throw usageError('--public-key needs --algorithm.', 'Give the wrapping algorithm the public key was downloaded for.');
+    publicKey = parseWrappingPublicKey(await readFileChecked(pkPath!, 1024 * 1024), wrappingKeySpecOf(p, false));
+  }
+  const keySpec = keySpecOf(p, false);
+  const passphrase = await passphraseOf(p);
+
+  const results: Array<{ material: string; out?: string; keySpec?: string; bytes?: number; error?: { code: string; message: string; fix: string }; findings?: Finding[] }> = [];
+  if (outDir) await fs.mkdir(outDir, { recursive: true });
+  const usedNames = new Set<string>();
+  for (const file of materials) {
+    let material: KeyMaterial | undefined;
+    try {
+      material = parseMaterial(await readFileChecked(file, 4 * 1024 * 1024), { passphrase, fileName: file });
+      const findings = checkCompatibility({ provider, keySpec: keySpec ?? material.keySpec, wrappingKeySpec: publicKey.wrappingKeySpec, algorithm, material });
+      const firstError = findings.find((f) => f.severity === 'error');
+      if (firstError) throw Object.assign(invalidInput(firstError.code, firstError.message, firstError.fix), { findings });
+      const wrapped = wrapKeyMaterial(material.bytes, publicKey, algorithm);
+      let target = outFile ?? path.join(outDir!, `EncryptedKeyMaterial_${path.basename(file).replace(/\.[^.]*$/, '')}.bin`);
+      if (usedNames.has(target)) target = target.replace(/\.bin$/, `_${usedNames.size}.bin`);
+      usedNames.add(target);
+      await writeFileAtomic(target, wrapped, { mode: 0o600 });
+      results.push({ material: file, out: target, keySpec: keySpec ?? material.keySpec, bytes: wrapped.length, findings: findings.filter((f) => f.severity === 'warning') });
+    } catch (e) {
+      if (!isKmsImportError(e)) throw e;
+      results.push({ material: file, error: { code: e.code, message: e.message, fix: e.fix }, findings: (e as unknown as { findings?: Finding[] }).findings });
+    } finally {
+      material?.dispose();
+    }
+  }
+  const refused = results.filter((r) => r.error).length;
+  out.result({ algorithm, wrappingKeySpec: publicKey.wrappingKeySpec, provider, bundle: bundle ? { source: bundle.source, keyArn: bundle.keyArn ?? bundle.keyId, validTo: bundle.validTo?.toISOString() } : undefined, results, wrapped: results.length - refused, refused }, () => [
+    ...results.flatMap((r) =>
+      r.error
+        ? [`REFUSED ${r.material}: ${r.error.message}`, `  Fix: ${r.error.fix}`]
+        : [`wrapped ${r.material} (${r.keySpec ?? 'raw'}) → ${r.out} (${r.bytes} bytes, ${algorithm} with ${publicKey.wrappingKeySpec})`, ...(r.findings ?? []).map((f) => `  warning: ${f.message}`)],
+    ),
+    `${results.length - refused} wrapped, ${refused} refused.`,
+    ...(bundle && refused < results.length ? [`Next: import with ${path.join(bundle.source, bundle.files.importToken)} before ${bundle.validTo?.toISOString() ?? 'the parameters expire'}.`] : []),
+  ]);
+  return refused ? 3 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// generate
+
+export async function generate(argv: string[], out: Output): Promise<number> {
+  const p = parseArgs(argv, { json: {}, 'key-spec': { value: true }, out: { value: true }, provider: { value: true } }, 'generate');
+  const keySpec = keySpecOf(p, true)!;
+  const provider = providerOf(p);
+  const file = one(p, 'out') ?? defaultMaterialFileName(keySpec);
+  if (KEY_SPECS[keySpec].importability !== 'importable') throw usageError(`${keySpec} key material cannot be generated: it is not importable.`, 'Choose SYMMETRIC_DEFAULT, HMAC_*, RSA_*, ECC_* or SM2.');
+  const material = generateMaterial(keySpec, { china: provider === 'aws-cn' });
+  try {
+    await writeFileAtomic(file, material, { mode: 0o600 });
+    await writeFileAtomic(
+      file + '.TEST-MATERIAL.txt',
+      `${path.basename(file)} is TEST key material (${keySpec}, ${material.length} bytes), generated by kms-import on ${new Date().toISOString()}.\nFor testing and rehearsal only: production key material comes from your HSM or key manager.\nDelete both files when you are done.\n`,
+      { mode: 0o600 },
+    );
+  } finally {
+    material.fill(0);
+  }
+  out.result({ file, keySpec, testMaterial: true, mode: '0600' }, () => [`wrote ${file} (${keySpec}, test material, mode 0600) and ${file}.TEST-MATERIAL.txt`, 'This is test material: never use it for production keys.']);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// bundle
+
+export async function bundle(argv: string[], out: Output): Promise<number> {
+  const p = parseArgs(argv, { json: {}, normalize: {}, out: { value: true } }, 'bundle');
+  if (p.positionals.length !== 1) throw usageError('bundle needs one DIR or ZIP.', 'kms-import bundle DIR|ZIP [--normalize [--out DIR]]');
+  const src = p.positionals[0];
+  const b = await readBundle(src);
+  const summary = bundleSummary(b);
+  let normalized: string | undefined;
+  if (p.bools.has('normalize')) {
+    const st = await fs.stat(src);
+    const dir = one(p, 'out') ?? (st.isDirectory() ? src : src.replace(/\.(zip|json)$/i, '') + '-bundle');
+    normalized = (await normalizeBundle(b, dir)).dir;
+  }
+  out.result({ ...summary, normalized }, () => [`${src}:`, ...bundleLines(summary), ...(normalized ? [`normalized: wrote WrappingPublicKey.bin, ImportToken.bin, README.txt, kms-import.json in ${normalized}`] : [])]);
+  if (summary.expired) {
+    out.error(invalidInput('BUNDLE_EXPIRED', `These parameters ${summary.expiry}; KMS would refuse them.`, 'Download a new wrapping public key and import token.'));
+    return 3;
+  }
+  return 0;
+}

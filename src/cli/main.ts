@@ -1,0 +1,72 @@
+// kms-import: the command-line tool over the same core as the extension.
+// Exit codes: 0 done, 2 usage error, 3 refused (incompatible or invalid input), 1 anything else.
+import { isKmsImportError, usageError } from '../core/errors';
+import { bundle, check, generate, inspect, wrap } from './commands';
+import { Output, exitCodeFor } from './output';
+
+const USAGE = `kms-import — bring your own key into AWS KMS / Huawei Cloud KMS, safely and provably
+
+Usage:
+  kms-import inspect FILE…                       what each file is (never prints secret bytes)
+  kms-import check --key-spec S --wrapping-key-spec W --algorithm A [--provider aws|aws-cn|huawei] [--material FILE]
+  kms-import wrap --material FILE… (--bundle DIR|ZIP | --public-key FILE --algorithm A)
+                  [--key-spec S] [--provider P] (--out FILE | --out-dir DIR)
+  kms-import generate --key-spec S [--out FILE] [--provider aws-cn]   test material (mode 0600)
+  kms-import bundle DIR|ZIP [--normalize [--out DIR]]                 summary and expiry of a parameter download
+  kms-import sandbox [--port N] [--state DIR]                         a local AWS KMS for rehearsal and tests
+  kms-import demo                                                     the whole flow against the sandbox
+
+Every command takes --json. Encrypted keys: --passphrase-file FILE or KMS_IMPORT_PASSPHRASE.
+Exit codes: 0 done, 2 usage error, 3 refused (incompatible or invalid input), 1 anything else.
+`;
+
+type Command = (argv: string[], out: Output) => Promise<number>;
+
+// Commands that start servers load their modules on demand, so the wrapping commands start fast.
+const COMMANDS: Record<string, Command> = {
+  inspect,
+  check,
+  wrap,
+  generate,
+  bundle,
+  sandbox: async (argv) => (await import('./sandboxCommand')).runSandboxCommand(argv),
+  demo: async (argv) => (await import('./demoCommand')).runDemoCommand(argv),
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const out = new Output(rest.includes('--json'));
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(USAGE);
+    return cmd ? 0 : 2;
+  }
+  if (cmd === '--version') {
+    process.stdout.write(`${process.env.KMS_IMPORT_VERSION ?? 'dev'}\n`);
+    return 0;
+  }
+  const run = COMMANDS[cmd];
+  try {
+    if (!run) throw usageError(`Unknown command "${cmd}".`, 'Run "kms-import --help" for the commands.');
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    return await run(rest, out);
+  } catch (e) {
+    if (isKmsImportError(e)) out.error(e);
+    else out.unexpected(e);
+    return exitCodeFor(e);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`kms-import: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

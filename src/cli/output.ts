@@ -1,0 +1,30 @@
+// Output for people (lines) or scripts (--json: one JSON document on stdout). Errors never show stacks.
+import { isKmsImportError, type KmsImportError } from '../core/errors';
+
+export class Output {
+  constructor(readonly json: boolean) {}
+
+  result(data: Record<string, unknown>, lines: () => string[]): void {
+    if (this.json) process.stdout.write(JSON.stringify({ ok: true, ...data }, null, 2) + '\n');
+    else process.stdout.write(lines().join('\n') + '\n');
+  }
+
+  error(e: KmsImportError): void {
+    if (this.json) process.stdout.write(JSON.stringify({ ok: false, error: { kind: e.kind, code: e.code, message: e.message, fix: e.fix } }, null, 2) + '\n');
+    else process.stderr.write(`kms-import: ${e.message}\nFix: ${e.fix}\n`);
+  }
+
+  unexpected(e: unknown): void {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (this.json) process.stdout.write(JSON.stringify({ ok: false, error: { kind: 'internal', code: 'INTERNAL', message: msg } }) + '\n');
+    else process.stderr.write(`kms-import: unexpected error: ${msg}\nFix: run again with KMS_IMPORT_DEBUG=1 and report the output.\n`);
+    if (process.env.KMS_IMPORT_DEBUG && e instanceof Error) process.stderr.write((e.stack ?? '') + '\n');
+  }
+}
+
+export function exitCodeFor(e: unknown): number {
+  if (!isKmsImportError(e)) return 1;
+  if (e.kind === 'usage') return 2;
+  if (e.kind === 'invalid-input' || e.kind === 'incompatible') return 3;
+  return 1;
+}
