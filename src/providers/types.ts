@@ -57,6 +57,8 @@ export interface ImportRequest {
   importType?: ImportType;
   keyMaterialDescription?: string;
   keyMaterialId?: string;
+  /** Context for error messages only (never sent): how the material was wrapped, for which public key. */
+  context?: { wrappingAlgorithm?: WrappingAlgorithm; wrappingKeySpec?: WrappingKeySpec; publicKeyFingerprint?: string; keySpec?: KeySpec };
 }
 
 export interface KeyMaterialEntry {
@@ -117,4 +119,17 @@ export interface ProviderErrorInfo {
   /** Whether the operation may have taken effect (e.g. network error during ImportKeyMaterial). */
   ambiguous?: boolean;
   requestId?: string;
+}
+
+/**
+ * What providers throw: an Error carrying the mapped ProviderErrorInfo. Recognise it with
+ * isProviderError (a marker property, not instanceof: the AWS provider lives in its own bundle).
+ */
+export interface ProviderError extends Error {
+  readonly providerError: true;
+  readonly info: ProviderErrorInfo;
+}
+
+export function isProviderError(e: unknown): e is ProviderError {
+  return e instanceof Error && (e as Partial<ProviderError>).providerError === true && typeof (e as Partial<ProviderError>).info === 'object';
 }
