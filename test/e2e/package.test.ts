@@ -1,0 +1,72 @@
+// The .vsix that `npm run package` builds carries only what the extension needs at run time.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readZip, VSCE_FLAGS } from '../../scripts/vscode-host.mjs';
+import { buildVsix, repoRoot } from './support/vsix';
+
+const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+
+test('npm run package builds in production mode and packs with the same vsce flags the tests use', () => {
+  const script: string = pkg.scripts?.package ?? '';
+  assert.match(script, /node scripts\/build\.mjs --production && vsce package/);
+  for (const flag of VSCE_FLAGS) assert.ok(script.includes(flag), `package script lacks ${flag}`);
+});
+
+test('the .vsix holds the run-time files and nothing else', async () => {
+  const entries = [...readZip(readFileSync(await buildVsix())).keys()].sort();
+  const files = entries.filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length));
+
+  // What it must hold.
+  const required = ['package.json', 'LICENSE', pkg.main.replace(/^\.\//, '')];
+  if (existsSync(join(repoRoot, 'src/providers/aws/bundle.ts'))) required.push('dist/aws.js');
+  for (const panel of ['form', 'summary']) {
+    if (existsSync(join(repoRoot, `src/webview-ui/${panel}/main.ts`))) required.push(`dist/webview/${panel}.js`);
+  }
+  required.push('dist/webview/codicon.css', 'dist/webview/codicon.ttf');
+  if (existsSync(join(repoRoot, 'package.nls.json'))) required.push('package.nls.json');
+  if (existsSync(join(repoRoot, 'README.md'))) required.push('readme.md');
+  if (existsSync(join(repoRoot, 'CHANGELOG.md'))) required.push('changelog.md');
+  for (const f of required) assert.ok(files.some((x) => x.toLowerCase() === f.toLowerCase()), `${f} is missing from the .vsix; it holds: ${files.join(', ')}`);
+
+  // What it must not hold: sources, dependencies, tests, source maps, tools, the CLI bundle, dev configs.
+  const forbidden: Array<[RegExp, string]> = [
+    [/^src\//, 'TypeScript sources'],
+    [/(^|\/)node_modules\//, 'node_modules'],
+    [/^test\//, 'tests'],
+    [/^bench\//, 'benchmarks'],
+    [/^scripts\//, 'build scripts'],
+    [/^docs\//, 'docs (screenshots)'],
+    [/\.map$/, 'source maps'],
+    [/\.ts$/, 'TypeScript files'],
+    [/(^|\/)\.tools\//, 'the tools folder'],
+    [/^\.test-output\//, 'test output'],
+    [/^\.vscode(-test\.mjs|\/)/, 'editor/test configs'],
+    [/^\.git/, 'git files'],
+    [/^tsconfig/, 'tsconfig'],
+    [/\.vsix$/, 'other .vsix files'],
+    [/^dist\/cli\.js$/, 'the CLI bundle (not used by the extension)'],
+    [/^package-lock\.json$/, 'the lockfile'],
+  ];
+  for (const f of files) {
+    for (const [re, what] of forbidden) assert.doesNotMatch(f, re, `${f}: ${what} must not be in the .vsix`);
+  }
+  // Every file in it is one of the allowed run-time kinds.
+  for (const f of files) {
+    assert.match(f, /^(package\.json|package\.nls(\.[\w-]+)?\.json|readme\.md|changelog\.md|LICENSE(\.txt)?|dist\/.+|media\/.+|l10n\/.+)$/i, `${f} is not a run-time file`);
+  }
+  // The manifest vsce writes is there too.
+  assert.ok(entries.includes('extension.vsixmanifest'));
+  assert.ok(entries.includes('[Content_Types].xml'));
+});
+
+test('the packaged package.json is the project manifest, with the entry points inside the package', async () => {
+  const zip = readZip(readFileSync(await buildVsix()));
+  const packed = JSON.parse(zip.get('extension/package.json')!.toString('utf8'));
+  assert.equal(packed.name, pkg.name);
+  assert.equal(packed.publisher, pkg.publisher);
+  assert.equal(packed.version, pkg.version);
+  assert.ok(zip.has(`extension/${packed.main.replace(/^\.\//, '')}`), `main ${packed.main} is not packed`);
+  if (packed.browser) assert.ok(zip.has(`extension/${packed.browser.replace(/^\.\//, '')}`), `browser ${packed.browser} is not packed`);
+});
