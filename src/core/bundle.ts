@@ -138,7 +138,7 @@ export function parseReadme(text: string): Partial<Pick<ParameterBundle, 'keyArn
   if (spec && isWrappingKeySpec(spec[1].toUpperCase())) out.wrappingKeySpec = spec[1].toUpperCase() as WrappingKeySpec;
   const exp = /(?:expir\w*|valid(?:\s+until|\s+to|To)|ParametersValidTo)[^\n\d]*([0-9][0-9T:\-+. Z/]*(?:UTC|GMT|Z)?)/i.exec(text);
   if (exp) {
-    const d = parseDateLoose(exp[1]);
+    const d = parseDateLoose(exp[1].replace(/[.\s]+$/, ''));
     if (d) out.validTo = d;
   }
   const region = /\bregion\s*[:=]\s*([a-z]{2}(?:-[a-z]+)+-\d)\b/i.exec(text);
