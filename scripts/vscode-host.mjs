@@ -243,6 +243,8 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, s
     'window.commandCenter': false,
     'chat.disableAIFeatures': true,
     'workbench.colorTheme': 'Default Dark Modern',
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'chat.commandCenter.enabled': false,
     ...settings,
   }, null, 2));
   port ??= await freePort();

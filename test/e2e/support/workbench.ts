@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSy
 import { join, basename } from 'node:path';
 import { tmpdir } from 'node:os';
 import { chromium, type Browser, type Frame, type Page, type Locator } from 'playwright-core';
-import { startCodeServer, toolPaths, unpackVsix, listFiles, waitFor, type CodeServerHandle } from '../../../scripts/vscode-host.mjs';
+import { startCodeServer, toolPaths, unpackVsix, installExtensionDir, listFiles, waitFor, type CodeServerHandle } from '../../../scripts/vscode-host.mjs';
 import { repoRoot, buildVsix } from './vsix';
 
 export const TIMEOUT = 60_000;
@@ -34,7 +34,9 @@ export class Workbench {
     const scratch = mkdtempSync(join(tmpdir(), 'kms-e2e-'));
     const extensionsDir = join(scratch, 'extensions');
     mkdirSync(extensionsDir, { recursive: true });
-    unpackVsix(await buildVsix(), extensionsDir);
+    // The packaged .vsix, as users install it (KMS_IMPORT_E2E_FROM_DIST=1: the repository's dist/ instead, for quick iteration).
+    if (process.env.KMS_IMPORT_E2E_FROM_DIST === '1') installExtensionDir(extensionsDir);
+    else unpackVsix(await buildVsix(), extensionsDir);
     let server: CodeServerHandle | undefined;
     let browser: Browser | undefined;
     try {
