@@ -51,6 +51,8 @@ export interface ImportFlowOptions {
   minParametersLifetimeMs?: number;
   /** Keep the material's bytes (default false: material.dispose() at the end). */
   keepMaterial?: boolean;
+  /** Time limit for the ImportKeyMaterial request itself (default: the provider's request timeout). */
+  importTimeoutMs?: number;
   /** Run the proof step (default true). Rotation proves after RotateKeyOnDemand instead. */
   prove?: boolean;
   /** Timeout for the reconciliation calls made after an ambiguous failure or a cancel (default 20 s). */
@@ -244,7 +246,7 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
         importType: opts.importType,
         keyMaterialDescription: opts.keyMaterialDescription,
         context: { wrappingAlgorithm, wrappingKeySpec, publicKeyFingerprint, keySpec },
-      }, { before, isSymmetric, signal, partial, now, validTo: params.parametersValidTo, reconcileTimeoutMs: opts.reconcileTimeoutMs ?? 20000 });
+      }, { before, isSymmetric, signal, partial, now, validTo: params.parametersValidTo, reconcileTimeoutMs: opts.reconcileTimeoutMs ?? 20000, importTimeoutMs: opts.importTimeoutMs });
     } finally {
       wrapped.fill(0);
     }
@@ -387,13 +389,13 @@ async function landed(provider: KmsProvider, keyId: string, before: Snapshot, ti
 async function importWithReconcile(
   provider: KmsProvider,
   req: Parameters<KmsProvider['importKeyMaterial']>[0],
-  ctx: { before: Snapshot; isSymmetric: boolean; signal?: AbortSignal; partial: Partial<ImportFlowResult>; now: () => Date; validTo: Date; reconcileTimeoutMs: number },
+  ctx: { before: Snapshot; isSymmetric: boolean; signal?: AbortSignal; partial: Partial<ImportFlowResult>; now: () => Date; validTo: Date; reconcileTimeoutMs: number; importTimeoutMs?: number },
 ): Promise<string | undefined> {
   const maxSends = 2;
   for (let attempt = 1; ; attempt++) {
     ctx.partial.importAttempts = attempt;
     try {
-      const out = await provider.importKeyMaterial(req, { signal: ctx.signal });
+      const out = await provider.importKeyMaterial(req, { signal: ctx.signal, timeoutMs: ctx.importTimeoutMs });
       return out.keyMaterialId;
     } catch (e) {
       const info = isProviderError(e) ? e.info : undefined;

@@ -79,6 +79,8 @@ export interface Page<T> {
 /** Passed to every call: cancellation from the UI or the CLI. */
 export interface CallOptions {
   signal?: AbortSignal;
+  /** Per-call time limit without an answer (overrides the provider's request timeout). */
+  timeoutMs?: number;
 }
 
 export interface KmsProvider {

@@ -254,7 +254,7 @@ export class AwsKmsProvider implements KmsProvider {
     const started = Date.now();
     try {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const out = (await this.client.send(command as any, { abortSignal: opts?.signal })) as T & { $metadata?: { requestId?: string; attempts?: number } };
+      const out = (await this.client.send(command as any, { abortSignal: opts?.signal, requestTimeout: opts?.timeoutMs })) as T & { $metadata?: { requestId?: string; attempts?: number } };
       this.log?.(`kms ${operation}${ctx.keyId ? ` key=${ctx.keyId}` : ''} ok requestId=${out.$metadata?.requestId ?? '-'} attempts=${out.$metadata?.attempts ?? 1} ${Date.now() - started}ms`);
       return out;
     } catch (e) {
@@ -426,7 +426,7 @@ export function createKmsClient(opts: AwsProviderOptions): KMSClient {
     credentials: opts.credentials,
     maxAttempts: retryStrategy.maxAttempts,
     retryStrategy,
-    requestHandler: { connectionTimeout: opts.connectionTimeoutMs ?? 5000, requestTimeout: opts.requestTimeoutMs ?? 30000 },
+    requestHandler: { connectionTimeout: opts.connectionTimeoutMs ?? 5000, requestTimeout: opts.requestTimeoutMs ?? 30000, throwOnRequestTimeout: true },
   });
   // Tags every error with its operation, inside the retry loop, so the strategy can refuse to replay
   // non-idempotent operations after an ambiguous failure.
