@@ -246,7 +246,8 @@ export async function wrap(argv: string[], out: Output): Promise<number> {
   for (const file of materials) {
     let material: KeyMaterial | undefined;
     try {
-      material = parseMaterial(await readFileChecked(file, 4 * 1024 * 1024), { passphrase, fileName: file });
+      const expectRaw = keySpec !== undefined && (KEY_SPECS[keySpec].kind === 'symmetric' || KEY_SPECS[keySpec].kind === 'hmac');
+      material = parseMaterial(await readFileChecked(file, 4 * 1024 * 1024), { passphrase, fileName: file, expectRaw });
       const findings = checkCompatibility({ provider, keySpec: keySpec ?? material.keySpec, wrappingKeySpec: publicKey.wrappingKeySpec, algorithm, material });
       const firstError = findings.find((f) => f.severity === 'error');
       if (firstError) throw Object.assign(invalidInput(firstError.code, firstError.message, firstError.fix), { findings });

@@ -43,6 +43,8 @@ export interface ParseOptions {
   passphrase?: string;
   /** Used only in messages. */
   fileName?: string;
+  /** The caller knows raw bytes are expected (symmetric/HMAC key spec): don't treat a DER-looking prefix as a truncated key. */
+  expectRaw?: boolean;
 }
 
 /** Key material is never larger than this (an RSA-4096 PKCS#12 with a chain is well under it). */
@@ -85,8 +87,12 @@ function rsaFromPkcs1(der: Buffer): { pkcs8: Buffer; spki: Buffer; bits: number;
     throw refuse('RSA_MULTI_PRIME', `This RSA private key has ${primes} primes; KMS takes only two-prime RSA keys.`, 'Use a standard two-prime RSA key (openssl genpkey -algorithm rsa -pkeyopt rsa_keygen_bits:4096).');
   }
   const toBig = (b: Buffer) => BigInt('0x' + b.toString('hex'));
-  if (toBig(p) * toBig(q) !== toBig(n)) {
-    throw refuse('CORRUPT_KEY', 'The RSA private key is corrupt: its primes do not multiply to its modulus.', FIX_PKCS8);
+  const [N, E, D, P, Q, DP, DQ, QI] = [n, e, items[3], p, q, items[6], items[7], items[8]].map((x) => toBig(Buffer.isBuffer(x) ? x : asn1.unsignedInt(x, 'RSA component')));
+  const one = BigInt(1);
+  // Every CRT component must agree, or KMS would sign with a key that is not the one we prove against.
+  const consistent = P * Q === N && P > one && Q > one && (E * D) % (P - one) === one && (E * D) % (Q - one) === one && DP === D % (P - one) && DQ === D % (Q - one) && (QI * Q) % P === one;
+  if (!consistent) {
+    throw refuse('CORRUPT_KEY', 'The RSA private key is corrupt: its components do not agree (modulus, exponents and primes do not match).', FIX_PKCS8);
   }
   if (![2048, 3072, 4096].includes(bits)) {
     throw refuse('RSA_SIZE_UNSUPPORTED', `This is an RSA-${bits} private key; KMS imports RSA keys of 2048, 3072 or 4096 bits only.`, 'Use an RSA key of 2048, 3072 or 4096 bits (RSA_4096 preferred).');
@@ -370,7 +376,7 @@ function fromJwk(jwk: Record<string, unknown>): { asym?: Asym; raw?: Buffer } {
     }
   }
   if (kty === 'OKP') throw refuse('KEY_TYPE_UNSUPPORTED', `This JWK is an ${String(jwk.crv)} (OKP) key; KMS imports RSA and EC private keys.`, 'Use an RSA or EC private key.');
-  throw refuse('JWK_INVALID', `This JSON is not a JWK this tool knows (kty ${JSON.stringify(kty)}).`, 'Use a private JWK with kty RSA, EC or oct.');
+  throw refuse('JWK_INVALID', kty === undefined ? 'This JSON object is not a JWK (it has no "kty" member).' : `This JSON is not a JWK this tool knows (kty ${JSON.stringify(kty)}).`, 'Use a private JWK with kty RSA, EC or oct.');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -469,11 +475,15 @@ function parseBinary(input: Buffer, opts: ParseOptions, rawFormat: MaterialForma
     }
   }
   // Looks like DER (SEQUENCE tag) but is not a whole, known structure, and is not a raw key size.
-  if (input[0] === 0x30 && !RAW_SIZES[input.length] && input.length > 64) {
+  if (input[0] === 0x30 && !RAW_SIZES[input.length] && input.length > 2) {
     throw refuse('CORRUPT_DER', `The file looks like DER (it starts with a SEQUENCE) but is truncated or corrupt (${input.length} bytes).`, 'Export the key again; for raw symmetric or HMAC keys the file must be exactly 16, 28, 32, 48 or 64 bytes.');
   }
   if (input.length > 64 && !RAW_SIZES[input.length]) {
     throw refuse('RAW_LENGTH', `The file is ${input.length} bytes of binary that is neither a key structure nor raw key material (16–64 bytes).`, 'Choose the key material file: 32 bytes for symmetric keys, 28/32/48/64 for HMAC, PKCS#8 DER for RSA/EC.');
+  }
+  // A raw-key-sized file that starts like a longer DER structure is almost surely a truncated key file.
+  if (!opts.expectRaw && input[0] === 0x30 && ((input[1] === 0x81 && input[2] > input.length - 3) || (input[1] === 0x82 && input.readUInt16BE(2) > input.length - 4))) {
+    throw refuse('CORRUPT_DER', `The file starts like a DER private key but is truncated (${input.length} bytes).`, 'Export the key again. If it really is raw symmetric or HMAC key material, name the key spec (CLI: --key-spec).');
   }
   return makeMaterial(rawFormat, undefined, Buffer.from(input));
 }
