@@ -193,9 +193,12 @@ export const VSCE_FLAGS = ['--no-dependencies', '--no-rewrite-relative-links', '
 /** Packs the extension with vsce into dir and returns the .vsix path (assumes `npm run build -- --production` already ran or runs it). */
 export function packageVsix(outFile, { build = true } = {}) {
   if (build) runOrFail('build (production)', process.execPath, [join(root, 'scripts/build.mjs'), '--production'], { cwd: root });
-  runOrFail('vsce package', process.execPath,
-    [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', ...VSCE_FLAGS, '--out', outFile],
-    { cwd: root });
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', ...VSCE_FLAGS, '--out', outFile],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+  if (r.status !== 0) {
+    const text = `${r.stdout ?? ''}${r.stderr ?? ''}`.replace(/\x1b\[[0-9;]*m/g, '').trim();
+    throw new SetupError(`vsce package failed (exit ${r.status ?? r.signal}): ${text.slice(-2000) || r.error?.message}`);
+  }
   return outFile;
 }
 

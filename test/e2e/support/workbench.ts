@@ -90,6 +90,17 @@ export class Workbench {
     return tree;
   }
 
+  /** Drags the side bar's edge so that it is `width` px wide (so the tree's descriptions show in screenshots). */
+  async setSidebarWidth(width: number): Promise<void> {
+    const box = await this.page.locator('.part.sidebar').boundingBox();
+    if (!box) return;
+    const y = box.y + box.height / 2;
+    await this.page.mouse.move(box.x + box.width + 1, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(box.x + width, y, { steps: 5 });
+    await this.page.mouse.up();
+  }
+
   /** A row of the side bar's tree whose text contains `text`. */
   treeRow(text: string | RegExp): Locator {
     return this.page.locator('.sidebar .monaco-list-row').filter({ hasText: text });
