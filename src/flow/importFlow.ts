@@ -88,13 +88,16 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
       /* a listener's failure never breaks the import */
     }
   };
-  const checkpoint = () => {
-    if (abortReason(signal)) throw cancelled(current, 'before the step started', partial);
+  const checkpoint = (next: StepId) => {
+    if (abortReason(signal)) {
+      current = next;
+      throw cancelled(next, 'before the step started', partial, next === 'prove' ? true : false);
+    }
   };
 
   try {
     // ---- 1. key ------------------------------------------------------------------------------
-    checkpoint();
+    checkpoint('create-key');
     let key: KeyInfo;
     const wantSpec: KeySpec | undefined = 'create' in opts.target ? opts.target.create.keySpec : undefined;
     // A silent pre-check: refuse a combination the rules forbid before anything is created.
@@ -135,7 +138,7 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
     Object.assign(partial, { wrappingAlgorithm, wrappingKeySpec });
 
     // ---- 2. parameters -----------------------------------------------------------------------
-    checkpoint();
+    checkpoint('download-parameters');
     let params: ImportParameters;
     if (opts.parameters) {
       const b = opts.parameters;
@@ -174,7 +177,7 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
     partial.parametersValidTo = params.parametersValidTo;
 
     // ---- 3. check ----------------------------------------------------------------------------
-    checkpoint();
+    checkpoint('check');
     emit('check', 'running', `${keySpec} material, ${wrappingKeySpec} wrapping key, ${wrappingAlgorithm}`);
     let publicKeyFingerprint: string;
     let findings: Finding[];
@@ -200,7 +203,7 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
     emit('check', 'done', warnings.length ? `Allowed, with ${warnings.length} warning(s): ${warnings.map((w) => w.code).join(', ')}` : 'Allowed');
 
     // ---- 4. wrap -----------------------------------------------------------------------------
-    checkpoint();
+    checkpoint('wrap');
     emit('wrap', 'running', `${wrappingAlgorithm} with wrapping key ${publicKeyFingerprint}`);
     let wrapped: Buffer;
     try {
@@ -215,7 +218,7 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
     emit('wrap', 'done', `${material.byteLength} bytes of ${KEY_SPECS[keySpec].kind} material → ${wrapped.length} bytes wrapped`);
 
     // ---- 5. import ---------------------------------------------------------------------------
-    checkpoint();
+    checkpoint('import');
     const expiration: ExpirationChoice = opts.expiration ?? { model: 'KEY_MATERIAL_DOES_NOT_EXPIRE' };
     Object.assign(partial, { expirationModel: expiration.model, validTo: expiration.model === 'KEY_MATERIAL_EXPIRES' ? expiration.validTo : undefined, importType: opts.importType });
     const left = bundleExpiry({ validTo: params.parametersValidTo }, now());
@@ -257,7 +260,7 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
     emit('import', 'done', `Imported${partial.reconciled ? ' (confirmed by DescribeKey after an ambiguous failure)' : ''}${keyMaterialId ? `; key material id ${keyMaterialId}` : ''}; key is ${partial.keyState}`);
 
     // ---- 6. prove ----------------------------------------------------------------------------
-    if (abortReason(signal)) throw cancelled('prove', 'after the import landed; the proof did not run', partial, true);
+    checkpoint('prove');
     let proof: ProofOutcome;
     if (opts.prove === false) {
       proof = { method: 'not-run', holds: false, detail: 'The proof was not requested here.' };

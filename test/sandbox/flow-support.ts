@@ -28,7 +28,6 @@ export async function startRig(opts: { region?: string } = {}): Promise<Rig> {
         credentials: sandbox.credentials,
         clientFactory: factory,
         retry: { maxAttempts: 4, baseDelayMs: 5, throttlingBaseDelayMs: 5, maxDelayMs: 50 },
-        requestTimeoutMs: 5000,
         ...extra,
       });
       made.push(p);

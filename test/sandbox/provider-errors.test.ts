@@ -2,6 +2,8 @@
 // strategy as the sandbox counts it (throttling and 5xx retried, 4xx not, ImportKeyMaterial not replayed).
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parseWrappingPublicKey } from '../../src/core/publicKey';
 import { wrapKeyMaterial } from '../../src/core/wrap';
 import { isProviderError, type KmsProvider, type ProviderErrorInfo } from '../../src/providers/types';
@@ -123,6 +125,31 @@ describe('mapped errors, produced by the sandbox', () => {
     const info = await failure(p.listKeys());
     assert.equal(info.retryable, false);
     assert.equal(info.nextStep, 'check-permissions');
+  });
+
+  test('AccessDeniedException names the missing permission (a stub server: the sandbox has no IAM)', async () => {
+    // The one fault the sandbox cannot make: it has no IAM policies. The real client talks HTTP to a stub.
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'req-123' });
+        res.end(JSON.stringify({ __type: 'AccessDeniedException', message: 'User: arn:aws:iam::111122223333:user/dev is not authorized to perform: kms:ImportKeyMaterial on resource: arn:aws:kms:us-east-1:111122223333:key/abc because no identity-based policy allows the kms:ImportKeyMaterial action' }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const p = rig.provider({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, clientFactory: new KmsClientFactory() });
+    try {
+      const info = await failure(p.importKeyMaterial({ keyId: 'abc', encryptedKeyMaterial: Buffer.alloc(512, 1), importToken: Buffer.alloc(32, 2), expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }));
+      assert.equal(info.name, 'AccessDeniedException');
+      assert.match(info.cause, /lack kms:ImportKeyMaterial/);
+      assert.match(info.action, /Grant kms:ImportKeyMaterial/);
+      assert.equal(info.nextStep, 'check-permissions');
+      assert.equal(info.requestId, 'req-123');
+      assert.equal(info.retryable, false);
+    } finally {
+      p.dispose();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
 
