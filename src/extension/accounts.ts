@@ -1,0 +1,80 @@
+// Accounts (Sandbox, environment credentials, AWS profiles) and a KmsProvider per (account, region),
+// created lazily: the AWS SDK chunk is loaded on the first call that needs it.
+import * as vscode from 'vscode';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { KmsProvider } from '../providers/types';
+import { loadAwsModule } from './awsModule';
+import type { Logger } from './logger';
+import { envAccount, parseAwsProfiles } from './model/profiles';
+import { SANDBOX_ACCOUNT, type AccountRef } from './model/treeModel';
+import type { SandboxHost } from './sandboxHost';
+import { settings } from './settings';
+
+async function readOptional(file: string): Promise<string> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+export class Accounts implements vscode.Disposable {
+  private readonly providers = new Map<string, KmsProvider>();
+
+  constructor(
+    private readonly sandbox: SandboxHost,
+    private readonly log: Logger,
+  ) {
+    sandbox.onDidChange(() => this.forget(SANDBOX_ACCOUNT.id));
+  }
+
+  /** Sandbox first, then environment credentials, then profiles (filtered by kmsImport.profiles). */
+  async list(): Promise<AccountRef[]> {
+    const home = os.homedir();
+    const configFile = process.env.AWS_CONFIG_FILE || path.join(home, '.aws', 'config');
+    const credentialsFile = process.env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, '.aws', 'credentials');
+    const [configText, credentialsText] = await Promise.all([readOptional(configFile), readOptional(credentialsFile)]);
+    const only = settings.profiles();
+    const profiles = parseAwsProfiles(configText, credentialsText).filter((p) => !only.length || only.includes(p.profile ?? ''));
+    const env = envAccount(process.env);
+    return [SANDBOX_ACCOUNT, ...(env ? [env] : []), ...profiles];
+  }
+
+  async find(accountId: string): Promise<AccountRef | undefined> {
+    return (await this.list()).find((a) => a.id === accountId);
+  }
+
+  /** A provider for the account and region (the sandbox is started on demand). */
+  async provider(account: AccountRef, region: string): Promise<KmsProvider> {
+    const key = `${account.id}\u0000${region}`;
+    const existing = this.providers.get(key);
+    if (existing) return existing;
+    const aws = loadAwsModule(this.log);
+    const log = (line: string) => this.log.debug(line);
+    let p: KmsProvider;
+    if (account.kind === 'sandbox') {
+      const sb = await this.sandbox.start();
+      p = aws.createAwsProvider({ region: sb.region, endpoint: sb.endpoint, credentials: sb.credentials, label: 'Sandbox', log });
+    } else {
+      const endpoint = settings.endpoints()[account.id];
+      p = aws.createAwsProvider({ region, profile: account.profile, endpoint: endpoint || undefined, label: `${account.label} (${region})`, log });
+    }
+    this.providers.set(key, p);
+    return p;
+  }
+
+  forget(accountId?: string): void {
+    for (const [k, p] of this.providers) {
+      if (accountId === undefined || k.startsWith(`${accountId}\u0000`)) {
+        p.dispose();
+        this.providers.delete(k);
+      }
+    }
+  }
+
+  dispose(): void {
+    this.forget();
+  }
+}

@@ -1,0 +1,223 @@
+// Commands on parameter bundles and material files: download parameters, wrap (for a key, or from
+// the explorer), open a bundle, show the summary, generate test material.
+import * as vscode from 'vscode';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { assertBundleUsable, bundleExpiry, readBundle, writeBundle, type ParameterBundle } from '../../core/bundle';
+import { writeFileAtomic } from '../../core/fsutil';
+import { defaultMaterialFileName, generateMaterial } from '../../core/generate';
+import { parseWrappingPublicKey } from '../../core/publicKey';
+import { checkCompatibility, optionMatrix, recommend } from '../../core/rules';
+import { IMPORTABLE_KEY_SPECS, KEY_SPECS, isKeySpec, type KeySpec } from '../../core/specs';
+import { wrapKeyMaterial } from '../../core/wrap';
+import { newBundleDir, readMaterial } from '../importRunner';
+import { COMMANDS } from '../model/commandIds';
+import { keyLabel, providerForRegion, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
+import { pickAccountRegion, pickKey } from '../pickers';
+import type { Services } from '../services';
+import { isKeyNode, type KeyNode } from '../tree/nodes';
+import { registerCommand, UserCancelled } from './run';
+
+const MATERIAL_EXTS = ['bin', 'der', 'pem', 'key', 'p8', 'pk8', 'p12', 'pfx', 'jwk', 'json', 'b64', 'hex', 'txt'];
+const SANDBOX_ACCOUNT_ID = '111122223333';
+
+export async function pickMaterialFile(title: string, allowGenerate = false): Promise<string> {
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, title, openLabel: vscode.l10n.t('Use as Key Material'), defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, filters: { [vscode.l10n.t('Key material')]: MATERIAL_EXTS, [vscode.l10n.t('All files')]: ['*'] } });
+  if (!picked?.[0]) {
+    if (allowGenerate) {
+      const gen = vscode.l10n.t('Generate Test Key Material');
+      const c = await vscode.window.showInformationMessage(vscode.l10n.t('No file chosen.'), gen);
+      if (c === gen) {
+        const f = await vscode.commands.executeCommand<string | undefined>(COMMANDS.generateMaterial, { keySpec: 'SYMMETRIC_DEFAULT' });
+        if (f) return f;
+      }
+    }
+    throw new UserCancelled();
+  }
+  return picked[0].fsPath;
+}
+
+/** The account and region a bundle belongs to: from a stored result, the sandbox's account id, or asked. */
+export async function accountForBundle(s: Services, b: ParameterBundle, keyId: string): Promise<{ account: AccountRef; region: string }> {
+  const stored = s.results.get(keyId);
+  const accounts = await s.accounts.list();
+  if (stored) {
+    const account = accounts.find((a) => a.id === stored.accountId);
+    if (account) return { account, region: stored.region };
+  }
+  const arnAccount = b.keyArn?.split(':')[4];
+  if (arnAccount === SANDBOX_ACCOUNT_ID) return { account: SANDBOX_ACCOUNT, region: b.region ?? s.sandbox.current?.region ?? 'us-east-1' };
+  const picked = await pickAccountRegion(s, undefined);
+  return { account: picked.account, region: b.region ?? picked.region };
+}
+
+/** Downloads parameters for a key into a new bundle folder; returns the folder. */
+async function downloadParameters(s: Services, node: KeyNode): Promise<string> {
+  const provider = providerForRegion(node.region);
+  const rec = recommend(provider, node.key.keySpec);
+  const allowed = optionMatrix({ provider, keySpec: node.key.keySpec }).filter((r) => r.allowed);
+  const items = allowed
+    .sort((a, b) => Number(b.wrappingKeySpec === rec.wrappingKeySpec && b.algorithm === rec.algorithm) - Number(a.wrappingKeySpec === rec.wrappingKeySpec && a.algorithm === rec.algorithm))
+    .map((r) => {
+      const warn = checkCompatibility({ provider, keySpec: node.key.keySpec, wrappingKeySpec: r.wrappingKeySpec, algorithm: r.algorithm }).find((f) => f.severity === 'warning');
+      return { label: `${r.wrappingKeySpec} · ${r.algorithm}`, description: r.wrappingKeySpec === rec.wrappingKeySpec && r.algorithm === rec.algorithm ? vscode.l10n.t('recommended') : undefined, detail: warn?.message, row: r };
+    });
+  const pick = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Wrapping key spec and algorithm for {0} ({1})', keyLabel(node.key), node.key.keySpec), ignoreFocusOut: true });
+  if (!pick) throw new UserCancelled();
+  const kms = await s.accounts.provider(node.account, node.region);
+  const params = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading wrapping key and import token…'), cancellable: true }, async (_p, token) => {
+    const c = new AbortController();
+    const sub = token.onCancellationRequested(() => c.abort());
+    try {
+      return await kms.getParametersForImport(node.key.keyId, pick.row.algorithm, pick.row.wrappingKeySpec, { signal: c.signal });
+    } finally {
+      sub.dispose();
+    }
+  });
+  const dir = newBundleDir(s, keyLabel(node.key));
+  await writeBundle(dir, { keyArn: node.key.arn, keyId: node.key.keyId, provider, region: node.region, wrappingAlgorithm: params.wrappingAlgorithm, wrappingKeySpec: params.wrappingKeySpec, validTo: params.parametersValidTo, publicKey: params.publicKey, importToken: params.importToken });
+  s.log.info(`Parameters for ${node.key.keyId} (${params.wrappingKeySpec}, ${params.wrappingAlgorithm}) written to ${dir}, valid to ${params.parametersValidTo.toISOString()}`);
+  s.bundlesChanged();
+  await s.showSummary({ accountId: node.account.id, region: node.region, keyId: node.key.keyId, bundleDir: dir });
+  return dir;
+}
+
+/** Bundles in the workspace (kms-import.json manifests), freshest first; node_modules is skipped. */
+export async function findBundles(): Promise<Array<{ dir: string; bundle: ParameterBundle }>> {
+  const manifests = await vscode.workspace.findFiles('**/kms-import.json', '{**/node_modules/**,**/.git/**}', 500);
+  const out: Array<{ dir: string; bundle: ParameterBundle }> = [];
+  for (const m of manifests) {
+    const dir = path.dirname(m.fsPath);
+    try {
+      out.push({ dir, bundle: await readBundle(dir) });
+    } catch {
+      /* an incomplete or foreign bundle: not offered */
+    }
+  }
+  return out.sort((a, b) => (b.bundle.validTo?.getTime() ?? 0) - (a.bundle.validTo?.getTime() ?? 0));
+}
+
+/** Wraps a material file with a bundle's public key; writes EncryptedKeyMaterial.bin next to the bundle. */
+async function wrapInto(s: Services, materialFile: string, dir: string, bundle: ParameterBundle): Promise<string> {
+  assertBundleUsable(bundle);
+  if (!bundle.wrappingAlgorithm) throw new Error(vscode.l10n.t('The bundle at {0} does not say which wrapping algorithm it was downloaded for.', dir));
+  const material = await readMaterial(materialFile);
+  try {
+    const keySpec = bundle.keyId ? s.tree.knownKeysAll().find((k) => k.keyId === bundle.keyId)?.keySpec : undefined;
+    const findings = checkCompatibility({ provider: bundle.provider ?? 'aws', keySpec, wrappingKeySpec: bundle.wrappingKeySpec, algorithm: bundle.wrappingAlgorithm, material: { kind: material.kind, byteLength: material.byteLength, keySpec: material.keySpec, modulusBits: material.modulusBits, curve: material.curve, primes: material.primes } });
+    const err = findings.find((f) => f.severity === 'error');
+    if (err) throw new Error(`${err.message} ${err.fix}`);
+    for (const w of findings.filter((f) => f.severity === 'warning')) s.log.warn(`wrap: ${w.message}`);
+    const pub = parseWrappingPublicKey(bundle.publicKey, bundle.wrappingKeySpec);
+    const wrapped = wrapKeyMaterial(material.bytes, pub, bundle.wrappingAlgorithm);
+    const out = path.join(dir, 'EncryptedKeyMaterial.bin');
+    await writeFileAtomic(out, wrapped, { mode: 0o600 });
+    s.log.info(`Wrapped ${path.basename(materialFile)} (${material.description}) with ${bundle.wrappingAlgorithm} for ${bundle.keyId ?? 'the bundle key'} → ${out} (${wrapped.length} bytes)`);
+    return out;
+  } finally {
+    material.dispose();
+  }
+}
+
+async function pickBundle(s: Services, keyId: string | undefined, title: string, node?: KeyNode): Promise<{ dir: string; bundle: ParameterBundle }> {
+  const now = new Date();
+  const all = (await findBundles()).filter((b) => !keyId || b.bundle.keyId === keyId);
+  const fresh = all.filter((b) => !bundleExpiry(b.bundle, now).expired);
+  const download = { label: `$(cloud-download) ${vscode.l10n.t('Download new parameters…')}`, description: '', dir: '' };
+  const items = [
+    ...fresh.map((b) => ({ label: path.relative(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', b.dir) || b.dir, description: `${b.bundle.wrappingKeySpec ?? '?'} · ${b.bundle.wrappingAlgorithm ?? '?'} · ${bundleExpiry(b.bundle, now).label}`, detail: b.bundle.keyArn, dir: b.dir })),
+    download,
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true });
+  if (!pick) throw new UserCancelled();
+  if (pick === download) {
+    const target = node ?? (await pickKey(s, undefined, 'external', vscode.l10n.t('Download parameters for which key?')));
+    const dir = await downloadParameters(s, target);
+    return { dir, bundle: await readBundle(dir) };
+  }
+  return all.find((b) => b.dir === pick.dir)!;
+}
+
+async function generate(s: Services, arg: unknown): Promise<string | undefined> {
+  let keySpec: KeySpec | undefined;
+  const wanted = (arg as { keySpec?: unknown } | undefined)?.keySpec;
+  if (typeof wanted === 'string' && isKeySpec(wanted) && KEY_SPECS[wanted].importability === 'importable') keySpec = wanted;
+  if (isKeyNode(arg)) keySpec = arg.key.keySpec;
+  if (!keySpec) {
+    const pick = await vscode.window.showQuickPick(
+      IMPORTABLE_KEY_SPECS.map((k) => ({ label: k, description: KEY_SPECS[k].chinaOnly ? vscode.l10n.t('China Regions only') : KEY_SPECS[k].kind })),
+      { title: vscode.l10n.t('Key spec of the test material') },
+    );
+    if (!pick) throw new UserCancelled();
+    keySpec = pick.label;
+  }
+  const china = s.sandbox.current?.region.startsWith('cn-') ?? false;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? s.context.globalStorageUri;
+  const target = await vscode.window.showSaveDialog({ title: vscode.l10n.t('Save test key material (plaintext: for trials only)'), defaultUri: vscode.Uri.joinPath(folder, defaultMaterialFileName(keySpec)), saveLabel: vscode.l10n.t('Save Test Material') });
+  if (!target) throw new UserCancelled();
+  const bytes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Generating {0} material…', keySpec) }, async () => generateMaterial(keySpec!, { china }));
+  try {
+    await fs.mkdir(path.dirname(target.fsPath), { recursive: true });
+    await writeFileAtomic(target.fsPath, bytes, { mode: 0o600 });
+  } finally {
+    bytes.fill(0);
+  }
+  s.log.info(`Generated ${keySpec} test material → ${target.fsPath} (mode 0600)`);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Test key material written to {0}', path.basename(target.fsPath)), 5000);
+  return target.fsPath;
+}
+
+export function registerBundleCommands(s: Services): vscode.Disposable[] {
+  const { log } = s;
+  return [
+    registerCommand(COMMANDS.downloadParameters, vscode.l10n.t('Download Wrapping Key and Import Token'), log, async (arg) => {
+      const node = await pickKey(s, arg, 'external', vscode.l10n.t('Download parameters for which key?'));
+      return downloadParameters(s, node);
+    }),
+    registerCommand(COMMANDS.wrapMaterial, vscode.l10n.t('Wrap Key Material'), log, async (arg) => {
+      const node = await pickKey(s, arg, 'external', vscode.l10n.t('Wrap material for which key?'));
+      const file = await pickMaterialFile(vscode.l10n.t('Choose the key material to wrap for {0}', keyLabel(node.key)), true);
+      const { dir, bundle } = await pickBundle(s, node.key.keyId, vscode.l10n.t('Parameters to wrap with'), node);
+      const out = await wrapInto(s, file, dir, bundle);
+      await announceWrapped(s, out, dir);
+      return out;
+    }),
+    registerCommand(COMMANDS.wrapFile, vscode.l10n.t('Wrap for KMS Import'), log, async (arg) => {
+      const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+      const file = uri?.fsPath ?? (await pickMaterialFile(vscode.l10n.t('Choose the key material to wrap')));
+      const { dir, bundle } = await pickBundle(s, undefined, vscode.l10n.t('Wrap {0} for which parameter bundle?', path.basename(file)));
+      const out = await wrapInto(s, file, dir, bundle);
+      await announceWrapped(s, out, dir);
+      return out;
+    }),
+    registerCommand(COMMANDS.openBundle, vscode.l10n.t('Open Parameter Bundle'), log, async (arg) => {
+      const uri =
+        arg instanceof vscode.Uri
+          ? arg
+          : (await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: true, canSelectMany: false, title: vscode.l10n.t('Open a parameter bundle (folder or the console\'s zip)'), filters: { [vscode.l10n.t('Bundles')]: ['zip', 'json'], [vscode.l10n.t('All files')]: ['*'] } }))?.[0];
+      if (!uri) throw new UserCancelled();
+      return showBundleSummary(s, uri);
+    }),
+    registerCommand(COMMANDS.showSummary, vscode.l10n.t('Show Import Summary'), log, async (arg) => {
+      if (arg instanceof vscode.Uri) return showBundleSummary(s, arg);
+      const node = await pickKey(s, arg, 'external', vscode.l10n.t('Summary of which key?'));
+      await s.showSummary({ accountId: node.account.id, region: node.region, keyId: node.key.keyId });
+    }),
+    registerCommand(COMMANDS.generateMaterial, vscode.l10n.t('Generate Test Key Material'), log, (arg) => generate(s, arg)),
+  ];
+}
+
+async function showBundleSummary(s: Services, uri: vscode.Uri): Promise<void> {
+  const dir = path.basename(uri.fsPath) === 'kms-import.json' ? path.dirname(uri.fsPath) : uri.fsPath;
+  const b = await readBundle(dir);
+  const keyId = b.keyId ?? b.keyArn?.split('/').pop();
+  if (!keyId) throw new Error(vscode.l10n.t('The bundle at {0} does not say which key it belongs to.', dir));
+  const { account, region } = await accountForBundle(s, b, keyId);
+  await s.showSummary({ accountId: account.id, region, keyId, bundleDir: dir });
+}
+
+async function announceWrapped(s: Services, out: string, dir: string): Promise<void> {
+  const importNow = vscode.l10n.t('Import Key Material');
+  const c = await vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0}.', path.relative(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', out) || out), importNow);
+  if (c === importNow) await vscode.commands.executeCommand(COMMANDS.importMaterial, vscode.Uri.file(dir));
+}

@@ -1,0 +1,176 @@
+// Commands on keys: create (through the form), import (form or a wrapped file from the explorer),
+// verify (the proof), delete material, import new material (rotation of symmetric keys).
+import * as vscode from 'vscode';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { assertBundleUsable, readBundle } from '../../core/bundle';
+import { KEY_SPECS } from '../../core/specs';
+import { proveImport } from '../../flow/proof';
+import { rotateImportedMaterial } from '../../flow/rotation';
+import { isProviderError } from '../../providers/types';
+import { mapFailure, newBundleDir, readMaterial } from '../importRunner';
+import { COMMANDS } from '../model/commandIds';
+import { keyLabel } from '../model/treeModel';
+import { pickAccountRegion, pickKey } from '../pickers';
+import type { Services } from '../services';
+import { isAccountNode, isKeyNode, isRegionNode, type KeyNode } from '../tree/nodes';
+import { registerCommand, UserCancelled } from './run';
+import { accountForBundle, pickMaterialFile } from './bundleCommands';
+
+export function registerKeyCommands(s: Services): vscode.Disposable[] {
+  const { log } = s;
+  return [
+    registerCommand(COMMANDS.createKey, vscode.l10n.t('Create Key for Import'), log, async (arg) => {
+      const { account, region } = isRegionNode(arg) || isAccountNode(arg) || isKeyNode(arg) ? await pickAccountRegion(s, arg) : await pickAccountRegion(s, undefined);
+      s.showForm({ mode: 'new', accountId: account.id, region, keyId: undefined });
+    }),
+    registerCommand(COMMANDS.importMaterial, vscode.l10n.t('Import Key Material'), log, async (arg) => {
+      if (arg instanceof vscode.Uri) return importFromBundle(s, arg);
+      const node = await pickKey(s, arg, 'external', vscode.l10n.t('Import key material into which key?'));
+      s.showForm({ mode: 'existing', accountId: node.account.id, region: node.region, keyId: node.key.keyId, keySpec: node.key.keySpec });
+    }),
+    registerCommand(COMMANDS.verifyKey, vscode.l10n.t('Verify Imported Key'), log, async (arg) => {
+      const node = await pickKey(s, arg, 'external', vscode.l10n.t('Verify which key?'));
+      const file = await pickMaterialFile(vscode.l10n.t('Choose the key material you imported into {0}', keyLabel(node.key)));
+      const material = await readMaterial(file);
+      try {
+        const provider = await s.accounts.provider(node.account, node.region);
+        const key = await provider.describeKey(node.key.keyId);
+        const proof = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Proving the import of {0}…', keyLabel(node.key)) }, () => proveImport(provider, key.keyId, key.keySpec, material));
+        log.info(`Proof for ${key.keyId}: ${proof.method} ${proof.holds ? 'holds' : 'FAILED'}: ${proof.detail}`);
+        const prev = s.results.get(key.keyId);
+        await s.results.put({
+          ...(prev ?? { ok: proof.holds, keyId: key.keyId, keyArn: key.arn, keySpec: key.keySpec, wrappingAlgorithm: '', wrappingKeySpec: '', expirationModel: key.expirationModel ?? '', accountId: node.account.id, region: node.region }),
+          ok: proof.holds,
+          keyMaterialId: (proof.method === 'round-trip' ? proof.keyMaterialId : undefined) ?? key.currentKeyMaterialId ?? prev?.keyMaterialId,
+          proof: { method: proof.method, holds: proof.holds, detail: proof.detail },
+          importedAt: new Date().toISOString(),
+        });
+        if (proof.holds) void vscode.window.showInformationMessage(vscode.l10n.t('Proof holds for {0}: {1}', keyLabel(node.key), proof.detail));
+        else void vscode.window.showErrorMessage(vscode.l10n.t('Proof failed for {0}: {1}', keyLabel(node.key), proof.detail));
+        return proof;
+      } finally {
+        material.dispose();
+      }
+    }),
+    registerCommand(COMMANDS.deleteMaterial, vscode.l10n.t('Delete Imported Key Material'), log, async (arg) => {
+      const node = await pickKey(s, arg, 'external', vscode.l10n.t('Delete the imported material of which key?'));
+      const del = vscode.l10n.t('Delete Key Material');
+      const c = await vscode.window.showWarningMessage(
+        vscode.l10n.t('Delete the imported key material of {0}?', keyLabel(node.key)),
+        { modal: true, detail: vscode.l10n.t('The key becomes unusable (PendingImport) until you import the same material again. Data encrypted under it cannot be decrypted meanwhile.') },
+        del,
+      );
+      if (c !== del) throw new UserCancelled();
+      const provider = await s.accounts.provider(node.account, node.region);
+      await provider.deleteImportedKeyMaterial(node.key.keyId);
+      log.info(`Deleted imported key material of ${node.key.keyId}`);
+      await s.tree.refreshKey(node.account, node.region, node.key.keyId);
+    }),
+    registerCommand(COMMANDS.importNewMaterial, vscode.l10n.t('Import New Key Material'), log, async (arg) => {
+      const node = await pickKey(s, arg, 'external', vscode.l10n.t('Rotate which symmetric key?'));
+      if (KEY_SPECS[node.key.keySpec]?.kind !== 'symmetric') throw new Error(vscode.l10n.t('Only symmetric encryption keys can take new key material; {0} is {1}.', keyLabel(node.key), node.key.keySpec));
+      const file = await pickMaterialFile(vscode.l10n.t('Choose the NEW key material for {0}', keyLabel(node.key)), true);
+      const material = await readMaterial(file);
+      const provider = await s.accounts.provider(node.account, node.region);
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing new key material'), cancellable: true }, async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        try {
+          return await rotateImportedMaterial({
+            provider,
+            keyId: node.key.keyId,
+            material,
+            bundleRoot: newBundleDir(s, `${keyLabel(node.key)}-rotation`),
+            signal: controller.signal,
+            onStep: (e) => {
+              log.info(`rotation ${e.target} step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
+              if (e.status === 'running') progress.report({ message: `${e.target}: ${e.id}` });
+            },
+          });
+        } finally {
+          sub.dispose();
+          material.dispose();
+        }
+      });
+      log.info(`Rotation of ${node.key.keyId}: ${result.ok ? 'done' : 'FAILED'}; key material ${result.keyMaterialId ?? '?'}; proof ${result.proof.detail}`);
+      await s.tree.refreshKey(node.account, node.region, node.key.keyId);
+      if (result.ok) void vscode.window.showInformationMessage(vscode.l10n.t('New key material is current for {0}. {1}', keyLabel(node.key), result.proof.detail));
+      else void vscode.window.showErrorMessage(vscode.l10n.t('Rotation of {0} did not complete: {1}', keyLabel(node.key), result.proof.detail));
+      return result.ok;
+    }),
+  ];
+}
+
+/** Explorer: "Import Key Material" on a bundle folder or zip. With EncryptedKeyMaterial.bin next to the
+ * parameters, it is uploaded as is; otherwise the form opens for the bundle's key. */
+async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
+  const bundle = await readBundle(uri.fsPath);
+  const keyId = bundle.keyId ?? bundle.keyArn?.split('/').pop();
+  if (!keyId) throw new Error(vscode.l10n.t('The bundle at {0} does not say which key it belongs to (no manifest or README).', uri.fsPath));
+  const { account, region } = await accountForBundle(s, bundle, keyId);
+  const dir = (await fs.stat(uri.fsPath)).isDirectory() ? uri.fsPath : path.dirname(uri.fsPath);
+  const wrappedFile = path.join(dir, 'EncryptedKeyMaterial.bin');
+  let wrapped: Buffer | undefined;
+  try {
+    wrapped = await fs.readFile(wrappedFile);
+  } catch {
+    wrapped = undefined;
+  }
+  if (!wrapped) {
+    s.showForm({ mode: 'existing', accountId: account.id, region, keyId });
+    return;
+  }
+  assertBundleUsable(bundle);
+  const expPick = await vscode.window.showQuickPick(
+    [
+      { label: vscode.l10n.t('Key material does not expire'), model: 'KEY_MATERIAL_DOES_NOT_EXPIRE' as const },
+      { label: vscode.l10n.t('Key material expires…'), model: 'KEY_MATERIAL_EXPIRES' as const },
+    ],
+    { title: vscode.l10n.t('Expiration of the imported material') },
+  );
+  if (!expPick) throw new UserCancelled();
+  let validTo: Date | undefined;
+  if (expPick.model === 'KEY_MATERIAL_EXPIRES') {
+    const def = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const v = await vscode.window.showInputBox({ title: vscode.l10n.t('ValidTo (yyyy-mm-dd, within 365 days)'), value: def, validateInput: (x) => (/^\d{4}-\d{2}-\d{2}$/.test(x) && Date.parse(`${x}T00:00:00Z`) > Date.now() ? undefined : vscode.l10n.t('A future date as yyyy-mm-dd')) });
+    if (!v) throw new UserCancelled();
+    validTo = new Date(`${v}T00:00:00Z`);
+  }
+  const provider = await s.accounts.provider(account, region);
+  try {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing {0}', path.basename(wrappedFile)) }, () =>
+      provider.importKeyMaterial({ keyId, encryptedKeyMaterial: wrapped!, importToken: bundle.importToken, expirationModel: expPick.model, validTo, context: { wrappingAlgorithm: bundle.wrappingAlgorithm, wrappingKeySpec: bundle.wrappingKeySpec } }),
+    );
+  } catch (e) {
+    if (isProviderError(e) && e.info.ambiguous) {
+      const k = await provider.describeKey(keyId).catch(() => undefined);
+      s.log.warn(`ImportKeyMaterial outcome was ambiguous; DescribeKey says ${k?.keyState ?? 'unknown'}`);
+      if (k && k.keyState !== 'PendingImport') {
+        void vscode.window.showInformationMessage(vscode.l10n.t('The import reply was lost, but the key is now {0}: the material landed.', k.keyState));
+        await s.tree.refreshKey(account, region, keyId);
+        return;
+      }
+    }
+    const m = mapFailure(e);
+    const download = vscode.l10n.t('Download New Parameters');
+    const c = await vscode.window.showErrorMessage(`${m.title}: ${m.cause} ${m.action}`, ...(m.nextStep === 'download-parameters' ? [download] : []));
+    if (c === download) await vscode.commands.executeCommand(COMMANDS.downloadParameters, await keyNodeFor(s, account.id, region, keyId));
+    throw new UserCancelled(); // already shown
+  } finally {
+    wrapped.fill(0);
+  }
+  s.log.info(`Imported ${wrappedFile} into ${keyId}`);
+  await s.tree.refreshKey(account, region, keyId);
+  const verify = vscode.l10n.t('Verify Imported Key');
+  const c = await vscode.window.showInformationMessage(vscode.l10n.t('Imported the wrapped key material into {0}. Verify it with the plaintext material to prove the import.', keyId), verify);
+  await s.showSummary({ accountId: account.id, region, keyId, bundleDir: dir });
+  if (c === verify) await vscode.commands.executeCommand(COMMANDS.verifyKey, await keyNodeFor(s, account.id, region, keyId));
+}
+
+async function keyNodeFor(s: Services, accountId: string, region: string, keyId: string): Promise<KeyNode> {
+  const account = (await s.accounts.find(accountId))!;
+  const provider = await s.accounts.provider(account, region);
+  const key = await provider.describeKey(keyId);
+  return { type: 'key', id: `key:${account.id}:${region}:${key.keyId}`, account, region, key };
+}

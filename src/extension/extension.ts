@@ -1,0 +1,76 @@
+// Composition root: builds the services and registers views, commands, panels and the status bar.
+// No network and no credential work here; the AWS SDK chunk loads on first use. Activation is timed.
+import * as vscode from 'vscode';
+import { Accounts } from './accounts';
+import { registerBundleCommands } from './commands/bundleCommands';
+import { registerKeyCommands } from './commands/keyCommands';
+import { registerTreeCommands } from './commands/treeCommands';
+import { Logger } from './logger';
+import { FORM_VIEW_TYPE, KEYS_VIEW_ID, SUMMARY_VIEW_TYPE } from './model/commandIds';
+import { ResultStore } from './results';
+import { SandboxHost } from './sandboxHost';
+import type { Services } from './services';
+import { settings } from './settings';
+import { BundleStatus } from './statusBar';
+import { KeysTree } from './tree/keysTree';
+import { FormPanel } from '../webviews/form/panel';
+import { SummaryPanel } from '../webviews/summary/panel';
+
+let services: Services | undefined;
+
+export function activate(context: vscode.ExtensionContext): { services: () => Services | undefined } {
+  const t0 = performance.now();
+  const log = new Logger();
+  const sandbox = new SandboxHost(context.globalStorageUri, log);
+  const accounts = new Accounts(sandbox, log);
+  const tree = new KeysTree(accounts, sandbox, context.workspaceState, log);
+  const status = new BundleStatus(log);
+  const s: Services = {
+    context,
+    log,
+    sandbox,
+    accounts,
+    tree,
+    results: new ResultStore(context.workspaceState),
+    showSummary: async (identity) => {
+      await SummaryPanel.show(s, identity);
+    },
+    showForm: (init) => void FormPanel.show(s, init),
+    bundlesChanged: () => void status.scan(),
+  };
+  services = s;
+  const view = vscode.window.createTreeView(KEYS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(
+    log,
+    sandbox,
+    accounts,
+    tree,
+    view,
+    status,
+    ...registerTreeCommands(s),
+    ...registerKeyCommands(s),
+    ...registerBundleCommands(s),
+    vscode.window.registerWebviewPanelSerializer(SUMMARY_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => SummaryPanel.revive(s, panel, state) }),
+    vscode.window.registerWebviewPanelSerializer(FORM_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => void FormPanel.revive(s, panel, state) }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (settings.affects(e, 'regions') || settings.affects(e, 'profiles') || settings.affects(e, 'endpoints')) tree.refreshAll();
+      if (settings.affects(e, 'expiryWarningMinutes')) status.render();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refreshAll()),
+    sandbox.onDidChange(() => SummaryPanel.refreshAll()),
+  );
+  void vscode.commands.executeCommand('setContext', 'kmsImport.activated', true);
+  // After activation returns: scanning the workspace and starting a local server are not activation work.
+  setTimeout(() => {
+    void status.scan().catch((e) => log.warn('Scanning the workspace for parameter bundles failed', e));
+    if (settings.sandboxAutoStart()) void sandbox.start().catch((e) => log.error('Sandbox auto-start failed', e));
+  }, 0);
+  log.info(`Activated in ${(performance.now() - t0).toFixed(1)} ms (trusted workspace: ${vscode.workspace.isTrusted})`);
+  return { services: () => services };
+}
+
+export function deactivate(): Promise<void> | undefined {
+  const s = services;
+  services = undefined;
+  return s?.sandbox.stop();
+}

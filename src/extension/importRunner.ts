@@ -1,0 +1,121 @@
+// Runs the import flow (src/flow) for the extension: reads and parses the material on the host,
+// shows progress with cancellation, stores the secret-free result, maps failures to cause and action.
+import * as vscode from 'vscode';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { isKmsImportError } from '../core/errors';
+import { MAX_MATERIAL_FILE_BYTES, parseMaterial, type KeyMaterial } from '../core/material';
+import type { KeySpec, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
+import { runImportFlow } from '../flow/importFlow';
+import { STEP_LABELS, isImportFlowError, type ImportFlowResult, type StepEvent } from '../flow/types';
+import { isProviderError, type ImportType } from '../providers/types';
+import type { AccountRef } from './model/treeModel';
+import type { Services } from './services';
+import { settings } from './settings';
+import { toStored } from './results';
+import { UserCancelled } from './commands/run';
+
+export interface ImportJob {
+  account: AccountRef;
+  region: string;
+  materialPath: string;
+  passphrase?: string;
+  target: { keyId: string } | { create: { keySpec: KeySpec; keyUsage: KeyUsage; alias?: string; description?: string } };
+  wrappingKeySpec?: WrappingKeySpec;
+  wrappingAlgorithm?: WrappingAlgorithm;
+  expiration: { model: 'KEY_MATERIAL_DOES_NOT_EXPIRE' } | { model: 'KEY_MATERIAL_EXPIRES'; validTo: Date };
+  importType?: ImportType;
+  onStep?: (e: StepEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface MappedError {
+  title: string;
+  cause: string;
+  action: string;
+  nextStep?: 'download-parameters' | 'choose-material' | 'retry' | 'none';
+}
+
+/** One shape for every failure the flow can raise (for the form and for notifications). */
+export function mapFailure(e: unknown): MappedError {
+  if (isImportFlowError(e)) {
+    const p = e.extra.provider;
+    const landed = e.extra.landed === true ? ' The key material did land in KMS (confirmed with DescribeKey).' : e.extra.landed === 'unknown' ? ' Whether the material landed could not be confirmed: describe the key before trying again.' : '';
+    if (p) return { title: `${STEP_LABELS[e.step]}: ${p.name}`, cause: p.cause + landed, action: p.action, nextStep: p.nextStep === 'download-parameters' ? 'download-parameters' : p.nextStep === 'choose-material' ? 'choose-material' : p.retryable ? 'retry' : 'none' };
+    return { title: `${STEP_LABELS[e.step]}: ${e.code}`, cause: e.message + landed, action: e.fix, nextStep: /EXPIRED/i.test(e.code) ? 'download-parameters' : 'none' };
+  }
+  if (isProviderError(e)) return { title: e.info.name, cause: e.info.cause, action: e.info.action, nextStep: e.info.nextStep === 'download-parameters' ? 'download-parameters' : e.info.retryable ? 'retry' : 'none' };
+  if (isKmsImportError(e)) return { title: e.code, cause: e.message, action: e.fix, nextStep: e.kind === 'invalid-input' ? 'choose-material' : 'none' };
+  return { title: 'Error', cause: (e as Error)?.message ?? String(e), action: 'See the KMS Key Import log for details.', nextStep: 'none' };
+}
+
+/** Reads and parses a material file on the host; the caller must dispose() the result. */
+export async function readMaterial(file: string, passphrase?: string): Promise<KeyMaterial> {
+  const stat = await fs.stat(file);
+  if (stat.size > MAX_MATERIAL_FILE_BYTES) throw new Error(`${path.basename(file)} is ${stat.size} bytes: too large to be key material.`);
+  const bytes = await fs.readFile(file);
+  try {
+    return parseMaterial(bytes, { passphrase, fileName: path.basename(file) });
+  } finally {
+    bytes.fill(0);
+  }
+}
+
+/** Where a new parameter bundle goes: <workspace>/<bundleFolder>/<label>-<timestamp>, else global storage. */
+export function newBundleDir(s: Services, label: string, now = new Date()): string {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const base = folder ? path.resolve(folder, settings.bundleFolder()) : path.join(s.context.globalStorageUri.fsPath, 'bundles');
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const safe = label.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60) || 'key';
+  return path.join(base, `${safe}-${stamp}`);
+}
+
+/** Runs the whole flow with a cancellable notification; returns the result (also stored). */
+export async function runImport(s: Services, job: ImportJob): Promise<ImportFlowResult> {
+  const material = await readMaterial(job.materialPath, job.passphrase);
+  const provider = await s.accounts.provider(job.account, job.region);
+  const label = 'keyId' in job.target ? job.target.keyId : (job.target.create.alias ?? job.target.create.keySpec.toLowerCase());
+  const bundleDir = newBundleDir(s, label);
+  await fs.mkdir(path.dirname(bundleDir), { recursive: true });
+  s.log.info(`Import started: ${'keyId' in job.target ? `key ${job.target.keyId}` : `new ${job.target.create.keySpec} key`} in ${job.account.id}/${job.region}; material ${material.description}; bundle ${bundleDir}`);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing key material'), cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      const outer = job.signal;
+      const onOuter = () => controller.abort();
+      outer?.addEventListener('abort', onOuter);
+      try {
+        const result = await runImportFlow({
+          provider,
+          material,
+          target: 'keyId' in job.target ? { keyId: job.target.keyId } : { create: { ...job.target.create, description: job.target.create.description ?? 'Imported with KMS Key Import' } },
+          wrappingAlgorithm: job.wrappingAlgorithm,
+          wrappingKeySpec: job.wrappingKeySpec,
+          bundleDir,
+          expiration: job.expiration,
+          importType: job.importType,
+          signal: controller.signal,
+          onStep: (e) => {
+            s.log.info(`step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
+            if (e.status === 'running') progress.report({ message: STEP_LABELS[e.id] });
+            job.onStep?.(e);
+          },
+        });
+        s.log.info(`Import finished: key ${result.keyId}, proof ${result.proof.method} ${result.proof.holds ? 'holds' : 'FAILED'}: ${result.proof.detail}`);
+        await s.results.put(toStored(result, job.account.id, job.region));
+        void s.tree.refreshKey(job.account, job.region, result.keyId);
+        if ('create' in job.target) s.tree.fireRegion(job.account.id, job.region);
+        return result;
+      } catch (e) {
+        if (controller.signal.aborted && !isImportFlowError(e)) throw new UserCancelled();
+        throw e;
+      } finally {
+        sub.dispose();
+        outer?.removeEventListener('abort', onOuter);
+        material.dispose();
+      }
+    },
+  );
+}

@@ -1,0 +1,214 @@
+// The import form's logic, without vscode or the DOM: form state → core check input → what the form
+// shows (options with disabled reasons, findings, the recommended choice, whether it can be submitted).
+// The host runs it on every change; the webview only renders the resulting FormView.
+import { checkCompatibility, hasErrors, optionMatrix, recommend, type Finding, type MaterialFacts, type ProviderId } from '../../core/rules';
+import {
+  ALL_WRAPPING_ALGORITHMS,
+  ALL_WRAPPING_KEY_SPECS,
+  IMPORTABLE_KEY_SPECS,
+  KEY_SPECS,
+  type KeySpec,
+  type KeyUsage,
+  type WrappingAlgorithm,
+  type WrappingKeySpec,
+} from '../../core/specs';
+// (Local copies of three provider unions: this file is also type-checked for the browser bundle,
+// where src/providers/types.ts — with Node's Buffer — must not be pulled in.)
+export type ExpirationModel = 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
+export type ImportType = 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
+export type KeyState = string;
+
+export const FORM_STATE_VERSION = 1;
+
+/** Everything the user chose. Persisted in the webview (setState) and in memory on the host. No secrets. */
+export interface FormState {
+  __v: typeof FORM_STATE_VERSION;
+  /** Import into an existing key, or create a new EXTERNAL key first. */
+  mode: 'existing' | 'new';
+  accountId?: string;
+  region?: string;
+  keyId?: string;
+  keySpec?: KeySpec;
+  keyUsage?: KeyUsage;
+  alias?: string;
+  wrappingKeySpec?: WrappingKeySpec;
+  algorithm?: WrappingAlgorithm;
+  /** Set by the user (not by the recommendation): the form keeps it while it stays valid. */
+  wrappingChosen?: boolean;
+  /** Path of the material file on the host. The file's bytes never reach the webview. */
+  materialPath?: string;
+  expirationModel: ExpirationModel;
+  /** yyyy-mm-dd (UTC) when the material expires. */
+  validTo?: string;
+  importType: ImportType | 'DEFAULT';
+}
+
+export interface KeyChoice {
+  keyId: string;
+  label: string;
+  keySpec: KeySpec;
+  keyUsage: KeyUsage;
+  keyState: KeyState;
+  hasMaterial: boolean;
+}
+
+export interface Option<T extends string> {
+  value: T;
+  label: string;
+  disabled: boolean;
+  reason?: string;
+  recommended?: boolean;
+}
+
+/** Secret-free facts about the chosen material file (from core summarizeMaterial). */
+export interface MaterialSummary {
+  fileName: string;
+  description: string;
+  kind: string;
+  format: string;
+  keySpec?: KeySpec;
+  byteLength: number;
+  modulusBits?: number;
+  curve?: string;
+  publicKeyFingerprint?: string;
+}
+
+export interface FormContext {
+  provider: ProviderId;
+  keys: KeyChoice[];
+  material?: { summary: MaterialSummary; facts: MaterialFacts };
+  materialError?: string;
+  now?: Date;
+}
+
+export interface FormView {
+  state: FormState;
+  provider: ProviderId;
+  keys: KeyChoice[];
+  keySpecOptions: Option<KeySpec>[];
+  keyUsageOptions: Option<KeyUsage>[];
+  wrappingKeySpecOptions: Option<WrappingKeySpec>[];
+  algorithmOptions: Option<WrappingAlgorithm>[];
+  importTypeEnabled: boolean;
+  material?: MaterialSummary;
+  materialError?: string;
+  findings: Finding[];
+  recommended: { wrappingKeySpec: WrappingKeySpec; algorithm: WrappingAlgorithm };
+  canSubmit: boolean;
+  /** Why submit is disabled (first blocking reason). */
+  blocker?: string;
+}
+
+export function initialFormState(partial: Partial<FormState> = {}): FormState {
+  return { __v: FORM_STATE_VERSION, mode: partial.keyId ? 'existing' : 'new', expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', importType: 'DEFAULT', ...partial };
+}
+
+/** The key spec the form works with: the chosen key's, the chosen spec, or what the material is. */
+export function effectiveKeySpec(state: FormState, ctx: FormContext): KeySpec | undefined {
+  if (state.mode === 'existing') return ctx.keys.find((k) => k.keyId === state.keyId)?.keySpec;
+  return state.keySpec ?? ctx.material?.facts.keySpec;
+}
+
+const DAY = 86_400_000;
+
+/** Form-level checks the core does not do (they are about the request, not the wrapping). */
+export function requestFindings(state: FormState, ctx: FormContext): Finding[] {
+  const out: Finding[] = [];
+  const now = ctx.now ?? new Date();
+  const src = 'kms-api.md §5.3 ImportKeyMaterial ValidTo / ExpirationModel';
+  if (state.mode === 'existing' && !state.keyId) out.push({ severity: 'error', code: 'KEY_REQUIRED', message: 'No KMS key is chosen.', fix: 'Choose a key with origin EXTERNAL, or switch to "Create a new key".', source: 'form' });
+  if (state.mode === 'new' && !effectiveKeySpec(state, ctx)) out.push({ severity: 'error', code: 'KEY_SPEC_REQUIRED', message: 'No key spec is chosen for the new key.', fix: 'Choose a key spec, or choose the material file first (its key spec is then used).', source: 'form' });
+  if (!state.materialPath) out.push({ severity: 'error', code: 'MATERIAL_REQUIRED', message: 'No key material file is chosen.', fix: 'Choose the file that holds your key material (or generate test material).', source: 'form' });
+  if (state.expirationModel === 'KEY_MATERIAL_EXPIRES') {
+    const t = state.validTo ? Date.parse(`${state.validTo}T00:00:00Z`) : NaN;
+    if (!state.validTo || Number.isNaN(t)) out.push({ severity: 'error', code: 'VALID_TO_REQUIRED', message: 'Expiring key material needs a ValidTo date.', fix: 'Pick a date within the next 365 days, or choose "does not expire".', source: src });
+    else if (t <= now.getTime()) out.push({ severity: 'error', code: 'VALID_TO_PAST', message: `ValidTo ${state.validTo} is not in the future.`, fix: 'Pick a later date.', source: src });
+    else if (t - now.getTime() > 365 * DAY) out.push({ severity: 'error', code: 'VALID_TO_TOO_FAR', message: `ValidTo ${state.validTo} is more than 365 days ahead.`, fix: 'Pick a date within the next 365 days.', source: src });
+  }
+  const spec = effectiveKeySpec(state, ctx);
+  if (state.importType !== 'DEFAULT' && spec && KEY_SPECS[spec].kind !== 'symmetric') {
+    out.push({ severity: 'error', code: 'IMPORT_TYPE_SYMMETRIC_ONLY', message: `ImportType applies only to symmetric encryption keys, not ${spec}.`, fix: 'Leave ImportType at its default.', source: 'kms-api.md §5.4 "only usable with symmetric encryption keys"' });
+  }
+  const key = ctx.keys.find((k) => k.keyId === state.keyId);
+  if (state.mode === 'existing' && key && key.keyState === 'PendingDeletion') {
+    out.push({ severity: 'error', code: 'KEY_PENDING_DELETION', message: 'The key is pending deletion.', fix: 'Cancel the key deletion first.', source: 'kms-api.md KMSInvalidStateException' });
+  }
+  return out;
+}
+
+/** Recomputes everything the form shows. Pure: same state + context → same view. */
+export function buildFormView(input: FormState, ctx: FormContext): FormView {
+  const state: FormState = { ...input };
+  const provider = ctx.provider;
+  const material = ctx.material?.facts;
+  const keySpec = effectiveKeySpec(state, ctx);
+  if (state.mode === 'new' && !state.keySpec && keySpec) state.keySpec = keySpec;
+
+  // Key spec options (new key): importable specs; refused ones carry the reason.
+  const keySpecOptions: Option<KeySpec>[] = IMPORTABLE_KEY_SPECS.map((spec) => {
+    const err = checkCompatibility({ provider, keySpec: spec, material }).find((f) => f.severity === 'error');
+    return { value: spec, label: spec, disabled: !!err, reason: err?.message };
+  });
+  const usages = keySpec ? KEY_SPECS[keySpec].usages : [];
+  const keyUsageOptions: Option<KeyUsage>[] = usages.map((u) => ({ value: u, label: u, disabled: false }));
+  if (state.mode === 'new' && keySpec && (!state.keyUsage || !usages.includes(state.keyUsage))) state.keyUsage = usages[0];
+
+  // Wrapping choices: the option matrix tells which pairs can work at all.
+  const matrix = optionMatrix({ provider, keySpec, material });
+  const rec = recommend(provider, keySpec ?? material?.keySpec);
+  const allowedPair = (w?: WrappingKeySpec, a?: WrappingAlgorithm) => !!w && !!a && !!matrix.find((r) => r.wrappingKeySpec === w && r.algorithm === a && r.allowed);
+  if (!state.wrappingChosen || !allowedPair(state.wrappingKeySpec, state.algorithm)) {
+    if (allowedPair(rec.wrappingKeySpec, rec.algorithm)) {
+      state.wrappingKeySpec = rec.wrappingKeySpec;
+      state.algorithm = rec.algorithm;
+    } else {
+      const first = matrix.find((r) => r.allowed);
+      state.wrappingKeySpec = first?.wrappingKeySpec ?? state.wrappingKeySpec ?? rec.wrappingKeySpec;
+      state.algorithm = first?.algorithm ?? state.algorithm ?? rec.algorithm;
+    }
+    if (input.wrappingChosen && !allowedPair(input.wrappingKeySpec, input.algorithm)) state.wrappingChosen = false;
+  }
+  const wrappingKeySpecOptions: Option<WrappingKeySpec>[] = ALL_WRAPPING_KEY_SPECS.map((w) => {
+    const rows = matrix.filter((r) => r.wrappingKeySpec === w);
+    const ok = rows.some((r) => r.allowed);
+    return { value: w, label: w, disabled: !ok, reason: ok ? undefined : rows.find((r) => r.reason)?.reason, recommended: w === rec.wrappingKeySpec };
+  });
+  const algorithmOptions: Option<WrappingAlgorithm>[] = ALL_WRAPPING_ALGORITHMS.map((a) => {
+    const row = matrix.find((r) => r.wrappingKeySpec === state.wrappingKeySpec && r.algorithm === a);
+    return { value: a, label: a, disabled: !row?.allowed, reason: row?.allowed ? undefined : row?.reason, recommended: a === rec.algorithm };
+  });
+
+  const findings = [
+    ...requestFindings(state, ctx),
+    ...checkCompatibility({ provider, keySpec, wrappingKeySpec: state.wrappingKeySpec, algorithm: state.algorithm, material }),
+  ];
+  if (ctx.materialError) findings.unshift({ severity: 'error', code: 'MATERIAL_UNREADABLE', message: ctx.materialError, fix: 'Choose another file, or convert it (see the message).', source: 'core/material.ts' });
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
+  const blocker = findings.find((f) => f.severity === 'error');
+  const importTypeEnabled = !!keySpec && KEY_SPECS[keySpec].kind === 'symmetric';
+  if (!importTypeEnabled) state.importType = 'DEFAULT';
+  return {
+    state,
+    provider,
+    keys: ctx.keys,
+    keySpecOptions,
+    keyUsageOptions,
+    wrappingKeySpecOptions,
+    algorithmOptions,
+    importTypeEnabled,
+    material: ctx.material?.summary,
+    materialError: ctx.materialError,
+    findings,
+    recommended: rec,
+    canSubmit: !hasErrors(findings),
+    blocker: blocker?.message,
+  };
+}
+
+/** yyyy-mm-dd → Date at 00:00 UTC (the ValidTo sent to KMS). */
+export function validToDate(state: FormState): Date | undefined {
+  if (state.expirationModel !== 'KEY_MATERIAL_EXPIRES' || !state.validTo) return undefined;
+  const t = Date.parse(`${state.validTo}T00:00:00Z`);
+  return Number.isNaN(t) ? undefined : new Date(t);
+}

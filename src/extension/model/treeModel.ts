@@ -1,0 +1,107 @@
+// The tree's pure model: accounts → regions → keys, with labels, filters, ordering and context values.
+// No vscode import: tested in plain Node (test/extension/treeModel.test.ts).
+import type { KeyInfo } from '../../providers/types';
+import { KEY_SPECS } from '../../core/specs';
+import { materialExpiry } from './expiry';
+
+export type AccountKind = 'sandbox' | 'env' | 'profile';
+
+export interface AccountRef {
+  /** Stable id: "sandbox", "env", "profile:<name>". */
+  id: string;
+  kind: AccountKind;
+  label: string;
+  profile?: string;
+  defaultRegion?: string;
+  /** Profile uses IAM Identity Center (sso_session / sso_start_url). */
+  sso?: boolean;
+  credentialProcess?: boolean;
+}
+
+export type KeyFilter = 'pending' | 'external' | 'all';
+export const KEY_FILTERS: KeyFilter[] = ['pending', 'external', 'all'];
+
+export const SANDBOX_ACCOUNT: AccountRef = { id: 'sandbox', kind: 'sandbox', label: 'Sandbox' };
+
+export function keyLabel(key: Pick<KeyInfo, 'aliases' | 'keyId'>): string {
+  const alias = key.aliases?.find((a) => !a.startsWith('alias/aws/')) ?? key.aliases?.[0];
+  return alias ? alias.replace(/^alias\//, '') : key.keyId;
+}
+
+/** "SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · PendingImport · EXTERNAL · pending import" */
+export function keyDescription(key: KeyInfo, now: Date = new Date()): string {
+  const parts: string[] = [key.keySpec, key.keyUsage, key.keyState, key.origin];
+  const exp = materialExpiry(key, now);
+  if (exp.kind !== 'not-external' && exp.kind !== 'pending-import') parts.push(exp.label);
+  else if (exp.kind === 'pending-import' && key.keyState !== 'PendingImport') parts.push(exp.label);
+  if (key.multiRegion) parts.push(key.multiRegionRole === 'REPLICA' ? 'replica' : 'multi-Region');
+  return parts.join(' · ');
+}
+
+export function keyKind(key: Pick<KeyInfo, 'keySpec'>): 'symmetric' | 'hmac' | 'asymmetric' {
+  const kind = KEY_SPECS[key.keySpec]?.kind;
+  return kind === 'symmetric' ? 'symmetric' : kind === 'hmac' ? 'hmac' : 'asymmetric';
+}
+
+const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+
+/**
+ * Context value of a key node: `kmsKey:<origin>:<state>:<kind>[:mrk-primary|:mrk-replica]`, e.g.
+ * `kmsKey:external:pendingImport:symmetric`. package.json menus match it with `viewItem =~ /…/`.
+ */
+export function keyContextValue(key: KeyInfo): string {
+  const origin = key.origin === 'EXTERNAL' ? 'external' : key.origin === 'AWS_KMS' ? 'kms' : 'other';
+  let v = `kmsKey:${origin}:${lowerFirst(key.keyState)}:${keyKind(key)}`;
+  if (key.multiRegion) v += key.multiRegionRole === 'REPLICA' ? ':mrk-replica' : ':mrk-primary';
+  return v;
+}
+
+export function accountContextValue(account: AccountRef, sandboxRunning: boolean): string {
+  if (account.kind === 'sandbox') return `kmsAccount:sandbox:${sandboxRunning ? 'running' : 'stopped'}`;
+  return `kmsAccount:${account.kind}${account.sso ? ':sso' : ''}`;
+}
+
+export function filterKeys<T extends Pick<KeyInfo, 'origin' | 'keyState'>>(keys: T[], filter: KeyFilter): T[] {
+  if (filter === 'pending') return keys.filter((k) => k.origin === 'EXTERNAL' && k.keyState === 'PendingImport');
+  if (filter === 'external') return keys.filter((k) => k.origin === 'EXTERNAL');
+  return keys;
+}
+
+/** Pending-import keys first, then other EXTERNAL keys, then the rest; by label within each group. */
+export function sortKeys(keys: KeyInfo[]): KeyInfo[] {
+  const rank = (k: KeyInfo) => (k.origin === 'EXTERNAL' ? (k.keyState === 'PendingImport' ? 0 : 1) : 2);
+  return [...keys].sort((a, b) => rank(a) - rank(b) || keyLabel(a).localeCompare(keyLabel(b)));
+}
+
+/** Regions to show for an account: the setting if set, else the profile's region, else us-east-1. */
+export function regionsFor(account: AccountRef, configured: string[], sandboxRegion: string): string[] {
+  if (account.kind === 'sandbox') return [sandboxRegion];
+  const valid = configured.map((r) => r.trim()).filter((r) => /^[a-z]{2}(-[a-z]+)+-\d$/.test(r));
+  if (valid.length) return [...new Set(valid)];
+  return [account.defaultRegion ?? 'us-east-1'];
+}
+
+/** The provider rule set a region falls under. */
+export function providerForRegion(region: string): 'aws' | 'aws-cn' {
+  return region.startsWith('cn-') ? 'aws-cn' : 'aws';
+}
+
+export function filterLabel(filter: KeyFilter): string {
+  return filter === 'pending' ? 'pending import' : filter === 'external' ? 'external' : 'all keys';
+}
+
+/** Markdown tooltip lines for a key (no secrets: ids, specs, dates). */
+export function keyTooltip(key: KeyInfo, now: Date = new Date()): string {
+  const exp = materialExpiry(key, now);
+  const lines = [
+    `**${keyLabel(key)}**`,
+    '',
+    `- ARN: \`${key.arn}\``,
+    `- Key spec: ${key.keySpec} · usage: ${key.keyUsage}`,
+    `- State: ${key.keyState} · origin: ${key.origin}`,
+  ];
+  if (exp.kind !== 'not-external') lines.push(`- Key material: ${exp.label}${key.validTo ? ` (ValidTo ${key.validTo.toISOString()})` : ''}`);
+  if (key.currentKeyMaterialId) lines.push(`- Current key material: \`${key.currentKeyMaterialId.slice(0, 16)}…\``);
+  if (key.description) lines.push(`- Description: ${key.description.replace(/[\r\n]+/g, ' ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,53 @@
+// Quick picks used when a command runs from the palette instead of a tree item.
+import * as vscode from 'vscode';
+import type { KeyInfo } from '../providers/types';
+import { UserCancelled } from './commands/run';
+import { listKeysDetailed } from './model/keyLister';
+import { filterKeys, keyDescription, keyLabel, regionsFor, sortKeys, type AccountRef, type KeyFilter } from './model/treeModel';
+import type { Services } from './services';
+import { settings } from './settings';
+import { isAccountNode, isKeyNode, isRegionNode, type KeyNode, type RegionNode } from './tree/nodes';
+
+export async function pickAccountRegion(s: Services, arg?: unknown): Promise<{ account: AccountRef; region: string }> {
+  if (isRegionNode(arg) || isKeyNode(arg)) return { account: arg.account, region: arg.region };
+  let account = isAccountNode(arg) ? arg.account : undefined;
+  if (!account) {
+    const accounts = await s.accounts.list();
+    const picked =
+      accounts.length === 1
+        ? { account: accounts[0] }
+        : await vscode.window.showQuickPick(
+            accounts.map((a) => ({ label: a.label, description: a.kind === 'sandbox' ? vscode.l10n.t('local') : a.defaultRegion, account: a })),
+            { title: vscode.l10n.t('Choose an account'), ignoreFocusOut: true },
+          );
+    if (!picked) throw new UserCancelled();
+    account = picked.account;
+  }
+  const regions = regionsFor(account, settings.regions(), account.kind === 'sandbox' ? (s.sandbox.current?.region ?? settings.sandboxRegion()) : settings.sandboxRegion());
+  if (regions.length === 1) return { account, region: regions[0] };
+  const region = await vscode.window.showQuickPick(regions, { title: vscode.l10n.t('Choose a region'), ignoreFocusOut: true });
+  if (!region) throw new UserCancelled();
+  return { account, region };
+}
+
+/** The key a command acts on: the tree item it was invoked on, or one picked from a list. */
+export async function pickKey(s: Services, arg: unknown, filter: KeyFilter = 'external', title?: string): Promise<KeyNode> {
+  if (isKeyNode(arg)) return arg;
+  const where: RegionNode | undefined = isRegionNode(arg) ? arg : undefined;
+  const { account, region } = where ?? (await pickAccountRegion(s, arg));
+  let keys: KeyInfo[] = s.tree.knownKeys(account.id, region);
+  if (!keys.length) {
+    keys = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Listing keys in {0}…', region) }, async () => {
+      const p = await s.accounts.provider(account, region);
+      return (await listKeysDetailed(p, { concurrency: settings.listConcurrency() })).keys;
+    });
+  }
+  const candidates = sortKeys(filterKeys(keys, filter));
+  if (!candidates.length) throw new Error(vscode.l10n.t('No suitable keys in {0}: create a key for import first.', region));
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((k) => ({ label: keyLabel(k), description: keyDescription(k), detail: k.arn, key: k })),
+    { title: title ?? vscode.l10n.t('Choose a KMS key'), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true },
+  );
+  if (!picked) throw new UserCancelled();
+  return { type: 'key', id: `key:${account.id}:${region}:${picked.key.keyId}`, account, region, key: picked.key };
+}

@@ -1,0 +1,59 @@
+// Import results kept per key in workspace state (secret-free), so the summary panel can show the
+// proof after a reload. Dates are stored as ISO strings.
+import type * as vscode from 'vscode';
+import type { ImportFlowResult } from '../flow/types';
+
+const KEY = 'kmsImport.results';
+
+export interface StoredResult {
+  ok: boolean;
+  keyId: string;
+  keyArn: string;
+  keySpec: string;
+  keyMaterialId?: string;
+  bundleDir?: string;
+  parametersValidTo?: string;
+  wrappingAlgorithm: string;
+  wrappingKeySpec: string;
+  expirationModel: string;
+  validTo?: string;
+  proof: { method: string; holds: boolean; detail: string };
+  importedAt: string;
+  accountId: string;
+  region: string;
+}
+
+export function toStored(r: ImportFlowResult, accountId: string, region: string, now = new Date()): StoredResult {
+  return {
+    ok: r.ok,
+    keyId: r.keyId,
+    keyArn: r.keyArn,
+    keySpec: r.keySpec,
+    keyMaterialId: r.keyMaterialId,
+    bundleDir: r.bundleDir,
+    parametersValidTo: r.parametersValidTo?.toISOString(),
+    wrappingAlgorithm: r.wrappingAlgorithm,
+    wrappingKeySpec: r.wrappingKeySpec,
+    expirationModel: r.expirationModel,
+    validTo: r.validTo?.toISOString(),
+    proof: { method: r.proof.method, holds: r.proof.holds, detail: r.proof.detail },
+    importedAt: now.toISOString(),
+    accountId,
+    region,
+  };
+}
+
+export class ResultStore {
+  constructor(private readonly memento: vscode.Memento) {}
+
+  get(keyId: string): StoredResult | undefined {
+    return this.memento.get<Record<string, StoredResult>>(KEY, {})[keyId];
+  }
+
+  async put(r: StoredResult): Promise<void> {
+    const all = { ...this.memento.get<Record<string, StoredResult>>(KEY, {}), [r.keyId]: r };
+    // keep the 200 most recent
+    const entries = Object.entries(all).sort((a, b) => b[1].importedAt.localeCompare(a[1].importedAt)).slice(0, 200);
+    await this.memento.update(KEY, Object.fromEntries(entries));
+  }
+}

@@ -1,0 +1,92 @@
+// Hosts the local KMS sandbox in the extension host: started on demand (or at startup with the
+// auto-start setting), its state kept in the extension's global storage, stopped on deactivate.
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import type { Logger } from './logger';
+import { settings } from './settings';
+
+export interface SandboxInfo {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  stateDir: string;
+}
+
+interface RunningSandbox {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  close(): Promise<void>;
+}
+
+export class SandboxHost implements vscode.Disposable {
+  private running: RunningSandbox | undefined;
+  private info: SandboxInfo | undefined;
+  private starting: Promise<SandboxInfo> | undefined;
+  private readonly changed = new vscode.EventEmitter<SandboxInfo | undefined>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly storage: vscode.Uri,
+    private readonly log: Logger,
+  ) {}
+
+  get isRunning(): boolean {
+    return !!this.running;
+  }
+
+  get current(): SandboxInfo | undefined {
+    return this.info;
+  }
+
+  stateDir(): string {
+    return settings.sandboxStateDir() || path.join(this.storage.fsPath, 'sandbox');
+  }
+
+  /** Starts the sandbox if needed; concurrent callers share one start. */
+  start(): Promise<SandboxInfo> {
+    if (this.info) return Promise.resolve(this.info);
+    if (!this.starting) {
+      this.starting = this.doStart().finally(() => (this.starting = undefined));
+    }
+    return this.starting;
+  }
+
+  private async doStart(): Promise<SandboxInfo> {
+    const t0 = performance.now();
+    const stateDir = this.stateDir();
+    await vscode.workspace.fs.createDirectory(vscode.Uri.file(stateDir));
+    // dist/sandbox.js, a lazily loaded chunk (scripts/build.mjs keeps it out of dist/extension.js).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startSandbox } = require('./sandbox.js') as typeof import('../sandbox/index');
+    const sb = await startSandbox({
+      port: settings.sandboxPort(),
+      stateDir,
+      region: settings.sandboxRegion(),
+      log: (line: string) => this.log.trace(`sandbox: ${line}`),
+    });
+    this.running = sb;
+    this.info = { endpoint: sb.endpoint, region: sb.region, credentials: sb.credentials, stateDir };
+    this.log.info(`Sandbox listening on ${sb.endpoint} (${sb.region}), state in ${stateDir}, started in ${(performance.now() - t0).toFixed(0)} ms`);
+    void vscode.commands.executeCommand('setContext', 'kmsImport.sandboxRunning', true);
+    this.changed.fire(this.info);
+    return this.info;
+  }
+
+  async stop(): Promise<void> {
+    if (this.starting) await this.starting.catch(() => undefined);
+    const sb = this.running;
+    this.running = undefined;
+    this.info = undefined;
+    if (!sb) return;
+    await sb.close();
+    this.log.info('Sandbox stopped');
+    void vscode.commands.executeCommand('setContext', 'kmsImport.sandboxRunning', false);
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.changed.dispose();
+  }
+}

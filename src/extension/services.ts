@@ -1,0 +1,24 @@
+// The services every command needs, built once in activate() (the composition root).
+import type * as vscode from 'vscode';
+import type { Accounts } from './accounts';
+import type { Logger } from './logger';
+import type { ResultStore } from './results';
+import type { SandboxHost } from './sandboxHost';
+import type { FormState } from './model/formModel';
+import type { SummaryIdentity } from '../webviews/summary/protocol';
+import type { KeysTree } from './tree/keysTree';
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: Logger;
+  sandbox: SandboxHost;
+  accounts: Accounts;
+  tree: KeysTree;
+  results: ResultStore;
+  /** Opens (or reveals) the summary panel for a key. */
+  showSummary(identity: SummaryIdentity): Promise<void>;
+  /** Opens the import form. */
+  showForm(init: Partial<FormState>): void;
+  /** A parameter bundle was written: the status bar rescans. */
+  bundlesChanged(): void;
+}

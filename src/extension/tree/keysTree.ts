@@ -1,0 +1,291 @@
+// The "Keys" view: accounts → regions → keys. Listing is cached per account and region and shown as
+// it arrives; empty and error states are nodes with an action, never popups. Refreshes one node.
+import * as vscode from 'vscode';
+import { isProviderError, type KeyInfo } from '../../providers/types';
+import type { Accounts } from '../accounts';
+import type { Logger } from '../logger';
+import { COMMANDS } from '../model/commandIds';
+import { KeyCache } from '../model/keyLister';
+import { materialExpiry } from '../model/expiry';
+import {
+  accountContextValue,
+  filterKeys,
+  filterLabel,
+  keyContextValue,
+  keyDescription,
+  keyLabel,
+  keyTooltip,
+  regionsFor,
+  sortKeys,
+  type AccountRef,
+  type KeyFilter,
+} from '../model/treeModel';
+import type { SandboxHost } from '../sandboxHost';
+import { settings } from '../settings';
+import type { AccountNode, KeyNode, MessageNode, RegionNode, TreeNode } from './nodes';
+
+const FILTER_STATE = 'kmsImport.filter';
+
+export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  readonly cache = new KeyCache({ concurrency: () => settings.listConcurrency() });
+  private readonly nodes = new Map<string, TreeNode>();
+  private readonly pendingFires = new Map<string, ReturnType<typeof setTimeout>>();
+  private filter: KeyFilter;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly sandbox: SandboxHost,
+    private readonly state: vscode.Memento,
+    private readonly log: Logger,
+  ) {
+    this.filter = state.get<KeyFilter>(FILTER_STATE, 'all');
+    void vscode.commands.executeCommand('setContext', 'kmsImport.filter', this.filter);
+    this.disposables.push(
+      this.changed,
+      sandbox.onDidChange(() => {
+        this.cache.invalidate('sandbox');
+        this.refreshAccount('sandbox');
+      }),
+    );
+  }
+
+  get currentFilter(): KeyFilter {
+    return this.filter;
+  }
+
+  async setFilter(filter: KeyFilter): Promise<void> {
+    this.filter = filter;
+    await this.state.update(FILTER_STATE, filter);
+    await vscode.commands.executeCommand('setContext', 'kmsImport.filter', filter);
+    this.changed.fire(undefined);
+  }
+
+  private intern<T extends TreeNode>(node: T): T {
+    const prev = this.nodes.get(node.id) as T | undefined;
+    if (prev) {
+      Object.assign(prev, node);
+      return prev;
+    }
+    this.nodes.set(node.id, node);
+    return node;
+  }
+
+  /** Re-renders one node (coalesced: batches of keys arrive quickly while listing). */
+  private fireSoon(node: TreeNode): void {
+    if (this.pendingFires.has(node.id)) return;
+    this.pendingFires.set(
+      node.id,
+      setTimeout(() => {
+        this.pendingFires.delete(node.id);
+        this.changed.fire(node);
+      }, 120),
+    );
+  }
+
+  refreshAll(): void {
+    this.cache.clear();
+    this.accounts.forget();
+    this.changed.fire(undefined);
+  }
+
+  refreshNode(node: TreeNode | undefined): void {
+    if (!node || node.type === 'message') return this.refreshAll();
+    if (node.type === 'account') this.cache.invalidate(node.account.id);
+    else if (node.type === 'region') this.cache.invalidate(node.account.id, node.region);
+    else if (node.type === 'key') {
+      void this.refreshKey(node.account, node.region, node.key.keyId);
+      return;
+    }
+    this.changed.fire(node);
+  }
+
+  refreshAccount(accountId: string): void {
+    const node = this.nodes.get(`account:${accountId}`);
+    this.changed.fire(node);
+  }
+
+  /** Describe one key again and update its node only. */
+  async refreshKey(account: AccountRef, region: string, keyId: string): Promise<KeyInfo | undefined> {
+    try {
+      const p = await this.accounts.provider(account, region);
+      const key = await p.describeKey(keyId);
+      this.cache.upsert(account.id, region, key);
+      const id = `key:${account.id}:${region}:${key.keyId}`;
+      const node = this.nodes.get(id) as KeyNode | undefined;
+      if (node) {
+        node.key = { ...key, aliases: key.aliases?.length ? key.aliases : node.key.aliases };
+        this.changed.fire(node);
+      } else {
+        this.fireRegion(account.id, region);
+      }
+      return key;
+    } catch (e) {
+      this.log.warn(`Could not refresh key ${keyId}`, e);
+      return undefined;
+    }
+  }
+
+  fireRegion(accountId: string, region: string): void {
+    const node = this.nodes.get(`region:${accountId}:${region}`);
+    this.changed.fire(node);
+  }
+
+  /** Keys known for a region (cached listing), for pickers. */
+  knownKeys(accountId: string, region: string): KeyInfo[] {
+    return this.cache.get(accountId, region)?.keys ?? [];
+  }
+
+  /** Every key of every cached listing. */
+  knownKeysAll(): KeyInfo[] {
+    return this.cache.allKeys();
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.type) {
+      case 'account': {
+        const running = this.sandbox.isRunning;
+        const item = new vscode.TreeItem(node.account.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.contextValue = accountContextValue(node.account, running);
+        if (node.account.kind === 'sandbox') {
+          item.iconPath = new vscode.ThemeIcon('beaker');
+          item.description = running ? vscode.l10n.t('local · running') : vscode.l10n.t('local · starts on demand');
+          item.tooltip = running ? vscode.l10n.t('Local KMS sandbox at {0}', this.sandbox.current?.endpoint ?? '') : vscode.l10n.t('Local KMS sandbox (not running: expand to start it)');
+        } else {
+          item.iconPath = new vscode.ThemeIcon(node.account.kind === 'env' ? 'terminal' : 'account');
+          item.description = [node.account.sso ? 'SSO' : node.account.credentialProcess ? 'credential_process' : undefined, node.account.defaultRegion].filter(Boolean).join(' · ');
+        }
+        return item;
+      }
+      case 'region': {
+        const item = new vscode.TreeItem(node.region, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.contextValue = 'kmsRegion';
+        item.iconPath = new vscode.ThemeIcon('globe');
+        const l = this.cache.get(node.account.id, node.region);
+        if (l?.done && !l.error) {
+          const shown = filterKeys(l.keys, this.filter).length;
+          item.description = this.filter === 'all' ? vscode.l10n.t('{0} keys', l.keys.length) : vscode.l10n.t('{0} of {1} keys ({2})', shown, l.keys.length, filterLabel(this.filter));
+        }
+        return item;
+      }
+      case 'key': {
+        const k = node.key;
+        const item = new vscode.TreeItem(keyLabel(k), vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.description = keyDescription(k);
+        item.tooltip = new vscode.MarkdownString(keyTooltip(k));
+        item.contextValue = keyContextValue(k);
+        const exp = materialExpiry(k);
+        item.iconPath =
+          exp.kind === 'pending-import'
+            ? new vscode.ThemeIcon('cloud-upload', new vscode.ThemeColor('list.warningForeground'))
+            : exp.kind === 'expired'
+              ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
+              : exp.kind === 'not-external'
+                ? new vscode.ThemeIcon('lock')
+                : new vscode.ThemeIcon('key');
+        if (k.origin === 'EXTERNAL') item.command = { command: COMMANDS.showSummary, title: vscode.l10n.t('Show Import Summary'), arguments: [node] };
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = node.id;
+        item.description = node.description;
+        item.tooltip = node.tooltip;
+        item.contextValue = node.contextValue;
+        item.iconPath = new vscode.ThemeIcon(node.icon, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
+        item.command = node.command;
+        return item;
+      }
+    }
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    if (node.type === 'region') return this.nodes.get(`account:${node.account.id}`);
+    if (node.type === 'key') return this.nodes.get(`region:${node.account.id}:${node.region}`);
+    return undefined;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) {
+      try {
+        const accounts = await this.accounts.list();
+        return accounts.map((account) => this.intern<AccountNode>({ type: 'account', id: `account:${account.id}`, account }));
+      } catch (e) {
+        this.log.error('Listing accounts failed', e);
+        return [this.message('accounts-error', vscode.l10n.t('Could not read AWS profiles'), 'error', { command: COMMANDS.showLog, title: vscode.l10n.t('Show Log') }, String((e as Error).message))];
+      }
+    }
+    if (node.type === 'account') {
+      return regionsFor(node.account, settings.regions(), settings.sandboxRegion()).map((region) =>
+        this.intern<RegionNode>({ type: 'region', id: `region:${node.account.id}:${region}`, account: node.account, region }),
+      );
+    }
+    if (node.type === 'region') return this.regionChildren(node);
+    return [];
+  }
+
+  private regionChildren(node: RegionNode): TreeNode[] {
+    const { account, region } = node;
+    const listing = this.cache.load(account.id, region, () => this.accounts.provider(account, region), () => {
+      this.fireSoon(node);
+      if (account.kind === 'sandbox') this.refreshAccount('sandbox');
+    });
+    const prefix = `${account.id}:${region}`;
+    if (listing.error) return [this.errorNode(prefix, account, listing.error)];
+    const keys = sortKeys(filterKeys(listing.keys, this.filter)).map((key) =>
+      this.intern<KeyNode>({ type: 'key', id: `key:${account.id}:${region}:${key.keyId}`, account, region, key }),
+    );
+    const out: TreeNode[] = [...keys];
+    if (!listing.done) {
+      out.push(this.message(`${prefix}:loading`, listing.keys.length ? vscode.l10n.t('Loading… {0} keys so far', listing.keys.length) : vscode.l10n.t('Loading keys…'), 'loading~spin'));
+    } else if (!keys.length) {
+      out.push(
+        this.message(
+          `${prefix}:empty`,
+          this.filter === 'all' ? vscode.l10n.t('No keys in {0}. Create Key for Import…', region) : vscode.l10n.t('No {0} keys. Create Key for Import…', filterLabel(this.filter)),
+          'add',
+          { command: COMMANDS.createKey, title: vscode.l10n.t('Create Key for Import'), arguments: [node] },
+        ),
+      );
+    }
+    if (listing.done && listing.failures.length) {
+      out.push(this.message(`${prefix}:failures`, vscode.l10n.t('{0} keys could not be described', listing.failures.length), 'warning', { command: COMMANDS.showLog, title: vscode.l10n.t('Show Log') }, listing.failures.slice(0, 5).map((f) => `${f.keyId}: ${f.message}`).join('\n'), 'list.warningForeground'));
+    }
+    return out;
+  }
+
+  private errorNode(prefix: string, account: AccountRef, error: unknown): MessageNode {
+    const info = isProviderError(error) ? error.info : undefined;
+    const message = info ? `${info.cause}` : (error as Error)?.message ?? String(error);
+    const action = info?.action ?? '';
+    this.log.warn(`Listing keys failed for ${prefix}`, error);
+    const credentialsProblem = /credential|sso|token|expired|signature|security/i.test(`${info?.name ?? ''} ${message}`);
+    let command: MessageNode['command'] = { command: COMMANDS.refreshNode, title: vscode.l10n.t('Retry'), arguments: [this.nodes.get(`region:${prefix}`)] };
+    let label = vscode.l10n.t('Could not list keys: {0}', message);
+    if (account.kind === 'sandbox' && !this.sandbox.isRunning) {
+      command = { command: COMMANDS.startSandbox, title: vscode.l10n.t('Start Sandbox') };
+      label = vscode.l10n.t('The sandbox did not start: {0}. Click to try again.', message);
+    } else if (account.sso && credentialsProblem) {
+      command = { command: COMMANDS.ssoLogin, title: vscode.l10n.t('Sign In with AWS SSO'), arguments: [this.nodes.get(`account:${account.id}`)] };
+      label = vscode.l10n.t('Sign in with AWS SSO to list keys ({0})', account.profile ?? '');
+    } else if (credentialsProblem) {
+      command = { command: COMMANDS.chooseProfile, title: vscode.l10n.t('Choose AWS Profiles…') };
+    }
+    return this.message(`${prefix}:error`, label, 'error', command, [message, action].filter(Boolean).join('\n'), 'list.errorForeground');
+  }
+
+  private message(id: string, label: string, icon: string, command?: MessageNode['command'], tooltip?: string, iconColor?: string): MessageNode {
+    return this.intern<MessageNode>({ type: 'message', id: `message:${id}`, label, icon, command, tooltip, iconColor, contextValue: 'kmsMessage' });
+  }
+
+  dispose(): void {
+    for (const t of this.pendingFires.values()) clearTimeout(t);
+    this.cache.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,270 @@
+// The import form in the browser: renders the FormView the host computes, sends changes back, and
+// persists the user's choices (setState) so a reload keeps them. No key material ever arrives here.
+import '../shared/panel.css';
+import { h, hostApi, initialData } from '../shared/vscode';
+import { isToForm, type FormPatch, type FromForm, type StepId, type ToForm } from '../../webviews/form/protocol';
+import type { FormState, FormView, Option } from '../../extension/model/formModel';
+
+const api = hostApi<FromForm, { form: FormState }>();
+const STEP_LABELS: Record<StepId, string> = {
+  'create-key': 'Create key',
+  'download-parameters': 'Download wrapping key and import token',
+  check: 'Check compatibility',
+  wrap: 'Wrap key material',
+  import: 'Import key material',
+  prove: 'Prove the import',
+};
+
+let view: FormView | undefined = initialData<{ view: FormView }>()?.view;
+let running = false;
+
+function send(msg: Omit<FromForm, 'requestId'> & { type: FromForm['type'] }): void {
+  api.post({ ...msg, requestId: api.nextId() } as FromForm);
+}
+function change(patch: FormPatch): void {
+  send({ type: 'change', patch } as FromForm);
+}
+
+// ---- layout (built once; render() updates it in place so focus and typing survive) ----
+const app = document.getElementById('app')!;
+const el = {
+  modeExisting: h('input', { type: 'radio', name: 'mode', id: 'mode-existing', value: 'existing' }),
+  modeNew: h('input', { type: 'radio', name: 'mode', id: 'mode-new', value: 'new' }),
+  key: h('select', { id: 'key', 'data-testid': 'key' }),
+  keySpec: h('select', { id: 'key-spec', 'data-testid': 'key-spec' }),
+  keySpecReasons: h('ul', { class: 'reasons', id: 'key-spec-reasons' }),
+  keyUsage: h('select', { id: 'key-usage', 'data-testid': 'key-usage' }),
+  alias: h('input', { type: 'text', id: 'alias', placeholder: 'optional, e.g. my-imported-key', 'data-testid': 'alias' }),
+  wrappingKeySpec: h('select', { id: 'wrapping-key-spec', 'data-testid': 'wrapping-key-spec' }),
+  wrappingKeySpecReasons: h('ul', { class: 'reasons', id: 'wrapping-key-spec-reasons' }),
+  algorithm: h('select', { id: 'algorithm', 'data-testid': 'algorithm' }),
+  algorithmReasons: h('ul', { class: 'reasons', id: 'algorithm-reasons' }),
+  materialChoose: h('button', { id: 'material-choose', class: 'secondary', 'data-testid': 'material-choose', text: 'Choose file…' }),
+  materialGenerate: h('button', { id: 'material-generate', class: 'secondary', 'data-testid': 'material-generate', text: 'Generate test material…' }),
+  materialSummary: h('div', { id: 'material-summary', 'data-testid': 'material-summary', class: 'muted' }),
+  expirationModel: h('select', { id: 'expiration-model', 'data-testid': 'expiration-model' }),
+  validTo: h('input', { type: 'date', id: 'valid-to', 'data-testid': 'valid-to' }),
+  importType: h('select', { id: 'import-type', 'data-testid': 'import-type' }),
+  findings: h('ul', { class: 'findings', id: 'findings', 'data-testid': 'findings' }),
+  submit: h('button', { id: 'submit', 'data-testid': 'submit', text: 'Download, wrap, import and prove' }),
+  cancel: h('button', { id: 'cancel', class: 'secondary hidden', 'data-testid': 'cancel', text: 'Cancel' }),
+  blocker: h('div', { id: 'blocker', class: 'muted', 'data-testid': 'blocker' }),
+  steps: h('ol', { class: 'steps', id: 'progress', 'data-testid': 'progress' }),
+  result: h('div', { id: 'result', class: 'banner ok hidden', 'data-testid': 'result' }),
+  error: h('div', { id: 'error', class: 'banner error hidden', 'data-testid': 'error' }),
+};
+const rows = {
+  key: row('Key', el.key),
+  keySpec: row('Key spec', el.keySpec, el.keySpecReasons),
+  keyUsage: row('Key usage', el.keyUsage),
+  alias: row('Alias', el.alias),
+  validTo: row('ValidTo', el.validTo),
+};
+
+function row(label: string, ...controls: HTMLElement[]): HTMLElement {
+  const id = controls[0].id;
+  return h('div', { class: 'row', id: `row-${id}` }, h('label', { for: id, text: label }), h('div', {}, ...controls));
+}
+
+app.append(
+  h('h1', { text: 'Import key material' }),
+  h('p', { class: 'muted', text: 'Every choice is checked against the KMS import rules as you make it. Your key material stays on this machine until it is wrapped.' }),
+  h('h2', { text: 'Key' }),
+  h('div', { class: 'row' }, h('label', { text: 'Target' }), h('div', {}, h('label', { class: 'radio' }, el.modeExisting, 'Existing key'), h('label', { class: 'radio' }, el.modeNew, 'Create a new key'))),
+  rows.key,
+  rows.keySpec,
+  rows.keyUsage,
+  rows.alias,
+  h('h2', { text: 'Key material' }),
+  h('div', { class: 'row' }, h('label', { text: 'File' }), h('div', {}, el.materialChoose, el.materialGenerate, el.materialSummary)),
+  h('h2', { text: 'Wrapping' }),
+  row('Wrapping key spec', el.wrappingKeySpec, el.wrappingKeySpecReasons),
+  row('Wrapping algorithm', el.algorithm, el.algorithmReasons),
+  h('h2', { text: 'Import options' }),
+  row('Expiration', el.expirationModel),
+  rows.validTo,
+  row('ImportType', el.importType),
+  h('h2', { text: 'Checks' }),
+  el.findings,
+  h('div', { class: 'actions' }, el.submit, el.cancel, el.blocker),
+  el.steps,
+  el.result,
+  el.error,
+);
+
+fillOptions(el.expirationModel, [
+  { value: 'KEY_MATERIAL_DOES_NOT_EXPIRE', label: 'Does not expire', disabled: false },
+  { value: 'KEY_MATERIAL_EXPIRES', label: 'Expires at ValidTo', disabled: false },
+]);
+fillOptions(el.importType, [
+  { value: 'DEFAULT', label: 'Default (as KMS decides)', disabled: false },
+  { value: 'NEW_KEY_MATERIAL', label: 'NEW_KEY_MATERIAL (rotation)', disabled: false },
+  { value: 'EXISTING_KEY_MATERIAL', label: 'EXISTING_KEY_MATERIAL (re-import)', disabled: false },
+]);
+
+function fillOptions(select: HTMLSelectElement, options: Array<Option<string>>, value?: string, placeholder?: string): void {
+  const sig = JSON.stringify([options.map((o) => [o.value, o.label, o.disabled, o.recommended]), placeholder]);
+  if (select.dataset.sig !== sig) {
+    select.replaceChildren(
+      ...(placeholder ? [h('option', { value: '', text: placeholder })] : []),
+      ...options.map((o) => h('option', { value: o.value, disabled: o.disabled, title: o.reason, 'data-testid': `option-${o.value}`, text: `${o.label}${o.recommended ? ' (recommended)' : ''}${o.disabled ? ' — not possible' : ''}` })),
+    );
+    select.dataset.sig = sig;
+  }
+  select.value = value ?? '';
+}
+
+function fillReasons(list: HTMLElement, options: Array<Option<string>>): void {
+  list.replaceChildren(...options.filter((o) => o.disabled && o.reason).map((o) => h('li', { 'data-testid': `reason-${o.value}`, text: `${o.value}: ${o.reason}` })));
+}
+
+function render(): void {
+  if (!view) return;
+  const v = view;
+  const st = v.state;
+  api.setState({ form: st });
+  el.modeExisting.checked = st.mode === 'existing';
+  el.modeNew.checked = st.mode === 'new';
+  rows.key.classList.toggle('hidden', st.mode !== 'existing');
+  rows.alias.classList.toggle('hidden', st.mode !== 'new');
+  rows.keyUsage.classList.toggle('hidden', st.mode !== 'new');
+  fillOptions(el.key, v.keys.map((k) => ({ value: k.keyId, label: `${k.label} — ${k.keySpec}, ${k.keyState}`, disabled: false })), st.keyId, v.keys.length ? 'Choose a key…' : 'No EXTERNAL keys here: create a new key');
+  const spec = st.mode === 'existing' ? v.keys.find((k) => k.keyId === st.keyId)?.keySpec : st.keySpec;
+  fillOptions(el.keySpec, v.keySpecOptions, spec, 'Choose a key spec…');
+  el.keySpec.disabled = st.mode === 'existing';
+  fillReasons(el.keySpecReasons, st.mode === 'new' ? v.keySpecOptions : []);
+  fillOptions(el.keyUsage, v.keyUsageOptions, st.keyUsage);
+  if (document.activeElement !== el.alias) el.alias.value = st.alias ?? '';
+  fillOptions(el.wrappingKeySpec, v.wrappingKeySpecOptions, st.wrappingKeySpec);
+  fillReasons(el.wrappingKeySpecReasons, v.wrappingKeySpecOptions);
+  fillOptions(el.algorithm, v.algorithmOptions, st.algorithm);
+  fillReasons(el.algorithmReasons, v.algorithmOptions);
+  el.expirationModel.value = st.expirationModel;
+  rows.validTo.classList.toggle('hidden', st.expirationModel !== 'KEY_MATERIAL_EXPIRES');
+  if (document.activeElement !== el.validTo) el.validTo.value = st.validTo ?? '';
+  el.importType.value = st.importType;
+  el.importType.disabled = !v.importTypeEnabled;
+  el.materialSummary.replaceChildren(
+    v.material
+      ? h('span', {}, h('span', { class: 'codicon codicon-file' }), ` ${v.material.fileName}: ${v.material.description}${v.material.publicKeyFingerprint ? ` · public key ${v.material.publicKeyFingerprint}` : ''}`)
+      : v.materialError
+        ? h('span', { text: `Cannot use this file: ${v.materialError}` })
+        : h('span', { text: 'No file chosen. The file is read on your machine only; this form never sees its bytes.' }),
+  );
+  el.findings.replaceChildren(
+    ...v.findings.map((f) =>
+      h(
+        'li',
+        { class: 'finding', 'data-severity': f.severity, 'data-testid': `finding-${f.code}`, title: f.source },
+        h('span', { class: `codicon codicon-${f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info'}` }),
+        h('strong', { text: f.message }),
+        h('div', { class: 'fix', text: `Fix: ${f.fix}` }),
+      ),
+    ),
+  );
+  if (!v.findings.length) el.findings.append(h('li', { class: 'finding', 'data-severity': 'info', 'data-testid': 'finding-none', text: 'No problems found.' }));
+  el.submit.disabled = running || !v.canSubmit;
+  el.submit.textContent = st.mode === 'new' ? 'Create key, download parameters, wrap, import and prove' : 'Download parameters, wrap, import and prove';
+  el.blocker.textContent = !running && !v.canSubmit && v.blocker ? v.blocker : '';
+  el.cancel.classList.toggle('hidden', !running);
+  for (const c of [el.key, el.keySpec, el.keyUsage, el.alias, el.wrappingKeySpec, el.algorithm, el.expirationModel, el.validTo, el.importType, el.materialChoose, el.materialGenerate, el.modeExisting, el.modeNew]) {
+    if (running) c.setAttribute('disabled', '');
+    else if (!(c === el.keySpec && st.mode === 'existing') && !(c === el.importType && !v.importTypeEnabled)) c.removeAttribute('disabled');
+  }
+}
+
+function onProgress(m: Extract<ToForm, { type: 'progress' }>): void {
+  let li = el.steps.querySelector<HTMLLIElement>(`li[data-step="${m.step}"]`);
+  if (!li) {
+    li = h('li', { 'data-step': m.step, 'data-testid': `step-${m.step}` });
+    el.steps.append(li);
+  }
+  li.dataset.status = m.status;
+  const icon = m.status === 'running' ? 'loading codicon-modifier-spin' : m.status === 'done' ? 'pass' : m.status === 'failed' ? 'error' : m.status === 'cancelled' ? 'circle-slash' : 'dash';
+  li.replaceChildren(h('span', { class: `codicon codicon-${icon}` }), ` ${STEP_LABELS[m.step]}${m.detail ? ` — ${m.detail}` : ''}`);
+}
+
+window.addEventListener('message', (e: MessageEvent) => {
+  const m: unknown = e.data;
+  if (!isToForm(m)) return; // the host is the only sender; anything else is ignored
+  switch (m.type) {
+    case 'view':
+      view = m.view;
+      render();
+      break;
+    case 'progress':
+      onProgress(m);
+      break;
+    case 'running':
+      running = m.running;
+      if (running) {
+        el.steps.replaceChildren();
+        el.result.classList.add('hidden');
+        el.error.classList.add('hidden');
+      }
+      render();
+      break;
+    case 'result': {
+      const r = m.result;
+      el.result.classList.remove('hidden');
+      el.result.classList.toggle('ok', r.ok);
+      el.result.classList.toggle('error', !r.ok);
+      el.result.dataset.ok = String(r.ok);
+      el.result.dataset.proof = r.proof.holds ? 'holds' : 'failed';
+      const open = h('button', { id: 'open-summary', class: 'secondary', 'data-testid': 'open-summary', text: 'Show import summary' });
+      open.addEventListener('click', () => send({ type: 'openSummary' }));
+      el.result.replaceChildren(
+        h('strong', { text: r.ok ? 'Imported and proven.' : 'Imported, but the proof did not hold.' }),
+        h('div', {}, 'Key ARN: ', h('code', { id: 'result-arn', text: r.keyArn })),
+        h('div', { id: 'result-proof', text: `Proof (${r.proof.method}): ${r.proof.detail}` }),
+        ...(r.keyMaterialId ? [h('div', {}, 'Key material id: ', h('code', { text: r.keyMaterialId }))] : []),
+        h('div', { class: 'actions' }, open),
+      );
+      break;
+    }
+    case 'error': {
+      const x = m.error;
+      el.error.classList.remove('hidden');
+      el.error.dataset.nextStep = x.nextStep ?? 'none';
+      const children: Node[] = [h('strong', { id: 'error-title', text: x.title }), h('div', { id: 'error-cause', 'data-testid': 'error-cause', text: x.cause }), h('div', { id: 'error-action', 'data-testid': 'error-action', class: 'muted', text: x.action })];
+      if (x.nextStep === 'download-parameters') {
+        const b = h('button', { id: 'error-download-parameters', 'data-testid': 'error-download-parameters', text: 'Download new parameters and try again' });
+        b.addEventListener('click', () => send({ type: 'downloadParameters' }));
+        children.push(h('div', { class: 'actions' }, b));
+      } else if (x.nextStep === 'choose-material') {
+        const b = h('button', { id: 'error-choose-material', class: 'secondary', 'data-testid': 'error-choose-material', text: 'Choose another file…' });
+        b.addEventListener('click', () => send({ type: 'chooseMaterial' }));
+        children.push(h('div', { class: 'actions' }, b));
+      }
+      el.error.replaceChildren(...children);
+      break;
+    }
+    case 'reply':
+      if (!m.ok && m.error) {
+        el.error.classList.remove('hidden');
+        el.error.replaceChildren(h('strong', { text: 'Something went wrong' }), h('div', { 'data-testid': 'error-cause', text: m.error }));
+      }
+      break;
+  }
+});
+
+// ---- events ----
+el.modeExisting.addEventListener('change', () => change({ mode: 'existing' }));
+el.modeNew.addEventListener('change', () => change({ mode: 'new' }));
+el.key.addEventListener('change', () => change({ keyId: el.key.value || undefined }));
+el.keySpec.addEventListener('change', () => change({ keySpec: (el.keySpec.value || undefined) as FormPatch['keySpec'] }));
+el.keyUsage.addEventListener('change', () => change({ keyUsage: el.keyUsage.value as FormPatch['keyUsage'] }));
+el.alias.addEventListener('change', () => change({ alias: el.alias.value }));
+el.wrappingKeySpec.addEventListener('change', () => change({ wrappingKeySpec: el.wrappingKeySpec.value as FormPatch['wrappingKeySpec'] }));
+el.algorithm.addEventListener('change', () => change({ algorithm: el.algorithm.value as FormPatch['algorithm'] }));
+el.expirationModel.addEventListener('change', () => change({ expirationModel: el.expirationModel.value as FormPatch['expirationModel'] }));
+el.validTo.addEventListener('change', () => change({ validTo: el.validTo.value }));
+el.importType.addEventListener('change', () => change({ importType: el.importType.value as FormPatch['importType'] }));
+el.materialChoose.addEventListener('click', () => send({ type: 'chooseMaterial' }));
+el.materialGenerate.addEventListener('click', () => send({ type: 'generateMaterial' }));
+el.submit.addEventListener('click', () => send({ type: 'submit' }));
+el.cancel.addEventListener('click', () => send({ type: 'cancel' }));
+
+render();
+// Ready handshake: the host posts nothing before this; the persisted choices go along.
+send({ type: 'ready', state: api.getState()?.form } as FromForm);

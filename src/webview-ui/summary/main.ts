@@ -1,0 +1,139 @@
+// The import summary in the browser: the bundle's README as a person wants it, with a live countdown
+// to the parameters' expiry (warning under the threshold, red when expired, with a button to download
+// new ones). Persists only its identity so the host can rebuild it after a reload.
+import '../shared/panel.css';
+import { h, hostApi, initialData } from '../shared/vscode';
+import { isToSummary, type FromSummary, type SummaryAction, type SummaryData, type SummaryIdentity } from '../../webviews/summary/protocol';
+
+const api = hostApi<FromSummary, { identity: SummaryIdentity }>();
+const initial = initialData<{ identity: SummaryIdentity }>();
+if (initial?.identity) api.setState({ identity: initial.identity });
+
+let data: SummaryData | undefined;
+const app = document.getElementById('app')!;
+
+function action(a: SummaryAction): void {
+  api.post({ type: 'action', action: a, requestId: api.nextId() });
+}
+
+function button(id: string, text: string, a: SummaryAction, secondary = true): HTMLButtonElement {
+  const b = h('button', { id, 'data-testid': id, class: secondary ? 'secondary' : undefined, text });
+  b.addEventListener('click', () => action(a));
+  return b;
+}
+
+function fmt(ms: number): string {
+  const abs = Math.abs(ms);
+  const d = Math.floor(abs / 86_400_000);
+  const hh = Math.floor((abs % 86_400_000) / 3_600_000);
+  const mm = Math.floor((abs % 3_600_000) / 60_000);
+  const ss = Math.floor((abs % 60_000) / 1000);
+  if (d) return `${d} d ${hh} h`;
+  if (hh) return `${hh} h ${mm} min`;
+  if (mm) return `${mm} min ${ss} s`;
+  return `${ss} s`;
+}
+
+const countdown = h('span', { id: 'countdown', class: 'countdown', 'data-testid': 'countdown' });
+const downloadBtn = button('download-parameters', 'Download new parameters', 'downloadParameters', false);
+
+function tick(): void {
+  const validTo = data?.bundle?.parametersValidTo ? Date.parse(data.bundle.parametersValidTo) : NaN;
+  if (Number.isNaN(validTo)) {
+    countdown.textContent = data?.bundle ? 'validity unknown' : 'no parameters downloaded';
+    countdown.dataset.level = 'none';
+    downloadBtn.classList.toggle('hidden', data?.key?.origin !== 'EXTERNAL');
+    return;
+  }
+  const left = validTo - Date.now();
+  const level = left <= 0 ? 'expired' : left < (data?.warnMs ?? 3_600_000) ? 'warning' : 'ok';
+  countdown.dataset.level = level;
+  countdown.textContent = left <= 0 ? `expired ${fmt(left)} ago` : `expires in ${fmt(left)}`;
+  downloadBtn.classList.toggle('hidden', level === 'ok');
+}
+
+function kv(label: string, value: Node | string, id?: string): HTMLElement {
+  return h('div', { class: 'row' }, h('label', { text: label }), typeof value === 'string' ? h('div', { id, 'data-testid': id, class: 'mono', text: value }) : value);
+}
+
+function render(): void {
+  if (!data) {
+    app.replaceChildren(h('p', { class: 'muted', text: 'Loading the summary…' }));
+    return;
+  }
+  const d = data;
+  const k = d.key;
+  const b = d.bundle;
+  const title = k?.alias ?? k?.keyId ?? d.identity.keyId;
+  const proof = d.proof;
+  app.replaceChildren(
+    h('h1', { text: `Import summary: ${title}` }),
+    h('p', { class: 'muted', text: `${d.accountLabel} · ${d.identity.region} · ${d.provider}` }),
+    h('div', { class: 'banner', id: 'next-step', 'data-testid': 'next-step' }, h('span', { class: 'codicon codicon-arrow-right' }), ` Next: ${d.nextStep}`),
+    h('h2', { text: 'Key' }),
+    ...(k
+      ? [
+          kv('Key ARN', k.arn, 'key-arn'),
+          kv('Key id', k.keyId, 'key-id'),
+          kv('Key spec · usage', `${k.keySpec} · ${k.keyUsage}`, 'key-spec'),
+          kv('State', k.keyState, 'key-state'),
+          kv('Origin', k.origin, 'key-origin'),
+          kv('Key material', `${k.materialLabel}${k.validTo ? ` (ValidTo ${k.validTo})` : ''}`, 'material-expiry'),
+          ...(k.currentKeyMaterialId ? [kv('Current key material id', k.currentKeyMaterialId, 'key-material-id')] : []),
+        ]
+      : [h('div', { class: 'banner error', id: 'key-error', 'data-testid': 'key-error', text: d.keyError ?? 'The key could not be described.' })]),
+    h('h2', { text: 'Import parameters' }),
+    ...(b
+      ? [
+          kv('Folder', b.dir, 'bundle-dir'),
+          kv('Wrapping key spec', b.wrappingKeySpec ?? 'unknown', 'wrapping-key-spec'),
+          kv('Wrapping algorithm', b.wrappingAlgorithm ?? 'unknown', 'wrapping-algorithm'),
+          kv('Valid to', b.parametersValidTo ?? 'unknown', 'params-valid-to'),
+          h('div', { class: 'row' }, h('label', { text: 'Time left' }), h('div', {}, countdown, ' ', downloadBtn)),
+          h('h2', { text: 'Files' }),
+          h(
+            'table',
+            { id: 'files', 'data-testid': 'files' },
+            h('thead', {}, h('tr', {}, h('th', { text: 'File' }), h('th', { text: 'Role' }), h('th', { text: 'Size' }), h('th', { text: 'Fingerprint' }))),
+            h('tbody', {}, ...b.files.map((f) => h('tr', { 'data-testid': `file-${f.name}` }, h('td', { class: 'mono', text: f.name }), h('td', { text: f.role }), h('td', { text: f.bytes === undefined ? '' : `${f.bytes} B` }), h('td', { class: 'mono', text: f.fingerprint ?? '' })))),
+          ),
+        ]
+      : [h('p', { class: 'muted', id: 'no-bundle', text: d.bundleError ? `The parameter bundle could not be read: ${d.bundleError}` : 'No parameters downloaded for this key in this workspace yet.' }), h('div', {}, countdown, ' ', downloadBtn)]),
+    h('h2', { text: 'Proof' }),
+    proof
+      ? h(
+          'div',
+          { id: 'proof', 'data-testid': 'proof', 'data-holds': String(proof.holds), class: `banner ${proof.holds ? 'ok' : 'error'}` },
+          h('span', { class: `codicon codicon-${proof.holds ? 'pass' : 'error'}` }),
+          h('strong', { text: proof.holds ? ' The proof holds' : ' The proof failed' }),
+          h('div', { text: `${proof.method}: ${proof.detail}` }),
+          ...(proof.keyMaterialId ? [h('div', { class: 'mono', text: `Key material id: ${proof.keyMaterialId}` })] : []),
+          h('div', { class: 'muted', text: `Recorded ${proof.importedAt}` }),
+        )
+      : h('p', { id: 'proof', 'data-testid': 'proof', 'data-holds': 'unknown', class: 'muted', text: 'No proof recorded yet. Run Verify Imported Key with your material to prove the import.' }),
+    h(
+      'div',
+      { class: 'actions' },
+      button('import-material', 'Import key material…', 'importMaterial', false),
+      button('verify', 'Verify…', 'verify'),
+      button('refresh', 'Refresh', 'refresh'),
+      ...(b ? [button('reveal-bundle', 'Reveal folder', 'revealBundle')] : []),
+      ...(k ? [button('copy-arn', 'Copy ARN', 'copyArn')] : []),
+    ),
+  );
+  tick();
+}
+
+window.addEventListener('message', (e: MessageEvent) => {
+  const m: unknown = e.data;
+  if (!isToSummary(m)) return;
+  if (m.type === 'data') {
+    data = m.data;
+    api.setState({ identity: m.data.identity });
+    render();
+  }
+});
+
+render();
+setInterval(tick, 1000);
+api.post({ type: 'ready', requestId: api.nextId() });

@@ -1,0 +1,293 @@
+// Host side of the import form. Every change re-runs the core's compatibility check (formModel) and
+// sends back the whole view; the material is read on the host only (its path comes from an open
+// dialog), and only a secret-free summary crosses into the webview.
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { isKmsImportError } from '../../core/errors';
+import { summarizeMaterial } from '../../core/material';
+import { buildFormView, initialFormState, validToDate, type FormContext, type FormState, type KeyChoice } from '../../extension/model/formModel';
+import { COMMANDS, FORM_VIEW_TYPE } from '../../extension/model/commandIds';
+import { listKeysDetailed } from '../../extension/model/keyLister';
+import { keyLabel, providerForRegion, SANDBOX_ACCOUNT, type AccountRef } from '../../extension/model/treeModel';
+import { mapFailure, readMaterial, runImport } from '../../extension/importRunner';
+import { isCancellation } from '../../extension/commands/run';
+import type { Services } from '../../extension/services';
+import { settings } from '../../extension/settings';
+import { renderHtml, webviewOptions } from '../html';
+import { isFromForm, type FromForm, type ToForm } from './protocol';
+
+export class FormPanel implements vscode.Disposable {
+  static current: FormPanel | undefined;
+
+  private state: FormState;
+  private keys: KeyChoice[] = [];
+  private material?: FormContext['material'];
+  private materialError?: string;
+  private passphrase?: string;
+  private running?: AbortController;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private readonly queue: ToForm[] = [];
+
+  static show(s: Services, init: Partial<FormState>): FormPanel {
+    if (FormPanel.current) {
+      FormPanel.current.panel.reveal();
+      if (Object.keys(init).length) void FormPanel.current.reset(init);
+      return FormPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(FORM_VIEW_TYPE, vscode.l10n.t('Import Key Material'), vscode.ViewColumn.Active, webviewOptions(s.context.extensionUri, vscode.Uri.joinPath));
+    return new FormPanel(s, panel, init);
+  }
+
+  /** Rebuilds the form after a window reload from the state the webview persisted. */
+  static revive(s: Services, panel: vscode.WebviewPanel, saved: unknown): FormPanel {
+    panel.webview.options = webviewOptions(s.context.extensionUri, vscode.Uri.joinPath);
+    const st = (saved as { form?: FormState } | undefined)?.form;
+    return new FormPanel(s, panel, st && st.__v === 1 ? st : {});
+  }
+
+  private constructor(
+    private readonly s: Services,
+    readonly panel: vscode.WebviewPanel,
+    init: Partial<FormState>,
+  ) {
+    FormPanel.current = this;
+    this.state = this.withDefaults(init);
+    panel.iconPath = vscode.Uri.joinPath(s.context.extensionUri, 'media', 'icons', 'kms.svg');
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m: unknown) => {
+        if (!isFromForm(m)) {
+          this.s.log.warn('Import form: ignored a malformed message from the webview');
+          return;
+        }
+        void this.handle(m);
+      }),
+    );
+    panel.webview.html = renderHtml({ webview: panel.webview, extensionUri: s.context.extensionUri, joinPath: vscode.Uri.joinPath, script: 'form.js', title: vscode.l10n.t('Import Key Material'), initial: { view: this.view() }, lang: vscode.env.language });
+    void this.loadKeys();
+    if (this.state.materialPath) void this.loadMaterial(this.state.materialPath);
+  }
+
+  private withDefaults(init: Partial<FormState>): FormState {
+    const st = initialFormState({ accountId: SANDBOX_ACCOUNT.id, ...init });
+    if (!st.wrappingKeySpec && !st.algorithm) {
+      const alg = settings.defaultWrappingAlgorithm();
+      if (alg !== 'auto') {
+        st.wrappingKeySpec = settings.defaultWrappingKeySpec();
+        st.algorithm = alg;
+        st.wrappingChosen = true; // kept while valid; the recommendation takes over otherwise
+      }
+    }
+    return st;
+  }
+
+  private async reset(init: Partial<FormState>): Promise<void> {
+    this.state = this.withDefaults({ ...init, materialPath: init.materialPath ?? this.state.materialPath });
+    if (!init.materialPath) this.post({ type: 'view', view: this.view() });
+    await this.loadKeys();
+    if (init.materialPath) await this.loadMaterial(init.materialPath);
+  }
+
+  private region(): string {
+    return this.state.region ?? (this.state.accountId === SANDBOX_ACCOUNT.id ? (this.s.sandbox.current?.region ?? settings.sandboxRegion()) : 'us-east-1');
+  }
+
+  private async account(): Promise<AccountRef> {
+    const a = await this.s.accounts.find(this.state.accountId ?? SANDBOX_ACCOUNT.id);
+    if (!a) throw new Error(vscode.l10n.t('The account {0} is no longer configured.', this.state.accountId ?? ''));
+    return a;
+  }
+
+  private context(): FormContext {
+    return { provider: providerForRegion(this.region()), keys: this.keys, material: this.material, materialError: this.materialError };
+  }
+
+  private view() {
+    const v = buildFormView(this.state, this.context());
+    this.state = v.state;
+    return v;
+  }
+
+  private post(m: ToForm): void {
+    if (!this.ready) {
+      this.queue.push(m);
+      return;
+    }
+    void this.panel.webview.postMessage(m);
+  }
+
+  private refresh(): void {
+    this.post({ type: 'view', view: this.view() });
+  }
+
+  /** EXTERNAL keys of the account and region (from the tree's cache, else listed now). */
+  private async loadKeys(): Promise<void> {
+    try {
+      const account = await this.account();
+      const region = this.region();
+      let keys = this.s.tree.knownKeys(account.id, region);
+      if (!keys.length) {
+        const p = await this.s.accounts.provider(account, region);
+        keys = (await listKeysDetailed(p, { concurrency: settings.listConcurrency() })).keys;
+      }
+      this.keys = keys
+        .filter((k) => k.origin === 'EXTERNAL' && k.keyState !== 'PendingDeletion')
+        .map((k) => ({ keyId: k.keyId, label: keyLabel(k), keySpec: k.keySpec, keyUsage: k.keyUsage, keyState: k.keyState, hasMaterial: k.keyState !== 'PendingImport' }));
+      if (this.state.keyId && !this.keys.some((k) => k.keyId === this.state.keyId)) {
+        const p = await this.s.accounts.provider(account, region);
+        const k = await p.describeKey(this.state.keyId);
+        this.keys.push({ keyId: k.keyId, label: keyLabel(k), keySpec: k.keySpec, keyUsage: k.keyUsage, keyState: k.keyState, hasMaterial: k.keyState !== 'PendingImport' });
+      }
+    } catch (e) {
+      this.s.log.warn('Import form: could not list keys', e);
+    }
+    this.refresh();
+  }
+
+  private async loadMaterial(file: string): Promise<void> {
+    this.material = undefined;
+    this.materialError = undefined;
+    try {
+      const m = await this.readWithPassphrase(file);
+      try {
+        const summary = summarizeMaterial(m);
+        this.material = {
+          summary: { fileName: path.basename(file), description: summary.description, kind: summary.kind, format: summary.format, keySpec: summary.keySpec, byteLength: summary.byteLength, modulusBits: summary.modulusBits, curve: summary.curve, publicKeyFingerprint: summary.publicKeyFingerprint },
+          facts: { kind: m.kind, byteLength: m.byteLength, keySpec: m.keySpec, modulusBits: m.modulusBits, curve: m.curve, primes: m.primes },
+        };
+      } finally {
+        m.dispose();
+      }
+      this.state.materialPath = file;
+    } catch (e) {
+      this.state.materialPath = file;
+      this.materialError = isKmsImportError(e) ? `${e.message} ${e.fix}` : (e as Error).message;
+    }
+    this.refresh();
+  }
+
+  private async readWithPassphrase(file: string) {
+    try {
+      return await readMaterial(file, this.passphrase);
+    } catch (e) {
+      if (!isKmsImportError(e) || !/PASSPHRASE/i.test(e.code)) throw e;
+      const pass = await vscode.window.showInputBox({ password: true, title: vscode.l10n.t('Passphrase for {0}', path.basename(file)), prompt: e.message, ignoreFocusOut: true });
+      if (pass === undefined) throw e;
+      this.passphrase = pass;
+      return readMaterial(file, pass);
+    }
+  }
+
+  private async handle(m: FromForm): Promise<void> {
+    try {
+      switch (m.type) {
+        case 'ready':
+          this.ready = true;
+          if (m.state && !this.state.keyId && !this.state.materialPath) {
+            this.state = { ...this.state, ...m.state };
+            if (m.state.materialPath) void this.loadMaterial(m.state.materialPath);
+          }
+          this.queue.splice(0).forEach((q) => void this.panel.webview.postMessage(q));
+          this.refresh();
+          break;
+        case 'change': {
+          const p = m.patch;
+          if (p.wrappingKeySpec || p.algorithm) this.state.wrappingChosen = true;
+          if (p.keySpec && p.keySpec !== this.state.keySpec) this.state.keyUsage = undefined;
+          this.state = { ...this.state, ...p } as FormState;
+          this.refresh();
+          break;
+        }
+        case 'chooseMaterial': {
+          const picked = await vscode.window.showOpenDialog({
+            canSelectMany: false,
+            openLabel: vscode.l10n.t('Use as Key Material'),
+            title: vscode.l10n.t('Choose the key material file'),
+            defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+            filters: { [vscode.l10n.t('Key material')]: ['bin', 'der', 'pem', 'key', 'p8', 'pk8', 'p12', 'pfx', 'jwk', 'json', 'b64', 'hex', 'txt'], [vscode.l10n.t('All files')]: ['*'] },
+          });
+          if (picked?.[0]) {
+            this.passphrase = undefined;
+            await this.loadMaterial(picked[0].fsPath);
+          }
+          break;
+        }
+        case 'generateMaterial': {
+          const file = await vscode.commands.executeCommand<string | undefined>(COMMANDS.generateMaterial, { keySpec: this.view().state.keySpec ?? this.keys.find((k) => k.keyId === this.state.keyId)?.keySpec });
+          if (file) await this.loadMaterial(file);
+          break;
+        }
+        case 'submit':
+        case 'downloadParameters':
+          await this.submit();
+          break;
+        case 'cancel':
+          this.running?.abort();
+          break;
+        case 'openSummary':
+          if (this.state.keyId) await this.s.showSummary({ accountId: this.state.accountId ?? SANDBOX_ACCOUNT.id, region: this.region(), keyId: this.state.keyId });
+          break;
+      }
+      this.post({ type: 'reply', requestId: m.requestId, ok: true });
+    } catch (e) {
+      this.s.log.warn(`Import form: ${m.type} failed`, e);
+      this.post({ type: 'reply', requestId: m.requestId, ok: false, error: (e as Error)?.message ?? String(e) });
+    }
+  }
+
+  private async submit(): Promise<void> {
+    if (this.running) return;
+    const view = this.view();
+    if (!view.canSubmit) {
+      this.post({ type: 'error', error: { title: vscode.l10n.t('Not ready to import'), cause: view.blocker ?? '', action: view.findings.find((f) => f.severity === 'error')?.fix ?? '', nextStep: 'none' } });
+      return;
+    }
+    const st = view.state;
+    const controller = new AbortController();
+    this.running = controller;
+    this.post({ type: 'running', running: true });
+    try {
+      const account = await this.account();
+      const region = this.region();
+      const validTo = validToDate(st);
+      const result = await runImport(this.s, {
+        account,
+        region,
+        materialPath: st.materialPath!,
+        passphrase: this.passphrase,
+        target: st.mode === 'existing' ? { keyId: st.keyId! } : { create: { keySpec: st.keySpec!, keyUsage: st.keyUsage!, alias: st.alias?.trim() ? `alias/${st.alias.trim().replace(/^alias\//, '')}` : undefined } },
+        wrappingKeySpec: st.wrappingKeySpec,
+        wrappingAlgorithm: st.algorithm,
+        expiration: validTo ? { model: 'KEY_MATERIAL_EXPIRES', validTo } : { model: 'KEY_MATERIAL_DOES_NOT_EXPIRE' },
+        importType: st.importType === 'DEFAULT' ? undefined : st.importType,
+        signal: controller.signal,
+        onStep: (e) => this.post({ type: 'progress', step: e.id, status: e.status, detail: e.detail }),
+      });
+      this.post({ type: 'result', result: { ok: result.ok, keyId: result.keyId, keyArn: result.keyArn, keyMaterialId: result.keyMaterialId, bundleDir: result.bundleDir, proof: { method: result.proof.method, holds: result.proof.holds, detail: result.proof.detail } } });
+      // The key now exists and has material: the form switches to it (a second submit re-imports).
+      this.state = { ...this.state, mode: 'existing', keyId: result.keyId };
+      await this.loadKeys();
+      await this.s.showSummary({ accountId: account.id, region, keyId: result.keyId, bundleDir: result.bundleDir });
+    } catch (e) {
+      if (isCancellation(e)) {
+        this.post({ type: 'error', error: { title: vscode.l10n.t('Cancelled'), cause: vscode.l10n.t('The import was cancelled.'), action: vscode.l10n.t('Nothing half-done was left behind; submit again when ready.'), nextStep: 'none' } });
+      } else {
+        const mapped = mapFailure(e);
+        this.s.log.error(`Import failed: ${mapped.title}: ${mapped.cause}`, { action: mapped.action });
+        this.post({ type: 'error', error: mapped });
+      }
+    } finally {
+      this.running = undefined;
+      this.post({ type: 'running', running: false });
+    }
+  }
+
+  dispose(): void {
+    if (FormPanel.current === this) FormPanel.current = undefined;
+    this.running?.abort();
+    this.passphrase = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,127 @@
+// The import form's message protocol: the ONE contract between the host (panel.ts) and the webview
+// (src/webview-ui/form/main.ts). Both ends check every inbound message with the guards below.
+// No message carries key material: the webview knows the material only by its file path and a
+// secret-free summary (MaterialSummary).
+import type { FormState, FormView } from '../../extension/model/formModel';
+
+export type StepId = 'create-key' | 'download-parameters' | 'check' | 'wrap' | 'import' | 'prove';
+export type StepStatus = 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
+
+/** What the form shows after a run: identifiers, outcome, proof. Nothing secret. */
+export interface FormResult {
+  ok: boolean;
+  keyId: string;
+  keyArn: string;
+  keyMaterialId?: string;
+  bundleDir?: string;
+  proof: { method: string; holds: boolean; detail: string };
+}
+
+export interface FormError {
+  title: string;
+  cause: string;
+  action: string;
+  /** A button the form offers for the next step. */
+  nextStep?: 'download-parameters' | 'choose-material' | 'retry' | 'none';
+}
+
+// ---- host → webview ----
+export type ToForm =
+  | { type: 'view'; view: FormView }
+  | { type: 'progress'; step: StepId; status: StepStatus; detail?: string }
+  | { type: 'running'; running: boolean }
+  | { type: 'result'; result: FormResult }
+  | { type: 'error'; error: FormError }
+  | { type: 'reply'; requestId: number; ok: boolean; error?: string };
+
+// ---- webview → host ----
+/** Fields the webview may change (materialPath only through chooseMaterial on the host). */
+export type FormPatch = Partial<Pick<FormState, 'mode' | 'keyId' | 'keySpec' | 'keyUsage' | 'alias' | 'wrappingKeySpec' | 'algorithm' | 'expirationModel' | 'validTo' | 'importType'>>;
+
+export type FromForm =
+  | { type: 'ready'; requestId: number; state?: FormState }
+  | { type: 'change'; requestId: number; patch: FormPatch }
+  | { type: 'chooseMaterial'; requestId: number }
+  | { type: 'generateMaterial'; requestId: number }
+  | { type: 'submit'; requestId: number }
+  | { type: 'cancel'; requestId: number }
+  | { type: 'downloadParameters'; requestId: number }
+  | { type: 'openSummary'; requestId: number };
+
+const PATCH_FIELDS: Record<keyof FormPatch, (v: unknown) => boolean> = {
+  mode: (v) => v === 'existing' || v === 'new',
+  keyId: (v) => typeof v === 'string' && v.length <= 2048,
+  keySpec: (v) => typeof v === 'string' && /^[A-Z0-9_]{2,40}$/.test(v),
+  keyUsage: (v) => typeof v === 'string' && /^[A-Z_]{2,40}$/.test(v),
+  alias: (v) => typeof v === 'string' && v.length <= 256,
+  wrappingKeySpec: (v) => typeof v === 'string' && /^[A-Z0-9_]{2,20}$/.test(v),
+  algorithm: (v) => typeof v === 'string' && /^[A-Z0-9_]{2,40}$/.test(v),
+  expirationModel: (v) => v === 'KEY_MATERIAL_EXPIRES' || v === 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+  validTo: (v) => typeof v === 'string' && (v === '' || /^\d{4}-\d{2}-\d{2}$/.test(v)),
+  importType: (v) => v === 'DEFAULT' || v === 'NEW_KEY_MATERIAL' || v === 'EXISTING_KEY_MATERIAL',
+};
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isReq = (m: Record<string, unknown>) => Number.isSafeInteger(m.requestId);
+
+export function isFormPatch(x: unknown): x is FormPatch {
+  if (!isObj(x)) return false;
+  return Object.entries(x).every(([k, v]) => Object.prototype.hasOwnProperty.call(PATCH_FIELDS, k) && (v === undefined || PATCH_FIELDS[k as keyof FormPatch](v)));
+}
+
+/** Persisted webview state: only the fields the user chose (no view data), versioned. */
+export function isFormState(x: unknown): x is FormState {
+  if (!isObj(x) || x.__v !== 1) return false;
+  const { __v: _v, materialPath, accountId, region, wrappingChosen, ...rest } = x;
+  return (
+    (materialPath === undefined || typeof materialPath === 'string') &&
+    (accountId === undefined || typeof accountId === 'string') &&
+    (region === undefined || typeof region === 'string') &&
+    (wrappingChosen === undefined || typeof wrappingChosen === 'boolean') &&
+    isFormPatch(rest)
+  );
+}
+
+/** Host side: accept only well-formed messages from the webview. */
+export function isFromForm(x: unknown): x is FromForm {
+  if (!isObj(x) || typeof x.type !== 'string' || !isReq(x)) return false;
+  switch (x.type) {
+    case 'ready':
+      return x.state === undefined || isFormState(x.state);
+    case 'change':
+      return isFormPatch(x.patch);
+    case 'chooseMaterial':
+    case 'generateMaterial':
+    case 'submit':
+    case 'cancel':
+    case 'downloadParameters':
+    case 'openSummary':
+      return true;
+    default:
+      return false;
+  }
+}
+
+const STEPS = ['create-key', 'download-parameters', 'check', 'wrap', 'import', 'prove'];
+const STATUSES = ['running', 'done', 'skipped', 'failed', 'cancelled'];
+
+/** Webview side: accept only well-formed messages from the host. */
+export function isToForm(x: unknown): x is ToForm {
+  if (!isObj(x) || typeof x.type !== 'string') return false;
+  switch (x.type) {
+    case 'view':
+      return isObj(x.view) && isObj(x.view.state) && Array.isArray(x.view.findings) && Array.isArray(x.view.algorithmOptions);
+    case 'progress':
+      return STEPS.includes(x.step as string) && STATUSES.includes(x.status as string) && (x.detail === undefined || typeof x.detail === 'string');
+    case 'running':
+      return typeof x.running === 'boolean';
+    case 'result':
+      return isObj(x.result) && typeof x.result.keyArn === 'string' && typeof x.result.ok === 'boolean' && isObj(x.result.proof);
+    case 'error':
+      return isObj(x.error) && typeof x.error.cause === 'string' && typeof x.error.action === 'string';
+    case 'reply':
+      return Number.isSafeInteger(x.requestId) && typeof x.ok === 'boolean';
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,90 @@
+// The summary panel's message protocol: the ONE contract between the host (panel.ts) and the webview
+// (src/webview-ui/summary/main.ts), checked on both ends. Identifiers, dates, fingerprints only:
+// never a token, never key material.
+
+/** What the panel is about; persisted by the webview so the serializer can rebuild it after a reload. */
+export interface SummaryIdentity {
+  accountId: string;
+  region: string;
+  keyId: string;
+  bundleDir?: string;
+}
+
+export interface SummaryFile {
+  name: string;
+  role: 'wrapping public key' | 'import token' | 'README' | 'manifest' | 'wrapped key material' | 'other';
+  bytes?: number;
+  /** SHA256:… fingerprint (display only). */
+  fingerprint?: string;
+}
+
+export interface SummaryData {
+  identity: SummaryIdentity;
+  accountLabel: string;
+  provider: string;
+  key?: {
+    keyId: string;
+    arn: string;
+    alias?: string;
+    keySpec: string;
+    keyUsage: string;
+    keyState: string;
+    origin: string;
+    expirationModel?: string;
+    /** ISO date of material expiry. */
+    validTo?: string;
+    materialLabel: string;
+    currentKeyMaterialId?: string;
+    multiRegion?: boolean;
+  };
+  keyError?: string;
+  bundle?: {
+    dir: string;
+    layout: string;
+    wrappingAlgorithm?: string;
+    wrappingKeySpec?: string;
+    /** ISO; the webview counts down to it. */
+    parametersValidTo?: string;
+    issuedAt?: string;
+    files: SummaryFile[];
+  };
+  bundleError?: string;
+  proof?: { method: string; holds: boolean; detail: string; keyMaterialId?: string; importedAt: string };
+  nextStep: string;
+  /** Warning threshold for the countdown, ms. */
+  warnMs: number;
+}
+
+export type ToSummary = { type: 'data'; data: SummaryData } | { type: 'reply'; requestId: number; ok: boolean; error?: string };
+
+export type SummaryAction = 'refresh' | 'downloadParameters' | 'importMaterial' | 'verify' | 'revealBundle' | 'copyArn';
+export const SUMMARY_ACTIONS: SummaryAction[] = ['refresh', 'downloadParameters', 'importMaterial', 'verify', 'revealBundle', 'copyArn'];
+
+export type FromSummary = { type: 'ready'; requestId: number } | { type: 'action'; requestId: number; action: SummaryAction };
+
+const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+export function isSummaryIdentity(x: unknown): x is SummaryIdentity {
+  return (
+    isObj(x) &&
+    typeof x.accountId === 'string' && x.accountId.length < 300 &&
+    typeof x.region === 'string' && /^[a-z0-9-]{1,40}$/.test(x.region) &&
+    typeof x.keyId === 'string' && x.keyId.length > 0 && x.keyId.length < 2048 &&
+    (x.bundleDir === undefined || typeof x.bundleDir === 'string')
+  );
+}
+
+/** Host side. */
+export function isFromSummary(x: unknown): x is FromSummary {
+  if (!isObj(x) || !Number.isSafeInteger(x.requestId)) return false;
+  if (x.type === 'ready') return true;
+  return x.type === 'action' && SUMMARY_ACTIONS.includes(x.action as SummaryAction);
+}
+
+/** Webview side. */
+export function isToSummary(x: unknown): x is ToSummary {
+  if (!isObj(x)) return false;
+  if (x.type === 'data') return isObj(x.data) && isSummaryIdentity(x.data.identity) && typeof x.data.nextStep === 'string' && typeof x.data.warnMs === 'number';
+  if (x.type === 'reply') return Number.isSafeInteger(x.requestId) && typeof x.ok === 'boolean';
+  return false;
+}
