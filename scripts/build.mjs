@@ -20,8 +20,11 @@ const common = {
   absWorkingDir: root,
 };
 
+// node-forge (only for PKCS#12 material) is its own lazily loaded chunk, dist/forge.js.
+const lazyForge = { name: 'lazy-forge', setup(build) { build.onResolve({ filter: /^node-forge$/ }, () => ({ path: './forge.js', external: true })); } };
 const builds = [
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cli-server.js'] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cli-server.js'], plugins: [lazyForge] },
+  { ...common, entryPoints: ['node-forge'], outfile: 'dist/forge.js' },
 ];
 if (existsSync(join(root, 'src/cli/server.ts'))) {
   builds.push({ ...common, entryPoints: ['src/cli/server.ts'], outfile: 'dist/cli-server.js' });
@@ -29,9 +32,7 @@ if (existsSync(join(root, 'src/cli/server.ts'))) {
 if (existsSync(join(root, 'src/extension/extension.ts'))) {
   // Lazily loaded chunks stay out of dist/extension.js (< 300 KB): the AWS SDK (aws.js), the in-process
   // sandbox (sandbox.js) and node-forge (forge.js, only for PKCS#12 material).
-  const lazyForge = { name: 'lazy-forge', setup(build) { build.onResolve({ filter: /^node-forge$/ }, () => ({ path: './forge.js', external: true })); } };
   builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './aws.js', './sandbox.js'], plugins: [lazyForge] });
-  builds.push({ ...common, entryPoints: ['node-forge'], outfile: 'dist/forge.js' });
   if (existsSync(join(root, 'src/sandbox/index.ts'))) builds.push({ ...common, entryPoints: ['src/sandbox/index.ts'], outfile: 'dist/sandbox.js' });
 }
 if (existsSync(join(root, 'src/providers/aws/bundle.ts'))) {

@@ -240,10 +240,17 @@ export async function wrap(argv: string[], out: Output): Promise<number> {
   const keySpec = keySpecOf(p, false);
   const passphrase = await passphraseOf(p);
 
-  const results: Array<{ material: string; out?: string; keySpec?: string; bytes?: number; error?: { code: string; message: string; fix: string }; findings?: Finding[] }> = [];
   if (outDir) await fs.mkdir(outDir, { recursive: true });
-  const usedNames = new Set<string>();
-  for (const file of materials) {
+  // Files are processed a few at a time so their reads and writes overlap; results keep the input order.
+  const results: Array<{ material: string; out?: string; keySpec?: string; bytes?: number; error?: { code: string; message: string; fix: string }; findings?: Finding[] }> = new Array(materials.length);
+  const targets = materials.map((file, i) => {
+    if (outFile) return outFile;
+    const base = `EncryptedKeyMaterial_${path.basename(file).replace(/\.[^.]*$/, '')}`;
+    const clash = materials.findIndex((f, j) => j < i && path.basename(f).replace(/\.[^.]*$/, '') === path.basename(file).replace(/\.[^.]*$/, ''));
+    return path.join(outDir!, clash >= 0 ? `${base}_${i}.bin` : `${base}.bin`);
+  });
+  const wrapOne = async (i: number): Promise<void> => {
+    const file = materials[i];
     let material: KeyMaterial | undefined;
     try {
       const expectRaw = keySpec !== undefined && (KEY_SPECS[keySpec].kind === 'symmetric' || KEY_SPECS[keySpec].kind === 'hmac');
@@ -252,18 +259,19 @@ export async function wrap(argv: string[], out: Output): Promise<number> {
       const firstError = findings.find((f) => f.severity === 'error');
       if (firstError) throw Object.assign(invalidInput(firstError.code, firstError.message, firstError.fix), { findings });
       const wrapped = wrapKeyMaterial(material.bytes, publicKey, algorithm);
-      let target = outFile ?? path.join(outDir!, `EncryptedKeyMaterial_${path.basename(file).replace(/\.[^.]*$/, '')}.bin`);
-      if (usedNames.has(target)) target = target.replace(/\.bin$/, `_${usedNames.size}.bin`);
-      usedNames.add(target);
-      await writeFileAtomic(target, wrapped, { mode: 0o600 });
-      results.push({ material: file, out: target, keySpec: keySpec ?? material.keySpec, bytes: wrapped.length, findings: findings.filter((f) => f.severity === 'warning') });
+      await writeFileAtomic(targets[i], wrapped, { mode: 0o600 });
+      results[i] = { material: file, out: targets[i], keySpec: keySpec ?? material.keySpec, bytes: wrapped.length, findings: findings.filter((f) => f.severity === 'warning') };
     } catch (e) {
       if (!isKmsImportError(e)) throw e;
-      results.push({ material: file, error: { code: e.code, message: e.message, fix: e.fix }, findings: (e as unknown as { findings?: Finding[] }).findings });
+      results[i] = { material: file, error: { code: e.code, message: e.message, fix: e.fix }, findings: (e as unknown as { findings?: Finding[] }).findings };
     } finally {
       material?.dispose();
     }
-  }
+  };
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(8, materials.length) }, async () => {
+    while (next < materials.length) await wrapOne(next++);
+  }));
   const refused = results.filter((r) => r.error).length;
   out.result({ algorithm, wrappingKeySpec: publicKey.wrappingKeySpec, provider, bundle: bundle ? { source: bundle.source, keyArn: bundle.keyArn ?? bundle.keyId, validTo: bundle.validTo?.toISOString() } : undefined, results, wrapped: results.length - refused, refused }, () => [
     ...results.flatMap((r) =>

@@ -29,9 +29,16 @@ const COMMANDS: Record<string, Command> = {
   wrap,
   generate,
   bundle,
-  sandbox: async (argv) => (await import('./sandboxCommand')).runSandboxCommand(argv),
-  demo: async (argv) => (await import('./demoCommand')).runDemoCommand(argv),
+  sandbox: async (argv) => loadServer().runSandboxCommand(argv),
+  demo: async (argv) => loadServer().runDemoCommand(argv),
 };
+
+/** dist/cli-server.js in the build; src/cli/server.ts when run from source (tests with tsx). */
+function loadServer(): typeof import('./server') {
+  const name = __filename.endsWith('.ts') ? './server' : './cli-server.js';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(name);
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import { KmsImportError } from './errors';
 
-export async function writeFileAtomic(file: string, data: Buffer | string, opts: { mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(file: string, data: Buffer | string, opts: { mode?: number; durable?: boolean } = {}): Promise<void> {
   const mode = opts.mode ?? 0o600;
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`);
@@ -13,10 +13,9 @@ export async function writeFileAtomic(file: string, data: Buffer | string, opts:
   try {
     handle = await fs.open(tmp, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, mode);
     await handle.writeFile(data);
-    await handle.sync();
+    if (opts.durable) await handle.sync();
     await handle.close();
     handle = undefined;
-    await fs.chmod(tmp, mode); // umask may have narrowed or widened nothing; be explicit
     await fs.rename(tmp, file);
   } catch (e) {
     if (handle) await handle.close().catch(() => undefined);

@@ -18,6 +18,13 @@ function ecb(kek: Buffer, decrypt: boolean): crypto.Cipher | crypto.Decipher {
   return c;
 }
 
+/** A ^= t, with t the 64-bit big-endian step counter (t < 2^53 for any input we accept). */
+function xorCounter(a: Buffer, t: number): void {
+  const hi = Math.floor(t / 0x100000000);
+  a.writeUInt32BE((a.readUInt32BE(4) ^ (t >>> 0)) >>> 0, 4);
+  if (hi) a.writeUInt32BE((a.readUInt32BE(0) ^ hi) >>> 0, 0);
+}
+
 /** RFC 5649 §4.1 wrap. */
 export function aesKeyWrapPad(kek: Buffer, plaintext: Buffer): Buffer {
   if (plaintext.length === 0) throw invalidInput('KWP_EMPTY', 'There is nothing to wrap: the key material is empty.', 'Choose a file that holds the key material.');
@@ -41,9 +48,8 @@ export function aesKeyWrapPad(kek: Buffer, plaintext: Buffer): Buffer {
         a.copy(block, 0);
         r.copy(block, 8, (i - 1) * 8, i * 8);
         const b = cipher.update(block);
-        const t = BigInt(n * j + i);
         b.copy(a, 0, 0, 8);
-        a.writeBigUInt64BE(a.readBigUInt64BE(0) ^ t, 0);
+        xorCounter(a, n * j + i);
         b.copy(r, (i - 1) * 8, 8, 16);
         b.fill(0);
       }
@@ -74,8 +80,7 @@ export function aesKeyUnwrapPad(kek: Buffer, ciphertext: Buffer): Buffer {
     const block = Buffer.alloc(16);
     for (let j = 5; j >= 0; j--) {
       for (let i = n; i >= 1; i--) {
-        const t = BigInt(n * j + i);
-        a.writeBigUInt64BE(a.readBigUInt64BE(0) ^ t, 0);
+        xorCounter(a, n * j + i);
         a.copy(block, 0);
         p.copy(block, 8, (i - 1) * 8, i * 8);
         const b = decipher.update(block);

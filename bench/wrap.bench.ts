@@ -1,0 +1,113 @@
+// Issue 2 benchmark: 200 mixed materials wrapped with RSA_AES_KEY_WRAP_SHA_256 under RSA_4096.
+//  (a) the core in one process (wrapKeyMaterial on normalised material; parse+check reported too)
+//  (b) the documented OpenSSL pipeline of sources/001, per file: rand, enc -id-aes256-wrap-pad, pkeyutl, cat
+//  (c) the floor: the same number of bare publicEncrypt + AES-256-ECB block calls
+//  (d) one `kms-import wrap` call over 100 files, start-up included
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseMaterial } from '../src/core/material';
+import { parseWrappingPublicKey } from '../src/core/publicKey';
+import { checkCompatibility } from '../src/core/rules';
+import { wrapKeyMaterial } from '../src/core/wrap';
+import { generateMaterial } from '../src/core/generate';
+import type { KeySpec } from '../src/core/specs';
+import { report } from './report';
+
+const N = 200;
+const dir = mkdtempSync(join(tmpdir(), 'kms-import-bench-'));
+const ROOT = join(__dirname, '..');
+const SPECS: KeySpec[] = ['SYMMETRIC_DEFAULT', 'HMAC_224', 'HMAC_256', 'HMAC_384', 'HMAC_512', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1'];
+
+// Materials: two distinct keys per spec, cycled to 200 files.
+const pool = new Map<KeySpec, Buffer[]>();
+for (const s of SPECS) pool.set(s, [generateMaterial(s), generateMaterial(s)]);
+const files: string[] = [];
+const raw: Buffer[] = [];
+for (let i = 0; i < N; i++) {
+  const s = SPECS[i % SPECS.length];
+  const m = pool.get(s)![Math.floor(i / SPECS.length) % 2];
+  const f = join(dir, `m${i}.bin`);
+  writeFileSync(f, m);
+  files.push(f);
+  raw.push(m);
+}
+const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 4096 });
+const spki = publicKey.export({ type: 'spki', format: 'der' });
+const pubFile = join(dir, 'WrappingPublicKey.bin');
+writeFileSync(pubFile, spki);
+void privateKey;
+
+function time(fn: () => void, reps = 1): number {
+  const t0 = process.hrtime.bigint();
+  for (let r = 0; r < reps; r++) fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6 / reps;
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const wk = parseWrappingPublicKey(spki, 'RSA_4096');
+const normalized = raw.map((b) => parseMaterial(b).bytes);
+// warm-up
+for (let i = 0; i < 20; i++) wrapKeyMaterial(normalized[i], wk, 'RSA_AES_KEY_WRAP_SHA_256');
+
+const a = median([0, 1, 2, 3, 4].map(() => time(() => { for (const m of normalized) wrapKeyMaterial(m, wk, 'RSA_AES_KEY_WRAP_SHA_256'); })));
+const aFull = median([0, 1, 2].map(() => time(() => {
+  for (const f of files) {
+    const m = parseMaterial(readFileSync(f));
+    checkCompatibility({ provider: 'aws', keySpec: m.keySpec, wrappingKeySpec: 'RSA_4096', algorithm: 'RSA_AES_KEY_WRAP_SHA_256', material: m });
+    wrapKeyMaterial(m.bytes, wk, 'RSA_AES_KEY_WRAP_SHA_256');
+    m.dispose();
+  }
+})));
+
+// (c) the floor: per material one publicEncrypt (OAEP-SHA256) of a fresh 32-byte key and 6·n AES-ECB block calls.
+const c = median([0, 1, 2, 3, 4].map(() => time(() => {
+  for (const m of normalized) {
+    const k = crypto.randomBytes(32);
+    crypto.publicEncrypt({ key: wk.keyObject, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, k);
+    const n = Math.ceil(m.length / 8);
+    const ecb = crypto.createCipheriv('aes-256-ecb', k, null);
+    ecb.setAutoPadding(false);
+    const block = Buffer.alloc(16);
+    const calls = n === 1 ? 1 : 6 * n;
+    for (let i = 0; i < calls; i++) ecb.update(block);
+  }
+})));
+
+// (b) the OpenSSL pipeline, a process per step as the documentation runs it.
+const b = time(() => {
+  for (const [i, f] of files.entries()) {
+    const aes = join(dir, `aes${i}.bin`);
+    execFileSync('openssl', ['rand', '-out', aes, '32']);
+    const hex = readFileSync(aes).toString('hex');
+    execFileSync('openssl', ['enc', '-id-aes256-wrap-pad', '-K', hex, '-iv', 'A65959A6', '-in', f, '-out', join(dir, `kmw${i}.bin`)]);
+    execFileSync('openssl', ['pkeyutl', '-encrypt', '-in', aes, '-out', join(dir, `akw${i}.bin`), '-inkey', pubFile, '-keyform', 'DER', '-pubin', '-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256', '-pkeyopt', 'rsa_mgf1_md:sha256']);
+    execFileSync('sh', ['-c', `cat "${join(dir, `akw${i}.bin`)}" "${join(dir, `kmw${i}.bin`)}" > "${join(dir, `Enc${i}.bin`)}"`]);
+  }
+});
+
+// (d) one CLI call over 100 files, start-up included (a bundle with 24 h validity).
+const bundleDir = join(dir, 'bundle');
+mkdirSync(bundleDir);
+execFileSync(process.execPath, ['--import', 'tsx', '-e', `require('${join(ROOT, 'src/core/bundle.ts').replace(/\\/g, '/')}').writeBundle(${JSON.stringify(bundleDir)}, { keyArn: 'arn:aws:kms:us-east-1:111122223333:key/bench', keyId: 'bench', provider: 'aws', region: 'us-east-1', wrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256', wrappingKeySpec: 'RSA_4096', validTo: new Date(Date.now() + 86400000), publicKey: require('fs').readFileSync(${JSON.stringify(pubFile)}), importToken: Buffer.alloc(100, 1) })`], { cwd: ROOT });
+const cliRuns = [0, 1, 2].map(() => time(() => {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/kms-import.js'), 'wrap', '--material', ...files.slice(0, 100), '--bundle', bundleDir, '--out-dir', join(dir, 'cli-out'), '--json'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stdout + r.stderr);
+}));
+const d = median(cliRuns);
+const b100 = b / 2;
+
+rmSync(dir, { recursive: true, force: true });
+report('wrap', [
+  ['(a) core wrap, 200 materials', `${a.toFixed(1)} ms`, `${(a / N * 1000).toFixed(0)} µs/file`],
+  ["(a') core parse + check + wrap, 200 files", `${aFull.toFixed(1)} ms`, `${(aFull / N * 1000).toFixed(0)} µs/file`],
+  ['(b) OpenSSL pipeline of sources/001, 200 files', `${b.toFixed(0)} ms`, `${(b / N).toFixed(1)} ms/file`],
+  ['(c) floor: bare publicEncrypt + AES-ECB calls', `${c.toFixed(1)} ms`, `${(c / N * 1000).toFixed(0)} µs/file`],
+  ['(d) one `kms-import wrap` over 100 files (start-up incl.)', `${d.toFixed(0)} ms`, ''],
+], [
+  ['(b)/(a)', (b / a).toFixed(0), '≥ 50'],
+  ['(a)/(c)', (a / c).toFixed(2), '≤ 1.3'],
+  ['(b, 100 files)/(d)', (b100 / d).toFixed(1), '≥ 20'],
+]);
