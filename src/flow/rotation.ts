@@ -50,6 +50,11 @@ export async function rotateImportedMaterial(opts: RotationOptions): Promise<Rot
     if (key.multiRegionRole === 'REPLICA') {
       throw new ImportFlowError('import', 'ROTATION_ON_REPLICA', 'New key material cannot be imported into a multi-Region replica directly.', 'Rotate the primary key; the tool then imports the same material into its replicas.');
     }
+    const given = new Set((opts.replicas ?? []).map((r) => r.provider.region));
+    const missing = (key.replicaRegions ?? []).filter((r) => !given.has(r));
+    if (missing.length) {
+      throw new ImportFlowError('import', 'ROTATION_REPLICAS_MISSING', `${key.arn} has replicas in ${missing.join(', ')}; new material must go into the primary and then into every replica before the rotation.`, `Give the replica keys of ${missing.join(', ')} too (same key id, one provider per Region). Nothing was imported.`);
+    }
     const common = { material, expiration: opts.expiration, keyMaterialDescription: opts.keyMaterialDescription, signal, now: opts.now, keepMaterial: true, prove: false } as const;
     const primary = await runImportFlow({
       ...common,

@@ -24,6 +24,9 @@ export interface KeyInfo {
   validTo?: Date;
   multiRegion?: boolean;
   multiRegionRole?: 'PRIMARY' | 'REPLICA';
+  /** Multi-Region: the Regions of the primary's replicas (as DescribeKey reports them). */
+  replicaRegions?: string[];
+  primaryRegion?: string;
   currentKeyMaterialId?: string;
   signingAlgorithms?: string[];
   macAlgorithms?: string[];

@@ -218,6 +218,8 @@ function toKeyInfo(m: KeyMetadata | undefined, fallbackId: string): KeyInfo {
     validTo: m?.ValidTo,
     multiRegion: m?.MultiRegion,
     multiRegionRole: m?.MultiRegionConfiguration?.MultiRegionKeyType as KeyInfo['multiRegionRole'],
+    replicaRegions: m?.MultiRegionConfiguration?.ReplicaKeys?.map((r) => r.Region ?? '').filter(Boolean),
+    primaryRegion: m?.MultiRegionConfiguration?.PrimaryKey?.Region,
     currentKeyMaterialId: m?.CurrentKeyMaterialId,
     signingAlgorithms: m?.SigningAlgorithms,
     macAlgorithms: m?.MacAlgorithms,

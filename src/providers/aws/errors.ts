@@ -170,6 +170,16 @@ export function mapAwsError(err: unknown, ctx: ErrorContext): ProviderErrorInfo 
     case 'NotFoundException':
       return info({ cause: `The KMS key was not found${shortKey(ctx.keyId)} in this account and Region.`, action: 'Check the key id/ARN, the account and the Region.', nextStep: 'none', retryable: false });
     case 'KMSInvalidStateException':
+      if (/pending rotation|not yet imported into every replica|PENDING_(MULTI_REGION_IMPORT_AND_)?ROTATION/i.test(message)) {
+        return info({
+          cause: `New key material is pending on this key${shortKey(ctx.keyId)}. ${message}`.trim(),
+          action: op === 'RotateKeyOnDemand'
+            ? 'Import the same new material into every replica (ImportType EXISTING_KEY_MATERIAL), then rotate again.'
+            : 'Finish that rotation first (import it into the replicas, then RotateKeyOnDemand), or delete the pending material (DeleteImportedKeyMaterial with its key material id) and import again.',
+          nextStep: 'describe-key',
+          retryable: false,
+        });
+      }
       return info({
         cause: `The key's state does not allow ${op}${shortKey(ctx.keyId)}. ${message}`.trim(),
         action: op === 'ImportKeyMaterial' || op === 'GetParametersForImport' ? 'Describe the key: import needs state PendingImport (or Enabled for a re-import); a key pending deletion must be restored first.' : 'Describe the key to see its state, then enable it or wait for it to become usable.',
