@@ -7,6 +7,12 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// A fresh clone: install the project's own dependencies first (nothing is installed by hand).
+if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+  console.log('== installing dependencies (npm ci)');
+  const i = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (i.status !== 0) { console.log('npm ci failed'); console.log('0 passed, 1 failed'); process.exit(1); }
+}
 const out = join(root, '.test-output');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
