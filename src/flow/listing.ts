@@ -16,6 +16,12 @@ export interface ListKeysDetailedOptions {
   onError?: (keyId: string, error: unknown) => void;
 }
 
+function abortError(signal: AbortSignal): Error {
+  const reason = signal.reason;
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  return Object.assign(new Error('The listing was cancelled.'), { name: 'AbortError' });
+}
+
 /** All keys with DescribeKey details, in ListKeys order. */
 export async function listKeysDetailed(provider: KmsProvider, opts: ListKeysDetailedOptions = {}): Promise<KeyInfo[]> {
   const concurrency = Math.max(1, opts.concurrency ?? 16);
@@ -38,7 +44,7 @@ export async function listKeysDetailed(provider: KmsProvider, opts: ListKeysDeta
     let token: string | undefined;
     try {
       do {
-        signal?.throwIfAborted();
+        if (signal?.aborted) throw abortError(signal);
         const page = await provider.listKeys(token, opts.pageSize ?? 1000, { signal });
         for (const k of page.items) ids.push(k.keyId);
         listed = ids.length;
@@ -64,6 +70,10 @@ export async function listKeysDetailed(provider: KmsProvider, opts: ListKeysDeta
   const worker = async () => {
     for (;;) {
       if (failure !== undefined) return;
+      if (signal?.aborted) {
+        failure ??= abortError(signal);
+        return;
+      }
       if (next < ids.length) {
         const i = next++;
         try {
