@@ -1,7 +1,7 @@
 // Builds dist/: the CLI bundle, the extension bundle (vscode external; the AWS SDK in its own lazily loaded chunk)
 // and the webview bundles. Usage: node scripts/build.mjs [--production] [--watch]
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,7 +9,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 const common = {
+  define: { 'process.env.KMS_IMPORT_VERSION': JSON.stringify(version) },
   bundle: true,
   platform: 'node',
   format: 'cjs',
