@@ -50,6 +50,8 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
   const say = (line = '') => {
     if (!json) process.stdout.write(line + '\n');
   };
+  // The SDK's notice about its future Node requirement is noise in a local demo.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const sandbox = await startSandbox({ port: 0 });
   const provider = createAwsProvider({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: sandbox.credentials, label: 'Sandbox' });
   const rows: DemoRow[] = [];
