@@ -95,7 +95,7 @@ function render(): void {
             'table',
             { id: 'files', 'data-testid': 'files' },
             h('thead', {}, h('tr', {}, h('th', { text: 'File' }), h('th', { text: 'Role' }), h('th', { text: 'Size' }), h('th', { text: 'Fingerprint' }))),
-            h('tbody', {}, ...b.files.map((f) => h('tr', { 'data-testid': `file-${f.name}` }, h('td', { class: 'mono', text: f.name }), h('td', { text: f.role }), h('td', { text: f.bytes === undefined ? '' : `${f.bytes} B` }), h('td', { class: 'mono', text: f.fingerprint ?? '' })))),
+            h('tbody', {}, ...b.files.map((f) => h('tr', { 'data-testid': `file-${f.name}` }, h('td', { class: 'mono', text: f.name }), h('td', { text: f.role }), h('td', { text: f.size === undefined ? '' : `${f.size} B` }), h('td', { class: 'mono', text: f.fingerprint ?? '' })))),
           ),
         ]
       : [h('p', { class: 'muted', id: 'no-bundle', text: d.bundleError ? `The parameter bundle could not be read: ${d.bundleError}` : 'No parameters downloaded for this key in this workspace yet.' }), h('div', {}, countdown, ' ', downloadBtn)]),

@@ -11,6 +11,7 @@ import { materialExpiry } from '../../extension/model/expiry';
 import { keyLabel, providerForRegion } from '../../extension/model/treeModel';
 import type { Services } from '../../extension/services';
 import { settings } from '../../extension/settings';
+import { nextStep } from '../../extension/model/summaryModel';
 import { renderHtml, webviewOptions } from '../html';
 import { isFromSummary, isSummaryIdentity, type FromSummary, type SummaryData, type SummaryFile, type SummaryIdentity, type ToSummary } from './protocol';
 
@@ -145,16 +146,16 @@ export class SummaryPanel implements vscode.Disposable {
     }
     for (const name of names) {
       const full = st(dir, name);
-      let bytes: number | undefined;
+      let size: number | undefined;
       try {
-        bytes = (await fs.stat(full)).size;
+        size = (await fs.stat(full)).size;
       } catch {
         /* listed a moment ago: gone now */
       }
       const role = ROLE[name] ?? (full === b.files.publicKey ? 'wrapping public key' : full === b.files.importToken ? 'import token' : 'other');
       // Fingerprints identify the files; the token itself is never shown.
       const fp = role === 'wrapping public key' ? fingerprint(b.publicKey) : role === 'import token' ? fingerprint(b.importToken) : undefined;
-      out.push({ name, role, bytes, fingerprint: fp });
+      out.push({ name, role, size, fingerprint: fp });
     }
     return out;
   }
@@ -227,23 +228,4 @@ export class SummaryPanel implements vscode.Disposable {
 
 function st(dir: string, name: string): string {
   return path.join(dir, name);
-}
-
-/** The one thing to do next, in words. */
-export function nextStep(d: Pick<SummaryData, 'key' | 'bundle' | 'proof' | 'keyError'>, now = new Date()): string {
-  if (d.keyError) return 'Fix access to the key (see above), then refresh.';
-  const k = d.key;
-  const validTo = d.bundle?.parametersValidTo ? new Date(d.bundle.parametersValidTo) : undefined;
-  const paramsExpired = !!validTo && validTo.getTime() <= now.getTime();
-  if (k?.keyState === 'PendingImport') {
-    if (!d.bundle) return 'Download a wrapping key and import token, then import the key material.';
-    if (paramsExpired) return 'The parameters expired: download new parameters, then wrap and import again.';
-    return 'Import the key material (Import Key Material) before the parameters expire.';
-  }
-  if (k?.keyState === 'Enabled' && d.proof && !d.proof.holds) return 'The proof failed: check that the material file is the one you imported, then run Verify Imported Key.';
-  if (k?.keyState === 'Enabled' && !d.proof) return 'Run Verify Imported Key to prove that KMS holds your material.';
-  if (k?.keyState === 'Enabled') return k.expirationModel === 'KEY_MATERIAL_EXPIRES' ? 'Done. Re-import the same material before it expires to keep the key usable.' : 'Done: the key uses your material.';
-  if (k?.keyState === 'Disabled') return 'Enable the key to use it.';
-  if (k?.keyState === 'PendingDeletion') return 'The key is pending deletion: cancel the deletion to keep it.';
-  return 'Refresh to see the key\'s state.';
 }

@@ -13,7 +13,7 @@ export interface SummaryIdentity {
 export interface SummaryFile {
   name: string;
   role: 'wrapping public key' | 'import token' | 'README' | 'manifest' | 'wrapped key material' | 'other';
-  bytes?: number;
+  size?: number;
   /** SHA256:… fingerprint (display only). */
   fingerprint?: string;
 }
