@@ -234,6 +234,9 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, s
   userDataDir ??= mkdtempSync(join(tmpdir(), 'kms-cs-ud-'));
   extensionsDir ??= mkdtempSync(join(tmpdir(), 'kms-cs-ext-'));
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+  // code-server is a remote: machine-scoped settings are read from Machine/settings.json, not from the user's.
+  writeFileSync(join(userDataDir, 'Machine', 'settings.json'), JSON.stringify(settings, null, 2));
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,

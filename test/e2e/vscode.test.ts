@@ -3,16 +3,18 @@
 // One code-server for the whole file; every test leaves the workbench usable for the next.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Workbench } from './support/workbench';
+import { waitFor } from '../../scripts/vscode-host.mjs';
 import { makeWorkspace, writeSymmetricMaterial, findLeaks, type Secret } from './support/fixtures';
-import { withSandboxState, createPendingKey, createImportedKey, writeAgedBundle } from './support/seed';
+import { withSandboxState, createPendingKey, createImportedKey, writeAgedBundle, writeWrappedMaterial, deleteMaterial } from './support/seed';
 import { randomBytes } from 'node:crypto';
 
 const REGION = 'us-east-1';
-const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 /** Keys seeded before VS Code starts: alias → key id. */
 const seeded: Record<string, string> = {};
 
@@ -47,6 +49,29 @@ before(async () => {
     secrets.push({ name: 'seeded non-expiring material', bytes: m2, partial: true });
     seeded['e2e/forever-aes'] = await createImportedKey(rig, 'e2e/forever-aes', m2, 'SYMMETRIC_DEFAULT', 'ENCRYPT_DECRYPT');
     [seeded['aws-kms']] = await rig.sandbox.admin.seedKeys(1, { origin: 'AWS_KMS', state: 'Enabled' });
+
+    // For the explorer wrap: a pending key with fresh parameters in the workspace, and material to wrap.
+    seeded['e2e/wrap-target'] = await createPendingKey(rig, 'e2e/wrap-target');
+    const fresh = await writeAgedBundle(rig, seeded['e2e/wrap-target'], join(workspace, 'kms-import', 'wrap-target'), 0);
+    secrets.push({ name: 'wrap-target import token', bytes: fresh.importToken, partial: false });
+    secrets.push(writeSymmetricMaterial(workspace, 'material/wrap-me.bin'));
+
+    // For "expired parameters are caught before upload": parameters issued 25 h ago, material already wrapped.
+    seeded['e2e/expired-params'] = await createPendingKey(rig, 'e2e/expired-params');
+    const aged = await writeAgedBundle(rig, seeded['e2e/expired-params'], join(workspace, 'kms-import', 'expired-params'), 25 * HOUR);
+    const m3 = randomBytes(32);
+    secrets.push({ name: 'expired-params material', bytes: m3, partial: true }, { name: 'expired-params import token', bytes: aged.importToken, partial: false });
+    writeWrappedMaterial(join(workspace, 'kms-import', 'expired-params'), aged.publicKey, m3);
+
+    // For a KMS error: a key whose material was deleted, and a DIFFERENT material wrapped for it
+    // (KMS answers IncorrectKeyMaterialException: only the same material can come back).
+    const m4 = randomBytes(32);
+    seeded['e2e/reimport-aes'] = await createImportedKey(rig, 'e2e/reimport-aes', m4, 'SYMMETRIC_DEFAULT', 'ENCRYPT_DECRYPT');
+    await deleteMaterial(rig, seeded['e2e/reimport-aes']);
+    const re = await writeAgedBundle(rig, seeded['e2e/reimport-aes'], join(workspace, 'kms-import', 'reimport-aes'), 0);
+    const m5 = randomBytes(32);
+    secrets.push({ name: 'reimport original material', bytes: m4, partial: true }, { name: 'reimport wrong material', bytes: m5, partial: true }, { name: 'reimport import token', bytes: re.importToken, partial: false });
+    writeWrappedMaterial(join(workspace, 'kms-import', 'reimport-aes'), re.publicKey, m5);
   });
   wb = await Workbench.launch({
     workspace,
@@ -91,6 +116,64 @@ step('the tree lists the seeded keys with their states and material expiry', asy
   await wb.setSidebarWidth(720);
   await wb.screenshot('tree');
   await wb.setSidebarWidth(380);
+});
+
+/** Waits until the tree row of `alias` shows `pattern` (the tree refreshes one node at a time). */
+async function waitForKeyRow(alias: string, pattern: RegExp): Promise<string> {
+  await wb.openKeysView();
+  let last = '';
+  const row = wb.treeRow(alias).first();
+  await row.waitFor();
+  await waitFor(async () => pattern.test((last = (await row.innerText()).replace(/\s+/g, ' '))), { what: `${alias} to show ${pattern} (last: ${last})`, timeoutMs: 30_000 });
+  return last;
+}
+
+step('explorer: right-click material → Wrap for KMS Import… writes EncryptedKeyMaterial.bin, which then imports', async () => {
+  const bundleDir = join(workspace, 'kms-import', 'wrap-target');
+  await wb.clearNotifications();
+  await wb.revealInExplorer('material/wrap-me.bin');
+  await wb.explorerContextMenu('wrap-me.bin', 'Wrap for KMS Import');
+  await wb.pickQuickItem('kms-import/wrap-target', { type: false });
+  const wrapped = join(bundleDir, 'EncryptedKeyMaterial.bin');
+  await waitFor(() => existsSync(wrapped), { what: 'EncryptedKeyMaterial.bin' });
+  // RSA_AES_KEY_WRAP_SHA_256 with RSA_4096: 512 bytes of RSA-OAEP + 40 bytes of KWP over 32 bytes.
+  assert.equal(statSync(wrapped).size, 512 + 40);
+  assert.equal(statSync(wrapped).mode & 0o077, 0, 'the wrapped file is private (0600)');
+  const toast = wb.notification(/Wrote .*EncryptedKeyMaterial\.bin/);
+  await toast.waitFor();
+  await toast.locator('a.monaco-button, .monaco-button').filter({ hasText: 'Import Key Material' }).first().click();
+  await wb.pickQuickItem('Key material does not expire', { type: false });
+  await wb.notification(/Imported the wrapped key material/).waitFor();
+  assert.match(await waitForKeyRow('e2e/wrap-target', /Enabled/), /Enabled · EXTERNAL · does not expire/);
+});
+
+step('expired parameters are caught before upload', async () => {
+  await wb.clearNotifications();
+  await wb.revealInExplorer('kms-import/expired-params/kms-import.json');
+  await wb.explorerContextMenu('expired-params', 'Import Key Material');
+  const toast = wb.notification(/expired/);
+  await toast.waitFor();
+  const text = (await toast.innerText()).replace(/\s+/g, ' ');
+  assert.match(text, /expired 1 h/);
+  assert.match(text, /KMS would refuse them/);
+  assert.doesNotMatch(text, /ExpiredImportTokenException/, 'the extension must refuse before KMS does');
+  // Nothing was uploaded: the key still waits for its material.
+  await wb.page.keyboard.press('Escape');
+  assert.match(await waitForKeyRow('e2e/expired-params', /PendingImport/), /PendingImport · EXTERNAL/);
+});
+
+step('a KMS error shows its mapped cause and action', async () => {
+  await wb.clearNotifications();
+  await wb.revealInExplorer('kms-import/reimport-aes/kms-import.json');
+  await wb.explorerContextMenu('reimport-aes', 'Import Key Material');
+  await wb.pickQuickItem('Key material does not expire', { type: false });
+  const toast = wb.notification(/IncorrectKeyMaterial|Choose the material file/);
+  await toast.waitFor();
+  const text = (await toast.innerText()).replace(/\s+/g, ' ');
+  // The mapped action for a symmetric key whose material was deleted: bring the same material back.
+  assert.match(text, /Choose the material file that matches the key \(the same one imported before\)/);
+  assert.match(await waitForKeyRow('e2e/reimport-aes', /PendingImport/), /PendingImport/);
+  await wb.screenshot('error');
 });
 
 step('the log and the webview messages carry no key material and no full import token', async () => {

@@ -6,7 +6,11 @@ import { createAwsProvider, KmsClientFactory, type AwsKmsProvider } from '../../
 import { runImportFlow } from '../../../src/flow/importFlow';
 import { parseMaterial } from '../../../src/core/material';
 import { writeBundle } from '../../../src/core/bundle';
+import { wrapKeyMaterial } from '../../../src/core/wrap';
+import { parseWrappingPublicKey } from '../../../src/core/publicKey';
 import type { KeySpec, KeyUsage } from '../../../src/core/specs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface SeedRig {
   sandbox: Sandbox;
@@ -45,11 +49,16 @@ export async function createImportedKey(rig: SeedRig, alias: string, material: B
   return r.keyId;
 }
 
+/** Deletes the imported material of a key (it goes back to PendingImport; only the same material fits again). */
+export async function deleteMaterial(rig: SeedRig, keyId: string): Promise<void> {
+  await rig.provider.deleteImportedKeyMaterial(keyId);
+}
+
 /**
  * Parameters for `keyId` downloaded `ageMs` ago (the sandbox's clock moved back while it issued them), written as a
  * bundle folder: with ageMs > 24 h they have expired, though the token itself is genuine.
  */
-export async function writeAgedBundle(rig: SeedRig, keyId: string, dir: string, ageMs: number): Promise<{ validTo: Date; importToken: Buffer }> {
+export async function writeAgedBundle(rig: SeedRig, keyId: string, dir: string, ageMs: number): Promise<{ validTo: Date; importToken: Buffer; publicKey: Buffer }> {
   rig.sandbox.admin.setClockOffset(-ageMs);
   try {
     const p = await rig.provider.getParametersForImport(keyId, 'RSA_AES_KEY_WRAP_SHA_256', 'RSA_4096');
@@ -66,8 +75,19 @@ export async function writeAgedBundle(rig: SeedRig, keyId: string, dir: string, 
       validTo: p.parametersValidTo,
       issuedAt: new Date(Date.now() - ageMs),
     });
-    return { validTo: p.parametersValidTo, importToken: p.importToken };
+    return { validTo: p.parametersValidTo, importToken: p.importToken, publicKey: p.publicKey };
   } finally {
     rig.sandbox.admin.setClockOffset(0);
+  }
+}
+
+/** Wraps `material` for the bundle written by writeAgedBundle and saves EncryptedKeyMaterial.bin next to it. */
+export function writeWrappedMaterial(dir: string, publicKey: Buffer, material: Buffer): void {
+  const parsed = parseMaterial(Buffer.from(material));
+  try {
+    const blob = wrapKeyMaterial(parsed.bytes, parseWrappingPublicKey(publicKey), 'RSA_AES_KEY_WRAP_SHA_256');
+    writeFileSync(join(dir, 'EncryptedKeyMaterial.bin'), blob, { mode: 0o600 });
+  } finally {
+    parsed.dispose();
   }
 }

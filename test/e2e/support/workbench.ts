@@ -157,18 +157,28 @@ export class Workbench {
     await row.click({ button: 'right' });
     const item = this.page.locator('.context-view .action-item, .monaco-menu .action-item').filter({ hasText: entry }).first();
     await item.waitFor({ timeout: TIMEOUT });
-    await item.click();
+    // The menu ignores a click that comes right after it opened: focus the entry by hovering, then press Enter.
+    await item.hover();
+    await waitFor(async () => (await item.getAttribute('class'))?.includes('focused'), { what: `the menu entry "${entry}" to take focus`, timeoutMs: 10_000 });
+    await this.page.keyboard.press('Enter');
+    await item.waitFor({ state: 'detached', timeout: TIMEOUT });
   }
 
   /** Opens the explorer view and expands folders along `relPath`. */
   async revealInExplorer(relPath: string): Promise<void> {
-    await this.page.keyboard.press('Control+Shift+E');
+    if (!(await this.page.locator('.explorer-folders-view').isVisible())) await this.runCommand('View: Show Explorer');
     await this.page.locator('.explorer-folders-view').waitFor({ timeout: TIMEOUT });
     const parts = relPath.split('/').filter(Boolean);
     for (const dir of parts.slice(0, -1)) {
       const row = this.page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${escapeRe(dir)}\\s*$`) }).first();
       await this.expand(row);
     }
+  }
+
+  /** Dismisses every notification (so the next test sees only its own). */
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+    await waitFor(async () => (await this.page.locator('.notification-toast').count()) === 0, { what: 'the notifications to clear', timeoutMs: 10_000 });
   }
 
   /** A notification toast whose text matches. */
