@@ -25,7 +25,7 @@ export async function startTestSandbox(opts: TestSandboxOptions = {}): Promise<T
     const c = new KMSClient({
       endpoint: sandbox.endpoint,
       region,
-      credentials: sandbox.credentials,
+      credentials: { ...sandbox.credentials },
       maxAttempts: extra.maxAttempts ?? maxAttempts ?? 3,
     });
     clients.push(c);
