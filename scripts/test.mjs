@@ -37,9 +37,12 @@ let passed = 0, failed = 0, skipped = 0;
 const run = (cmd, args, env = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
 
 if (!only.length || only.includes('typecheck')) {
-  console.log('\n== typecheck (tsc --noEmit, strict)');
-  const r = run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.']);
-  if (r.status === 0) passed++; else { failed++; console.log('typecheck FAILED'); }
+  console.log('\n== typecheck (tsc --noEmit, strict: host code and webview code)');
+  for (const project of ['.', 'src/webview-ui']) {
+    if (!existsSync(join(root, project, 'tsconfig.json'))) continue;
+    const r = run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project]);
+    if (r.status === 0) passed++; else { failed++; console.log(`typecheck of ${project} FAILED`); }
+  }
 }
 console.log('\n== build');
 const b = run(process.execPath, ['scripts/build.mjs']);
