@@ -27,7 +27,8 @@ export class Accounts implements vscode.Disposable {
     private readonly sandbox: SandboxHost,
     private readonly log: Logger,
   ) {
-    sandbox.onDidChange(() => this.forget(SANDBOX_ACCOUNT.id));
+    // A stopped sandbox's endpoint is gone; the next start may listen on another port.
+    sandbox.onDidChange((info) => !info && this.forget(SANDBOX_ACCOUNT.id));
   }
 
   /** Sandbox first, then environment credentials, then profiles (filtered by kmsImport.profiles). */

@@ -32,8 +32,8 @@ export function activate(context: vscode.ExtensionContext): { services: () => Se
     accounts,
     tree,
     results: new ResultStore(context.workspaceState),
-    showSummary: async (identity) => {
-      await SummaryPanel.show(s, identity);
+    showSummary: async (identity, opts) => {
+      await SummaryPanel.show(s, identity, opts);
     },
     showForm: (init) => void FormPanel.show(s, init),
     bundlesChanged: () => void status.scan(),

@@ -74,7 +74,7 @@ export function newBundleDir(s: Services, label: string, now = new Date()): stri
 export async function runImport(s: Services, job: ImportJob): Promise<ImportFlowResult> {
   const material = await readMaterial(job.materialPath, job.passphrase);
   const provider = await s.accounts.provider(job.account, job.region);
-  const label = 'keyId' in job.target ? job.target.keyId : (job.target.create.alias ?? job.target.create.keySpec.toLowerCase());
+  const label = 'keyId' in job.target ? job.target.keyId : (job.target.create.alias?.replace(/^alias\//, '') ?? job.target.create.keySpec.toLowerCase());
   const bundleDir = newBundleDir(s, label);
   await fs.mkdir(path.dirname(bundleDir), { recursive: true });
   s.log.info(`Import started: ${'keyId' in job.target ? `key ${job.target.keyId}` : `new ${job.target.create.keySpec} key`} in ${job.account.id}/${job.region}; material ${material.description}; bundle ${bundleDir}`);

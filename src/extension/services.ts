@@ -16,7 +16,7 @@ export interface Services {
   tree: KeysTree;
   results: ResultStore;
   /** Opens (or reveals) the summary panel for a key. */
-  showSummary(identity: SummaryIdentity): Promise<void>;
+  showSummary(identity: SummaryIdentity, opts?: { beside?: boolean }): Promise<void>;
   /** Opens the import form. */
   showForm(init: Partial<FormState>): void;
   /** A parameter bundle was written: the status bar rescans. */

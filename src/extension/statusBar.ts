@@ -62,7 +62,7 @@ export class BundleStatus implements vscode.Disposable {
       return;
     }
     const c = parametersCountdown(next.validTo, now, warnMs);
-    this.item.text = `$(watch) ${vscode.l10n.t('KMS parameters {0}', c.label)}`;
+    this.item.text = `$(watch) ${vscode.l10n.t('KMS parameters: {0}', c.label)}`;
     this.item.tooltip = vscode.l10n.t('Import parameters in {0} {1} (valid to {2}). Click for the summary.', path.basename(next.dir), c.label, next.validTo.toISOString());
     this.item.backgroundColor = c.level === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.command = { command: COMMANDS.showSummary, title: vscode.l10n.t('Show Import Summary'), arguments: [vscode.Uri.file(next.dir)] };

@@ -218,6 +218,8 @@ async function showBundleSummary(s: Services, uri: vscode.Uri): Promise<void> {
 
 async function announceWrapped(s: Services, out: string, dir: string): Promise<void> {
   const importNow = vscode.l10n.t('Import Key Material');
-  const c = await vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0}.', path.relative(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', out) || out), importNow);
-  if (c === importNow) await vscode.commands.executeCommand(COMMANDS.importMaterial, vscode.Uri.file(dir));
+  s.bundlesChanged();
+  void vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0}.', path.relative(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', out) || out), importNow).then(async (c) => {
+    if (c === importNow) await vscode.commands.executeCommand(COMMANDS.importMaterial, vscode.Uri.file(dir));
+  });
 }

@@ -153,19 +153,23 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
       }
     }
     const m = mapFailure(e);
+    s.log.error(`Import of ${wrappedFile} failed: ${m.title}: ${m.cause}`, { action: m.action });
     const download = vscode.l10n.t('Download New Parameters');
-    const c = await vscode.window.showErrorMessage(`${m.title}: ${m.cause} ${m.action}`, ...(m.nextStep === 'download-parameters' ? [download] : []));
-    if (c === download) await vscode.commands.executeCommand(COMMANDS.downloadParameters, await keyNodeFor(s, account.id, region, keyId));
-    throw new UserCancelled(); // already shown
+    void vscode.window.showErrorMessage(`${m.title}: ${m.cause} ${m.action}`, ...(m.nextStep === 'download-parameters' ? [download] : [])).then(async (c) => {
+      if (c === download) await vscode.commands.executeCommand(COMMANDS.downloadParameters, await keyNodeFor(s, account.id, region, keyId));
+    });
+    throw new UserCancelled(); // shown above, with its action
   } finally {
     wrapped.fill(0);
   }
   s.log.info(`Imported ${wrappedFile} into ${keyId}`);
   await s.tree.refreshKey(account, region, keyId);
-  const verify = vscode.l10n.t('Verify Imported Key');
-  const c = await vscode.window.showInformationMessage(vscode.l10n.t('Imported the wrapped key material into {0}. Verify it with the plaintext material to prove the import.', keyId), verify);
   await s.showSummary({ accountId: account.id, region, keyId, bundleDir: dir });
-  if (c === verify) await vscode.commands.executeCommand(COMMANDS.verifyKey, await keyNodeFor(s, account.id, region, keyId));
+  const verify = vscode.l10n.t('Verify Imported Key');
+  // Not awaited: the command is done; the notification's button is an offer.
+  void vscode.window.showInformationMessage(vscode.l10n.t('Imported the wrapped key material into {0}. Verify it with the plaintext material to prove the import.', keyId), verify).then(async (c) => {
+    if (c === verify) await vscode.commands.executeCommand(COMMANDS.verifyKey, await keyNodeFor(s, account.id, region, keyId));
+  });
 }
 
 async function keyNodeFor(s: Services, accountId: string, region: string, keyId: string): Promise<KeyNode> {

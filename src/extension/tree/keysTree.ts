@@ -45,8 +45,9 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
     void vscode.commands.executeCommand('setContext', 'kmsImport.filter', this.filter);
     this.disposables.push(
       this.changed,
-      sandbox.onDidChange(() => {
-        this.cache.invalidate('sandbox');
+      sandbox.onDidChange((info) => {
+        // Stopped: its keys are gone from view. Started: a listing may be waiting on the start; keep it.
+        if (!info) this.cache.invalidate('sandbox');
         this.refreshAccount('sandbox');
       }),
     );
@@ -231,10 +232,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
 
   private regionChildren(node: RegionNode): TreeNode[] {
     const { account, region } = node;
-    const listing = this.cache.load(account.id, region, () => this.accounts.provider(account, region), () => {
-      this.fireSoon(node);
-      if (account.kind === 'sandbox') this.refreshAccount('sandbox');
-    });
+    const listing = this.cache.load(account.id, region, () => this.accounts.provider(account, region), () => this.fireSoon(node));
     const prefix = `${account.id}:${region}`;
     if (listing.error) return [this.errorNode(prefix, account, listing.error)];
     const keys = sortKeys(filterKeys(listing.keys, this.filter)).map((key) =>

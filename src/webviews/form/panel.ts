@@ -56,6 +56,10 @@ export class FormPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(s.context.extensionUri, 'media', 'icons', 'kms.svg');
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
+      // A hidden webview is torn down (no retainContextWhenHidden): queue until it says ready again.
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.ready = false;
+      }),
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (!isFromForm(m)) {
           this.s.log.warn('Import form: ignored a malformed message from the webview');
@@ -226,7 +230,7 @@ export class FormPanel implements vscode.Disposable {
           this.running?.abort();
           break;
         case 'openSummary':
-          if (this.state.keyId) await this.s.showSummary({ accountId: this.state.accountId ?? SANDBOX_ACCOUNT.id, region: this.region(), keyId: this.state.keyId });
+          if (this.state.keyId) await this.s.showSummary({ accountId: this.state.accountId ?? SANDBOX_ACCOUNT.id, region: this.region(), keyId: this.state.keyId }, { beside: true });
           break;
       }
       this.post({ type: 'reply', requestId: m.requestId, ok: true });
@@ -266,9 +270,14 @@ export class FormPanel implements vscode.Disposable {
       });
       this.post({ type: 'result', result: { ok: result.ok, keyId: result.keyId, keyArn: result.keyArn, keyMaterialId: result.keyMaterialId, bundleDir: result.bundleDir, proof: { method: result.proof.method, holds: result.proof.holds, detail: result.proof.detail } } });
       // The key now exists and has material: the form switches to it (a second submit re-imports).
-      this.state = { ...this.state, mode: 'existing', keyId: result.keyId };
-      await this.loadKeys();
-      await this.s.showSummary({ accountId: account.id, region, keyId: result.keyId, bundleDir: result.bundleDir });
+      this.state = { ...this.state, mode: 'existing', keyId: result.keyId, alias: undefined };
+      this.keys.push({ keyId: result.keyId, label: result.keyId, keySpec: result.keySpec, keyUsage: st.keyUsage ?? 'ENCRYPT_DECRYPT', keyState: result.keyState ?? 'Enabled', hasMaterial: true });
+      this.refresh();
+      this.running = undefined;
+      this.post({ type: 'running', running: false });
+      // Beside the form, so the form's result and the summary are both in view.
+      await this.s.showSummary({ accountId: account.id, region, keyId: result.keyId, bundleDir: result.bundleDir }, { beside: true });
+      void this.loadKeys();
     } catch (e) {
       if (isCancellation(e)) {
         this.post({ type: 'error', error: { title: vscode.l10n.t('Cancelled'), cause: vscode.l10n.t('The import was cancelled.'), action: vscode.l10n.t('Nothing half-done was left behind; submit again when ready.'), nextStep: 'none' } });

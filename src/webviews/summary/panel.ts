@@ -29,15 +29,15 @@ export class SummaryPanel implements vscode.Disposable {
   private ready = false;
   private last?: SummaryData;
 
-  static async show(s: Services, identity: SummaryIdentity): Promise<SummaryPanel> {
+  static async show(s: Services, identity: SummaryIdentity, opts: { beside?: boolean } = {}): Promise<SummaryPanel> {
     const existing = SummaryPanel.panels.get(identity.keyId);
     if (existing) {
       existing.identity = { ...existing.identity, ...identity, bundleDir: identity.bundleDir ?? existing.identity.bundleDir };
-      existing.panel.reveal();
+      existing.panel.reveal(undefined, opts.beside);
       await existing.update();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(SUMMARY_VIEW_TYPE, vscode.l10n.t('Import Summary'), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewOptions(s.context.extensionUri, vscode.Uri.joinPath));
+    const panel = vscode.window.createWebviewPanel(SUMMARY_VIEW_TYPE, vscode.l10n.t('Import Summary'), { viewColumn: opts.beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus: !!opts.beside }, webviewOptions(s.context.extensionUri, vscode.Uri.joinPath));
     const p = new SummaryPanel(s, panel, identity);
     await p.update();
     return p;
@@ -64,6 +64,9 @@ export class SummaryPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(s.context.extensionUri, 'media', 'icons', 'kms.svg');
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) this.ready = false; // torn down while hidden; it says ready again
+      }),
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (!isFromSummary(m)) {
           this.s.log.warn('Summary: ignored a malformed message from the webview');
@@ -99,6 +102,10 @@ export class SummaryPanel implements vscode.Disposable {
         key = await p.describeKey(keyId);
         const known = this.s.tree.knownKeys(account.id, region).find((k) => k.keyId === key!.keyId);
         if (known?.aliases?.length && !key.aliases?.length) key = { ...key, aliases: known.aliases };
+        if (!key.aliases?.length) {
+          const aliases = (await p.listAliases().catch(() => [])).filter((a) => a.targetKeyId === key!.keyId).map((a) => a.aliasName);
+          if (aliases.length) key = { ...key, aliases };
+        }
         const exp = materialExpiry(key);
         data.key = {
           keyId: key.keyId,
