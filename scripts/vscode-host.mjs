@@ -257,7 +257,9 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, s
   const args = [tools.codeServer, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override', '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir];
   if (workspace) args.push(workspace);
-  const child = spawn(tools.node, args, { env: nodeEnv(tools, env), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // No traffic off this machine: the extension gallery (open-vsx) points at a closed loopback port.
+  const gallery = JSON.stringify({ serviceUrl: 'http://127.0.0.1:9/gallery', itemUrl: 'http://127.0.0.1:9/items', resourceUrlTemplate: 'http://127.0.0.1:9/{publisher}/{name}/{version}/{path}', controlUrl: '', nlsBaseUrl: '' });
+  const child = spawn(tools.node, args, { env: nodeEnv(tools, { EXTENSIONS_GALLERY: gallery, ...env }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });

@@ -4,10 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, readFileSync, existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Workbench } from './support/workbench';
-import { waitFor } from '../../scripts/vscode-host.mjs';
+import { waitFor, listFiles } from '../../scripts/vscode-host.mjs';
 import { makeWorkspace, writeSymmetricMaterial, findLeaks, type Secret } from './support/fixtures';
 import { withSandboxState, createPendingKey, createImportedKey, writeAgedBundle, writeWrappedMaterial, deleteMaterial } from './support/seed';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +17,8 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Keys seeded before VS Code starts: alias → key id. */
 const seeded: Record<string, string> = {};
+/** Bundle folders the test wrote itself. */
+const seededBundles: Record<string, string> = {};
 
 let wb: Workbench;
 let workspace: string;
@@ -52,13 +54,15 @@ before(async () => {
 
     // For the explorer wrap: a pending key with fresh parameters in the workspace, and material to wrap.
     seeded['e2e/wrap-target'] = await createPendingKey(rig, 'e2e/wrap-target');
-    const fresh = await writeAgedBundle(rig, seeded['e2e/wrap-target'], join(workspace, 'kms-import', 'wrap-target'), 0);
+    seededBundles.wrap = join(workspace, 'kms-import', 'wrap-target');
+    const fresh = await writeAgedBundle(rig, seeded['e2e/wrap-target'], seededBundles.wrap, 0);
     secrets.push({ name: 'wrap-target import token', bytes: fresh.importToken, partial: false });
     secrets.push(writeSymmetricMaterial(workspace, 'material/wrap-me.bin'));
 
     // For "expired parameters are caught before upload": parameters issued 25 h ago, material already wrapped.
     seeded['e2e/expired-params'] = await createPendingKey(rig, 'e2e/expired-params');
-    const aged = await writeAgedBundle(rig, seeded['e2e/expired-params'], join(workspace, 'kms-import', 'expired-params'), 25 * HOUR);
+    seededBundles.expired = join(workspace, 'kms-import', 'expired-params');
+    const aged = await writeAgedBundle(rig, seeded['e2e/expired-params'], seededBundles.expired, 25 * HOUR);
     const m3 = randomBytes(32);
     secrets.push({ name: 'expired-params material', bytes: m3, partial: true }, { name: 'expired-params import token', bytes: aged.importToken, partial: false });
     writeWrappedMaterial(join(workspace, 'kms-import', 'expired-params'), aged.publicKey, m3);
@@ -68,7 +72,8 @@ before(async () => {
     const m4 = randomBytes(32);
     seeded['e2e/reimport-aes'] = await createImportedKey(rig, 'e2e/reimport-aes', m4, 'SYMMETRIC_DEFAULT', 'ENCRYPT_DECRYPT');
     await deleteMaterial(rig, seeded['e2e/reimport-aes']);
-    const re = await writeAgedBundle(rig, seeded['e2e/reimport-aes'], join(workspace, 'kms-import', 'reimport-aes'), 0);
+    seededBundles.reimport = join(workspace, 'kms-import', 'reimport-aes');
+    const re = await writeAgedBundle(rig, seeded['e2e/reimport-aes'], seededBundles.reimport, 0);
     const m5 = randomBytes(32);
     secrets.push({ name: 'reimport original material', bytes: m4, partial: true }, { name: 'reimport wrong material', bytes: m5, partial: true }, { name: 'reimport import token', bytes: re.importToken, partial: false });
     writeWrappedMaterial(join(workspace, 'kms-import', 'reimport-aes'), re.publicKey, m5);
@@ -174,6 +179,75 @@ step('a KMS error shows its mapped cause and action', async () => {
   assert.match(text, /Choose the material file that matches the key \(the same one imported before\)/);
   assert.match(await waitForKeyRow('e2e/reimport-aes', /PendingImport/), /PendingImport/);
   await wb.screenshot('error');
+});
+
+let created: { keyArn: string; keyId: string } | undefined;
+
+step('the import form: Create Key for Import → download, wrap, import and a proven import', async () => {
+  await wb.clearNotifications();
+  await wb.runCommand('KMS Import: Create Key for Import');
+  const form = await wb.webviewFrame('[data-testid="submit"]');
+  await form.locator('[data-testid="key-spec"]').selectOption('SYMMETRIC_DEFAULT');
+  await form.locator('[data-testid="alias"]').fill('e2e/created-in-form');
+  await form.locator('[data-testid="alias"]').press('Tab');
+  // The material file comes from the host's file dialog (code-server: the simple dialog, a path input).
+  await form.locator('[data-testid="material-choose"]').click();
+  await wb.answerFileDialog(join(workspace, 'material', 'aes256.bin'), 'Use as Key Material');
+  const summary = form.locator('[data-testid="material-summary"]');
+  await waitFor(async () => /aes256\.bin/.test(await summary.innerText()), { what: 'the material summary' });
+  assert.match(await summary.innerText(), /32/, 'the summary describes 32 bytes of symmetric material');
+  // The recommendation is preselected; choices that cannot work are disabled with a reason.
+  assert.equal(await form.locator('[data-testid="wrapping-key-spec"]').inputValue(), 'RSA_4096');
+  assert.match(await form.locator('[data-testid="algorithm"]').inputValue(), /^(RSAES_OAEP_SHA_256|RSA_AES_KEY_WRAP_SHA_256)$/);
+  await form.locator('[data-testid="finding-none"], .finding').first().waitFor();
+  await wb.screenshot('form');
+
+  const resultsBefore = (await wb.hostMessages('result', 0)).length;
+  await form.locator('[data-testid="submit"]').click();
+  // The host reports each step and then the result to the form (seen on the wire: the form tab may be hidden
+  // by the summary panel that opens when the import is proven).
+  const [result] = (await wb.hostMessages<{ result: { ok: boolean; keyId: string; keyArn: string; proof: { holds: boolean; method: string; detail: string } } }>('result', resultsBefore + 1, 120_000)).slice(resultsBefore);
+  assert.equal(result.result.ok, true, JSON.stringify(result));
+  assert.equal(result.result.proof.holds, true, JSON.stringify(result.result.proof));
+  assert.match(result.result.proof.detail, /Encrypt\/Decrypt round trip/);
+  const steps = await wb.hostMessages<{ step: string; status: string }>('progress');
+  for (const step of ['create-key', 'download-parameters', 'check', 'wrap', 'import', 'prove']) {
+    assert.ok(steps.some((m) => m.step === step && m.status === 'done'), `step ${step} reported done`);
+  }
+  const keyArn = result.result.keyArn;
+  assert.match(keyArn, /^arn:aws:kms:us-east-1:\d{12}:key\/[0-9a-f-]{36}$/);
+  assert.match(await waitForKeyRow(result.result.keyId, /Enabled/), /SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · Enabled · EXTERNAL · does not expire/);
+  created = { keyArn, keyId: result.result.keyId };
+  // The parameters it downloaded went into the workspace bundle folder; collect their token for the leak scan.
+  for (const f of listFiles(join(workspace, 'kms-import'))) {
+    if (f.endsWith('ImportToken.bin') && !Object.values(seededBundles).includes(dirname(f))) secrets.push({ name: `form token ${f}`, bytes: readFileSync(f), partial: false });
+  }
+});
+
+step('the summary panel shows the key, the parameters countdown, the files and the proof', async () => {
+  assert.ok(created, 'needs the key created by the form test');
+  // The summary panel opens by itself once the import is proven.
+  const panel = await wb.webviewFrame('[data-testid="proof"][data-holds="true"]');
+  const text = await panel.locator('body').innerText();
+  assert.ok(text.includes(created.keyArn), 'the summary names the key ARN');
+  assert.match(await panel.locator('[data-testid="countdown"]').innerText(), /expires in 2\d h|expires in 23 h/);
+  assert.ok(await panel.locator('[data-testid="file-ImportToken.bin"]').count(), 'the files table lists ImportToken.bin');
+  assert.ok(await panel.locator('[data-testid="file-WrappingPublicKey.bin"]').count(), 'the files table lists WrappingPublicKey.bin');
+  assert.match(await panel.locator('[data-testid="next-step"]').innerText(), /Next:/);
+  // Tall enough to show the proof at the bottom of the panel.
+  await wb.page.setViewportSize({ width: 1440, height: 1240 });
+  await panel.locator('[data-testid="proof"]').waitFor();
+  await wb.screenshot('summary');
+  await wb.page.setViewportSize({ width: 1440, height: 900 });
+});
+
+step('reload restores the summary panel', async () => {
+  assert.ok(created, 'needs the key created by the form test');
+  await wb.reloadWindow();
+  // Restored by the extension's WebviewPanelSerializer (titled by alias once the key is described).
+  await wb.showEditorTab(new RegExp(`Import Summary: (e2e/created-in-form|${created.keyId.slice(0, 8)})`));
+  const panel = await wb.webviewFrame('[data-testid="proof"][data-holds="true"]', 120_000);
+  assert.ok((await panel.locator('body').innerText()).includes(created.keyArn), 'the restored summary is the same key');
 });
 
 step('the log and the webview messages carry no key material and no full import token', async () => {

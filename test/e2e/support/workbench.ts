@@ -20,8 +20,10 @@ export interface LaunchOptions {
 }
 
 export class Workbench {
-  /** Every message posted between a webview and the extension host, as JSON text, in order. */
+  /** Every message posted between a webview and the extension host, as "<direction> <JSON>", in order. */
   readonly webviewMessages: string[] = [];
+  /** Console output of the workbench and its webviews (shown when a test fails). */
+  readonly console: string[] = [];
 
   private constructor(
     readonly server: CodeServerHandle,
@@ -45,7 +47,8 @@ export class Workbench {
         extensionsDir,
         userDataDir: join(scratch, 'user-data'),
         settings: opts.settings,
-        env: opts.env,
+        // No AWS profiles or credentials of the machine leak into the tests: the Sandbox is the only account.
+        env: { AWS_CONFIG_FILE: join(scratch, 'aws', 'config'), AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'aws', 'credentials'), ...opts.env },
       });
       browser = await chromium.launch({
         executablePath: toolPaths().chromium,
@@ -53,6 +56,8 @@ export class Workbench {
       });
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       const wb = new Workbench(server, browser, page, scratch);
+      page.on('console', (m) => wb.console.push(`[${m.type()}] ${m.text()}`));
+      page.on('pageerror', (e) => wb.console.push(`[pageerror] ${e.message}`));
       await wb.recordWebviewMessages();
       await page.goto(server.folderUrl);
       await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
@@ -150,6 +155,24 @@ export class Workbench {
     await input.press('Enter');
   }
 
+  /**
+   * Answers a file dialog (showOpenDialog/showSaveDialog: in code-server the "simple" dialog, a path input over a
+   * list): types the path, waits until the dialog has taken it in, then presses its OK button.
+   */
+  async answerFileDialog(path: string, okLabel: string): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    const input = widget.locator('input').first();
+    await input.waitFor({ timeout: TIMEOUT });
+    // The dialog first fills in its start folder and lists it; typing before that would be overwritten.
+    await waitFor(async () => (await input.inputValue()).endsWith('/') && (await widget.locator('.monaco-list-row').count()) > 0, { what: 'the file dialog to list its start folder', timeoutMs: TIMEOUT });
+    await input.fill(path);
+    const name = path.split('/').pop()!;
+    await widget.locator('.monaco-list-row').filter({ hasText: name }).first().waitFor({ timeout: TIMEOUT });
+    await waitFor(async () => (await input.inputValue()) === path, { what: `the file dialog to hold ${path}`, timeoutMs: TIMEOUT });
+    await widget.locator('.monaco-button').filter({ hasText: okLabel }).first().click();
+    await input.waitFor({ state: 'hidden', timeout: TIMEOUT });
+  }
+
   /** Right-clicks a row in the explorer and picks a context-menu entry. */
   async explorerContextMenu(fileName: string, entry: string): Promise<void> {
     const row = this.page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: new RegExp(`^\\s*${escapeRe(fileName)}\\s*$`) }).first();
@@ -202,6 +225,16 @@ export class Workbench {
     }, { what: `a webview containing ${selector}`, timeoutMs });
   }
 
+  /** The messages of one type the host sent to webviews, parsed (waits until `count` have arrived). */
+  async hostMessages<T = Record<string, unknown>>(type: string, count = 1, timeoutMs = TIMEOUT): Promise<T[]> {
+    const pick = () => this.webviewMessages
+      .filter((m) => m.startsWith('host->webview '))
+      .map((m) => { try { return JSON.parse(m.slice('host->webview '.length)); } catch { return undefined; } })
+      .filter((m) => m?.channel === 'message' && m.args?.message?.type === type)
+      .map((m) => m.args.message as T);
+    return waitFor(() => { const got = pick(); return got.length >= count ? got : undefined; }, { what: `${count} "${type}" message(s) to a webview`, timeoutMs });
+  }
+
   /** Records what crosses between the webviews and the extension host (see RECORDER). */
   private async recordWebviewMessages(): Promise<void> {
     await this.page.exposeBinding('__kmsE2eRecord', (_src, dir: string, text: string) => {
@@ -217,14 +250,30 @@ export class Workbench {
     return listFiles(this.server.logsDir);
   }
 
-  /** The "KMS Key Import" LogOutputChannel's file, once the extension has written to it. */
-  extensionLogFile(): string | undefined {
-    return this.logFiles().find((f) => basename(f).includes('KMS Key Import') && f.endsWith('.log'));
+  /** The "KMS Key Import" LogOutputChannel's files (one per extension host: each window reload starts one). */
+  extensionLogFiles(): string[] {
+    return this.logFiles().filter((f) => basename(f).includes('KMS Key Import') && f.endsWith('.log')).sort();
   }
 
+  /** Everything the extension logged, across reloads. */
   extensionLog(): string {
-    const f = this.extensionLogFile();
-    return f ? readFileSync(f, 'utf8') : '';
+    return this.extensionLogFiles().map((f) => readFileSync(f, 'utf8')).join('\n');
+  }
+
+  /** Reloads the window the way a user does (Developer: Reload Window: the workbench saves its state first). */
+  async reloadWindow(): Promise<void> {
+    const hosts = this.extensionLogFiles().length;
+    await Promise.all([this.page.waitForEvent('load', { timeout: 120_000 }), this.runCommand('Developer: Reload Window')]);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
+    // A new extension host, a new log file once the extension activates again.
+    await waitFor(() => this.extensionLogFiles().length > hosts, { what: 'the extension to activate after the reload', timeoutMs: 120_000 });
+  }
+
+  /** Brings the editor tab whose title contains `title` to the front. */
+  async showEditorTab(title: string | RegExp): Promise<void> {
+    const tab = this.page.locator('.tabs-container .tab').filter({ hasText: title }).first();
+    await tab.waitFor({ timeout: TIMEOUT });
+    await tab.click();
   }
 
   /** Waits until the extension's log contains `pattern`; returns the match. */
@@ -251,7 +300,7 @@ export class Workbench {
   async dumpOnFailure(name: string): Promise<void> {
     await this.screenshot(`FAILED-${name}`).catch(() => {});
     const dir = join(repoRoot, '.test-output', 'screenshots');
-    writeFileSync(join(dir, `FAILED-${name}.log`), `${this.server.output().slice(-5000)}\n----- extension log\n${this.extensionLog()}`);
+    writeFileSync(join(dir, `FAILED-${name}.log`), `${this.server.output().slice(-5000)}\n----- console\n${this.console.slice(-80).join('\n')}\n----- extension log\n${this.extensionLog()}`);
   }
 }
 
