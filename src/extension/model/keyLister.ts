@@ -1,8 +1,9 @@
-// Listing keys fast: ListKeys pages are fetched one after another while DescribeKey runs with bounded
-// concurrency on the keys already known (pipelined), aliases are fetched once in parallel, and results
-// are reported in batches so the tree can show the first screen before the whole list is in.
+// Listing keys for the tree: ListKeys pages are fetched one after another while DescribeKey runs with
+// bounded concurrency on the keys already known (src/flow/listing.ts), aliases are fetched once in
+// parallel, and results arrive in batches so the tree shows the first screen before the whole list.
 // Cached per account and region. Only the KmsProvider interface: no vscode, no AWS SDK.
 import type { KeyInfo, KmsProvider } from '../../providers/types';
+import { listKeysDetailed as streamKeys } from '../../flow/listing';
 
 export interface ListOptions {
   concurrency?: number;
@@ -19,102 +20,41 @@ export interface ListResult {
   requests: { listKeys: number; describeKey: number; listAliases: number };
 }
 
-/** ListKeys (all pages) + DescribeKey with bounded concurrency + ListAliases. */
+/**
+ * ListKeys (all pages) + DescribeKey with bounded concurrency (the flow's streaming lister, which the
+ * listing benchmark measures) + ListAliases once, attached to the keys; request counts for the log.
+ */
 export async function listKeysDetailed(provider: KmsProvider, opts: ListOptions = {}): Promise<ListResult> {
-  const concurrency = Math.max(1, Math.min(64, opts.concurrency ?? 16));
-  const pageSize = opts.pageSize ?? 1000;
-  const signal = opts.signal;
   const requests = { listKeys: 0, describeKey: 0, listAliases: 0 };
-  const keys: KeyInfo[] = [];
   const failures: ListResult['failures'] = [];
-  const queue: string[] = [];
-  let listingDone = false;
-  let listError: unknown;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
+  const signal = opts.signal;
+  // Count the calls (a decorator over the real provider; every call still goes to it).
+  const counted = Object.create(provider) as KmsProvider;
+  counted.listKeys = (token, limit, o) => (requests.listKeys++, provider.listKeys(token, limit, o));
+  counted.describeKey = (id, o) => (requests.describeKey++, provider.describeKey(id, o));
 
   requests.listAliases++;
+  let aliases: Map<string, string[]> | undefined;
   const aliasesP = provider.listAliases({ signal }).then(
     (list) => {
       const m = new Map<string, string[]>();
       for (const a of list) if (a.targetKeyId) m.set(a.targetKeyId, [...(m.get(a.targetKeyId) ?? []), a.aliasName]);
-      return m;
+      return (aliases = m);
     },
-    () => new Map<string, string[]>(), // aliases are a nicety: a refusal must not hide the keys
+    () => (aliases = new Map<string, string[]>()), // aliases are a nicety: a refusal must not hide the keys
   );
-  let aliases: Map<string, string[]> | undefined;
-  void aliasesP.then((m) => (aliases = m));
   const withAliases = (k: KeyInfo): KeyInfo => (aliases?.get(k.keyId) && !k.aliases?.length ? { ...k, aliases: aliases.get(k.keyId) } : k);
 
-  const lister = (async () => {
-    let token: string | undefined;
-    try {
-      do {
-        signal?.throwIfAborted();
-        requests.listKeys++;
-        const page = await provider.listKeys(token, pageSize, { signal });
-        for (const k of page.items) queue.push(k.keyId);
-        token = page.nextToken;
-        notify();
-      } while (token);
-    } catch (e) {
-      listError = e;
-    } finally {
-      listingDone = true;
-      notify();
-    }
-  })();
-
-  let pendingBatch: KeyInfo[] = [];
-  let flushScheduled = false;
-  const flush = () => {
-    flushScheduled = false;
-    if (!pendingBatch.length) return;
-    const batch = pendingBatch;
-    pendingBatch = [];
-    opts.onKeys?.(batch.map(withAliases));
-  };
-
-  const worker = async () => {
-    for (;;) {
-      if (listError) return;
-      const id = queue.shift();
-      if (id === undefined) {
-        if (listingDone) return;
-        await new Promise<void>((r) => {
-          const prev = wake;
-          wake = () => {
-            prev?.();
-            r();
-          };
-        });
-        continue;
-      }
-      signal?.throwIfAborted();
-      try {
-        requests.describeKey++;
-        const info = await provider.describeKey(id, { signal });
-        keys.push(info);
-        pendingBatch.push(info);
-        if (!flushScheduled) {
-          flushScheduled = true;
-          setImmediate(flush);
-        }
-      } catch (e) {
-        if (signal?.aborted) throw e;
-        failures.push({ keyId: id, message: (e as Error)?.message ?? String(e) });
-      }
-    }
-  };
-
-  await Promise.all([lister, ...Array.from({ length: concurrency }, worker)]);
-  if (listError) throw listError;
-  aliases = await aliasesP;
-  flush();
+  const keys = await streamKeys(counted, {
+    concurrency: Math.max(1, Math.min(64, opts.concurrency ?? 16)),
+    pageSize: opts.pageSize ?? 1000,
+    signal,
+    onKeys: (batch) => opts.onKeys?.(batch.map(withAliases)),
+    onError: (keyId, e) => {
+      if (!signal?.aborted) failures.push({ keyId, message: (e as Error)?.message ?? String(e) });
+    },
+  });
+  await aliasesP;
   return { keys: keys.map(withAliases), failures, requests };
 }
 
