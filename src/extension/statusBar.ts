@@ -55,6 +55,8 @@ export class BundleStatus implements vscode.Disposable {
 
   render(now = new Date()): void {
     const all = [...this.items.values()];
+    // Explorer menus offer "Show Import Summary" / "Import Key Material" on these folders only.
+    void vscode.commands.executeCommand('setContext', 'kmsImport.bundleDirs', all.map((i) => vscode.Uri.file(i.dir).path));
     const next = nearestExpiry(all, now);
     const warnMs = settings.expiryWarningMinutes() * 60_000;
     if (!next) {

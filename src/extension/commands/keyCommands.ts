@@ -155,7 +155,7 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
     const m = mapFailure(e);
     s.log.error(`Import of ${wrappedFile} failed: ${m.title}: ${m.cause}`, { action: m.action });
     const download = vscode.l10n.t('Download New Parameters');
-    void vscode.window.showErrorMessage(`${m.title}: ${m.cause} ${m.action}`, ...(m.nextStep === 'download-parameters' ? [download] : [])).then(async (c) => {
+    void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1} {2}', m.title, m.cause, m.action), ...(m.nextStep === 'download-parameters' ? [download] : [])).then(async (c) => {
       if (c === download) await vscode.commands.executeCommand(COMMANDS.downloadParameters, await keyNodeFor(s, account.id, region, keyId));
     });
     throw new UserCancelled(); // shown above, with its action
