@@ -32,12 +32,12 @@ export class Accounts implements vscode.Disposable {
   }
 
   /** Sandbox first, then environment credentials, then profiles (filtered by kmsImport.profiles). */
-  async list(): Promise<AccountRef[]> {
+  async list(opts: { allProfiles?: boolean } = {}): Promise<AccountRef[]> {
     const home = os.homedir();
     const configFile = process.env.AWS_CONFIG_FILE || path.join(home, '.aws', 'config');
     const credentialsFile = process.env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, '.aws', 'credentials');
     const [configText, credentialsText] = await Promise.all([readOptional(configFile), readOptional(credentialsFile)]);
-    const only = settings.profiles();
+    const only = opts.allProfiles ? [] : settings.profiles();
     const profiles = parseAwsProfiles(configText, credentialsText).filter((p) => !only.length || only.includes(p.profile ?? ''));
     const env = envAccount(process.env);
     return [SANDBOX_ACCOUNT, ...(env ? [env] : []), ...profiles];

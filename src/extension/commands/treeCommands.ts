@@ -28,7 +28,7 @@ export function registerTreeCommands(s: Services): vscode.Disposable[] {
       return node.key.arn;
     }),
     registerCommand(COMMANDS.chooseProfile, vscode.l10n.t('Choose AWS Profiles'), log, async () => {
-      const all = (await s.accounts.list()).filter((a) => a.kind === 'profile');
+      const all = (await s.accounts.list({ allProfiles: true })).filter((a) => a.kind === 'profile');
       if (!all.length) {
         const docs = vscode.l10n.t('How to Configure');
         const c = await vscode.window.showInformationMessage(vscode.l10n.t('No AWS profiles found in ~/.aws/config or ~/.aws/credentials. Run "aws configure" or "aws configure sso", or use the Sandbox.'), docs);

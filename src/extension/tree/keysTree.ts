@@ -215,7 +215,11 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
     if (!node) {
       try {
         const accounts = await this.accounts.list();
-        return accounts.map((account) => this.intern<AccountNode>({ type: 'account', id: `account:${account.id}`, account }));
+        const nodes: TreeNode[] = accounts.map((account) => this.intern<AccountNode>({ type: 'account', id: `account:${account.id}`, account }));
+        if (accounts.every((a) => a.kind === 'sandbox')) {
+          nodes.push(this.message('no-profiles', vscode.l10n.t('No AWS profiles found: choose or configure one…'), 'account', { command: COMMANDS.chooseProfile, title: vscode.l10n.t('Choose AWS Profiles…') }, vscode.l10n.t('Profiles come from ~/.aws/config and ~/.aws/credentials (aws configure, aws configure sso). The Sandbox works without any.')));
+        }
+        return nodes;
       } catch (e) {
         this.log.error('Listing accounts failed', e);
         return [this.message('accounts-error', vscode.l10n.t('Could not read AWS profiles'), 'error', { command: COMMANDS.showLog, title: vscode.l10n.t('Show Log') }, String((e as Error).message))];
