@@ -57,7 +57,8 @@ export class Accounts implements vscode.Disposable {
     let p: KmsProvider;
     if (account.kind === 'sandbox') {
       const sb = await this.sandbox.start();
-      p = aws.createAwsProvider({ region: sb.region, endpoint: sb.endpoint, credentials: sb.credentials, label: 'Sandbox', log });
+      // One sandbox serves every Region (multi-Region replicas live in other Regions of it).
+      p = aws.createAwsProvider({ region, endpoint: sb.endpoint, credentials: sb.credentials, label: region === sb.region ? 'Sandbox' : `Sandbox (${region})`, log });
     } else {
       const endpoint = settings.endpoints()[account.id];
       p = aws.createAwsProvider({ region, profile: account.profile, endpoint: endpoint || undefined, label: `${account.label} (${region})`, log });

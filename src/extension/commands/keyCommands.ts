@@ -73,6 +73,10 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
       const file = await pickMaterialFile(vscode.l10n.t('Choose the NEW key material for {0}', keyLabel(node.key)), true);
       const material = await readMaterial(file);
       const provider = await s.accounts.provider(node.account, node.region);
+      // Multi-Region: the primary gets NEW material, each replica the same material as EXISTING, then the primary rotates.
+      const current = await provider.describeKey(node.key.keyId);
+      const replicas = await Promise.all((current.replicaRegions ?? []).map(async (r) => ({ provider: await s.accounts.provider(node.account, r), keyId: current.keyId })));
+      if (replicas.length) log.info(`Rotation of ${current.keyId}: primary in ${node.region}, replicas in ${current.replicaRegions!.join(', ')}`);
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing new key material'), cancellable: true }, async (progress, token) => {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
@@ -81,6 +85,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
             provider,
             keyId: node.key.keyId,
             material,
+            replicas,
             bundleRoot: newBundleDir(s, `${keyLabel(node.key)}-rotation`),
             signal: controller.signal,
             onStep: (e) => {
