@@ -33,8 +33,9 @@ if (!existsSync(join(root, 'node_modules', 'esbuild'))) {
   const r = spawnSync('npm', [existsSync(join(root, 'package-lock.json')) ? 'ci' : 'install'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) fail('npm could not install the dependencies (see above).');
 }
-log('building (node scripts/build.mjs)');
-{
+if (process.env.KMS_IMPORT_START_NO_BUILD === '1') log('build skipped (KMS_IMPORT_START_NO_BUILD=1)');
+else {
+  log('building (node scripts/build.mjs)');
   const r = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) fail('the build failed (see above).');
 }
@@ -126,14 +127,30 @@ process.exit(1);
 /** Opens the workbench in Chromium and waits until the extension's view container is in the activity bar. */
 async function checkInBrowser() {
   if (!existsSync(tools.chromium)) { log(`no Chromium at ${tools.chromium}: skipped the activation check`); return; }
-  const { chromium } = await import(pathToFileURL(join(root, 'node_modules', 'playwright-core', 'index.js')).href);
+  const { chromium } = await import(pathToFileURL(join(root, 'node_modules', 'playwright-core', 'index.mjs')).href);
   browser = await chromium.launch({ executablePath: tools.chromium, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto(server.folderUrl);
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   log('workbench rendered in Chromium');
-  await page.locator('.activitybar [aria-label^="KMS Key Import"]').first().waitFor({ timeout: 90_000 });
+  const item = page.locator('.activitybar [aria-label^="KMS Key Import"]').first();
+  await item.waitFor({ timeout: 90_000 });
   log('the "KMS Key Import" view container is in the activity bar');
+  // Opening the view activates the extension (as a user's first click does).
+  await item.click();
+  await page.locator('.sidebar .monaco-list-row').filter({ hasText: 'Sandbox' }).first().waitFor({ timeout: 90_000 });
+  log('the Keys view lists the Sandbox account');
+  // The sample workspace turns on sandbox auto-start: the extension logs where its local KMS listens.
+  const { listFiles } = await import(new URL('vscode-host.mjs', here).href);
+  const line = await waitFor(() => {
+    for (const f of listFiles(server.logsDir)) {
+      if (!f.includes('KMS Key Import')) continue;
+      const m = readFileSync(f, 'utf8').match(/Sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) return m[1];
+    }
+    return undefined;
+  }, { timeoutMs: 90_000, what: 'the extension to start its sandbox' });
+  log(`the extension's sandbox listens on ${line}`);
 }
 
 function which(cmd) {

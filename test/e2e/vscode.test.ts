@@ -199,7 +199,10 @@ step('the import form: Create Key for Import → download, wrap, import and a pr
   // The recommendation is preselected; choices that cannot work are disabled with a reason.
   assert.equal(await form.locator('[data-testid="wrapping-key-spec"]').inputValue(), 'RSA_4096');
   assert.match(await form.locator('[data-testid="algorithm"]').inputValue(), /^(RSAES_OAEP_SHA_256|RSA_AES_KEY_WRAP_SHA_256)$/);
-  await form.locator('[data-testid="finding-none"], .finding').first().waitFor();
+  // A choice that cannot work is disabled, with the reason shown.
+  assert.notEqual(await form.locator('[data-testid="option-RSAES_PKCS1_V1_5"]').getAttribute('disabled'), null);
+  assert.match(await form.locator('[data-testid="reason-RSAES_PKCS1_V1_5"]').innerText(), /refused/);
+  await form.locator('[data-testid="finding-none"]').waitFor();
   await wb.screenshot('form');
 
   const resultsBefore = (await wb.hostMessages('result', 0)).length;
@@ -251,6 +254,11 @@ step('reload restores the summary panel', async () => {
 });
 
 step('the log and the webview messages carry no key material and no full import token', async () => {
+  // The recorder saw both directions of the form's protocol and the HTML of the panels: the scan covers them.
+  const wire = wb.webviewMessages.join('\n');
+  assert.match(wire, /^webview->host .*"type":"submit"/m, 'the form\'s submit was recorded');
+  assert.match(wire, /^host->webview .*"type":"result"/m, 'the host\'s result was recorded');
+  assert.match(wire, /^host->webview .*"channel":"content"/m, 'the panels\' HTML was recorded');
   const logs = wb.logFiles().map((f) => readFileSync(f, 'utf8')).join('\n');
   assert.ok(wb.extensionLog().length > 0, 'the extension wrote nothing to its log');
   assert.deepEqual(findLeaks(logs, secrets), []);
