@@ -115,7 +115,7 @@ function render(): void {
       'div',
       { class: 'actions' },
       button('import-material', 'Import key material…', 'importMaterial', false),
-      button('verify', 'Verify…', 'verify'),
+      ...(k && k.keyState !== 'PendingImport' && k.origin === 'EXTERNAL' ? [button('verify', 'Verify…', 'verify')] : []),
       button('refresh', 'Refresh', 'refresh'),
       ...(b ? [button('reveal-bundle', 'Reveal folder', 'revealBundle')] : []),
       ...(k ? [button('copy-arn', 'Copy ARN', 'copyArn')] : []),
