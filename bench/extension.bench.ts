@@ -1,12 +1,12 @@
-// Extension benchmark: bundle sizes (production build, into a temporary folder) and activation time measured
-// in a real extension host (code-server; the extension logs its own activation time, read from its log file).
+// Extension benchmark: bundle sizes of the production build (scripts/bench.mjs builds it first) and activation time
+// measured in a real extension host (code-server; the extension logs its own activation time, read from its log file).
 //   node --import tsx bench/extension.bench.ts [--runs N]
 // Targets: dist/extension.js without the AWS SDK < 300 KB; activation < 30 ms.
 import { mkdtempSync, mkdirSync, rmSync, statSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { report } from './report';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { root, ensureTools, installExtensionDir, startCodeServer, waitFor, listFiles } from '../scripts/vscode-host.mjs';
 
@@ -18,21 +18,17 @@ interface Row { metric: string; value: string; target: string; ok: string }
 const rows: Row[] = [];
 const row = (metric: string, value: string, target = '', ok?: boolean) => rows.push({ metric, value, target, ok: ok === undefined ? '' : ok ? 'yes' : 'NO' });
 
-async function bundleSizes(out: string): Promise<void> {
-  const common = { bundle: true, platform: 'node' as const, format: 'cjs' as const, target: 'node18', minify: true, sourcemap: false, logLevel: 'error' as const, absWorkingDir: root };
-  await build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: join(out, 'extension.js'), external: ['vscode', './aws.js'] });
-  const ext = statSync(join(out, 'extension.js')).size;
-  row('dist/extension.js (minified, AWS SDK excluded)', `${(ext / KB).toFixed(1)} KB (gzip ${(gzipSync(readFileSync(join(out, 'extension.js'))).length / KB).toFixed(1)} KB)`, '< 300 KB', ext < 300 * KB);
-  if (existsSync(join(root, 'src/providers/aws/bundle.ts'))) {
-    await build({ ...common, entryPoints: ['src/providers/aws/bundle.ts'], outfile: join(out, 'aws.js') });
-    const aws = statSync(join(out, 'aws.js')).size;
-    row('dist/aws.js (AWS SDK chunk, loaded on first use)', `${(aws / KB).toFixed(1)} KB`);
-  }
-  for (const panel of ['form', 'summary']) {
-    const entry = `src/webview-ui/${panel}/main.ts`;
-    if (!existsSync(join(root, entry))) continue;
-    await build({ ...common, platform: 'browser', format: 'iife', target: 'es2022', entryPoints: [entry], outfile: join(out, `${panel}.js`) });
-    row(`dist/webview/${panel}.js`, `${(statSync(join(out, `${panel}.js`)).size / KB).toFixed(1)} KB`);
+/** Sizes of what `npm run bench` just built with --production (scripts/bench.mjs builds before it runs benches). */
+function bundleSizes(): void {
+  const dist = join(root, 'dist');
+  const production = !existsSync(join(dist, 'extension.js.map'));
+  const size = (f: string) => statSync(join(dist, f)).size;
+  const kb = (n: number) => `${(n / KB).toFixed(1)} KB`;
+  if (!existsSync(join(dist, 'extension.js'))) throw new Error('dist/extension.js is missing: run node scripts/build.mjs --production');
+  const ext = size('extension.js');
+  row(`dist/extension.js${production ? '' : ' (NOT a production build: run via npm run bench)'} — AWS SDK, sandbox, forge excluded`, `${kb(ext)} (gzip ${kb(gzipSync(readFileSync(join(dist, 'extension.js'))).length)})`, '< 300 KB', ext < 300 * KB);
+  for (const [f, what] of [['aws.js', 'AWS SDK chunk, loaded on first use'], ['sandbox.js', 'in-process sandbox chunk, loaded when it starts'], ['forge.js', 'node-forge chunk, PKCS#12 only'], ['webview/form.js', 'import form webview'], ['webview/summary.js', 'summary webview']]) {
+    if (existsSync(join(dist, f))) row(`dist/${f} (${what})`, kb(size(f)));
   }
 }
 
@@ -89,7 +85,7 @@ function activationLines(logsDir: string): string[] {
 
 const scratch = mkdtempSync(join(tmpdir(), 'kms-bench-ext-'));
 try {
-  await bundleSizes(join(scratch, 'dist'));
+  bundleSizes();
   try {
     await activation(scratch);
   } catch (e) {
@@ -99,9 +95,4 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 
-const w = [0, 1, 2, 3].map((i) => Math.max(...[['metric', 'value', 'target', 'ok'][i].length, ...rows.map((r) => Object.values(r)[i].length)]));
-const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(w[i])).join(' | ')} |`;
-console.log('\nExtension: bundle sizes and activation\n');
-console.log(line(['metric', 'value', 'target', 'ok']));
-console.log(`|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`);
-for (const r of rows) console.log(line([r.metric, r.value, r.target, r.ok]));
+report('extension', rows.map((r) => [r.metric, r.value, r.target ? `target ${r.target}${r.ok ? ` — ${r.ok === 'yes' ? 'met' : 'NOT met'}` : ''}` : '']));

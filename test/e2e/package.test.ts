@@ -19,8 +19,12 @@ test('the .vsix holds the run-time files and nothing else', async () => {
   const files = entries.filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length));
 
   // What it must hold.
-  const required = ['package.json', 'LICENSE', pkg.main.replace(/^\.\//, '')];
+  const required = ['package.json', pkg.main.replace(/^\.\//, '')];
+  assert.ok(files.some((f) => /^LICENSE(\.txt)?$/.test(f)), 'the LICENSE is in the .vsix');
+  // The lazily loaded chunks the extension imports at run time (scripts/build.mjs).
   if (existsSync(join(repoRoot, 'src/providers/aws/bundle.ts'))) required.push('dist/aws.js');
+  if (existsSync(join(repoRoot, 'src/sandbox/index.ts'))) required.push('dist/sandbox.js');
+  if (existsSync(join(repoRoot, 'dist/forge.js'))) required.push('dist/forge.js');
   for (const panel of ['form', 'summary']) {
     if (existsSync(join(repoRoot, `src/webview-ui/${panel}/main.ts`))) required.push(`dist/webview/${panel}.js`);
   }
@@ -46,7 +50,7 @@ test('the .vsix holds the run-time files and nothing else', async () => {
     [/^\.git/, 'git files'],
     [/^tsconfig/, 'tsconfig'],
     [/\.vsix$/, 'other .vsix files'],
-    [/^dist\/cli\.js$/, 'the CLI bundle (not used by the extension)'],
+    [/^dist\/cli(-server)?\.js$/, 'the CLI bundles (not used by the extension)'],
     [/^package-lock\.json$/, 'the lockfile'],
   ];
   for (const f of files) {
