@@ -78,12 +78,15 @@ export interface FormContext {
   keys: KeyChoice[];
   material?: { summary: MaterialSummary; facts: MaterialFacts };
   materialError?: string;
+  /** Where the key lives, for people: "Sandbox · us-east-1". */
+  where?: string;
   now?: Date;
 }
 
 export interface FormView {
   state: FormState;
   provider: ProviderId;
+  where?: string;
   keys: KeyChoice[];
   keySpecOptions: Option<KeySpec>[];
   keyUsageOptions: Option<KeyUsage>[];
@@ -191,6 +194,7 @@ export function buildFormView(input: FormState, ctx: FormContext): FormView {
   return {
     state,
     provider,
+    where: ctx.where,
     keys: ctx.keys,
     keySpecOptions,
     keyUsageOptions,

@@ -49,6 +49,7 @@ const el = {
   submit: h('button', { id: 'submit', 'data-testid': 'submit', text: 'Download, wrap, import and prove' }),
   cancel: h('button', { id: 'cancel', class: 'secondary hidden', 'data-testid': 'cancel', text: 'Cancel' }),
   blocker: h('div', { id: 'blocker', class: 'muted', 'data-testid': 'blocker' }),
+  where: h('p', { id: 'where', class: 'muted', 'data-testid': 'where' }),
   steps: h('ol', { class: 'steps', id: 'progress', 'data-testid': 'progress' }),
   result: h('div', { id: 'result', class: 'banner ok hidden', 'data-testid': 'result' }),
   error: h('div', { id: 'error', class: 'banner error hidden', 'data-testid': 'error' }),
@@ -68,6 +69,7 @@ function row(label: string, ...controls: HTMLElement[]): HTMLElement {
 
 app.append(
   h('h1', { text: 'Import key material' }),
+  el.where,
   h('p', { class: 'muted', text: 'Every choice is checked against the KMS import rules as you make it. Your key material stays on this machine until it is wrapped.' }),
   h('h2', { text: 'Key' }),
   h('div', { class: 'row' }, h('label', { text: 'Target' }), h('div', {}, h('label', { class: 'radio' }, el.modeExisting, 'Existing key'), h('label', { class: 'radio' }, el.modeNew, 'Create a new key'))),
@@ -123,6 +125,7 @@ function render(): void {
   const v = view;
   const st = v.state;
   api.setState({ form: st });
+  el.where.textContent = v.where ? `Account: ${v.where} (${v.provider} rules)` : '';
   el.modeExisting.checked = st.mode === 'existing';
   el.modeNew.checked = st.mode === 'new';
   rows.key.classList.toggle('hidden', st.mode !== 'existing');

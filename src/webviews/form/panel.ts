@@ -28,6 +28,7 @@ export class FormPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private readonly queue: ToForm[] = [];
+  private accountLabel = 'Sandbox';
 
   static show(s: Services, init: Partial<FormState>): FormPanel {
     if (FormPanel.current) {
@@ -104,7 +105,7 @@ export class FormPanel implements vscode.Disposable {
   }
 
   private context(): FormContext {
-    return { provider: providerForRegion(this.region()), keys: this.keys, material: this.material, materialError: this.materialError };
+    return { provider: providerForRegion(this.region()), keys: this.keys, material: this.material, materialError: this.materialError, where: `${this.accountLabel} · ${this.region()}` };
   }
 
   private view() {
@@ -129,6 +130,7 @@ export class FormPanel implements vscode.Disposable {
   private async loadKeys(): Promise<void> {
     try {
       const account = await this.account();
+      this.accountLabel = account.label;
       const region = this.region();
       let keys = this.s.tree.knownKeys(account.id, region);
       if (!keys.length) {
