@@ -61,6 +61,18 @@ export async function readMaterial(file: string, passphrase?: string): Promise<K
   }
 }
 
+/** Reads material, asking for the passphrase (password input, never stored) when the file is encrypted. */
+export async function readMaterialInteractive(file: string, passphrase?: string): Promise<{ material: KeyMaterial; passphrase?: string }> {
+  try {
+    return { material: await readMaterial(file, passphrase), passphrase };
+  } catch (e) {
+    if (!isKmsImportError(e) || !/PASSPHRASE/.test(e.code)) throw e;
+    const pass = await vscode.window.showInputBox({ password: true, ignoreFocusOut: true, title: vscode.l10n.t('Passphrase for {0}', path.basename(file)), prompt: e.message });
+    if (pass === undefined) throw new UserCancelled();
+    return { material: await readMaterial(file, pass), passphrase: pass };
+  }
+}
+
 /** Where a new parameter bundle goes: <workspace>/<bundleFolder>/<label>-<timestamp>, else global storage. */
 export function newBundleDir(s: Services, label: string, now = new Date()): string {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

@@ -10,7 +10,7 @@ import { parseWrappingPublicKey } from '../../core/publicKey';
 import { checkCompatibility, optionMatrix, recommend } from '../../core/rules';
 import { IMPORTABLE_KEY_SPECS, KEY_SPECS, isKeySpec, type KeySpec } from '../../core/specs';
 import { wrapKeyMaterial } from '../../core/wrap';
-import { newBundleDir, readMaterial } from '../importRunner';
+import { newBundleDir, readMaterialInteractive } from '../importRunner';
 import { COMMANDS } from '../model/commandIds';
 import { keyLabel, providerForRegion, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
 import { pickAccountRegion, pickKey } from '../pickers';
@@ -101,7 +101,7 @@ export async function findBundles(): Promise<Array<{ dir: string; bundle: Parame
 async function wrapInto(s: Services, materialFile: string, dir: string, bundle: ParameterBundle): Promise<string> {
   assertBundleUsable(bundle);
   if (!bundle.wrappingAlgorithm) throw new Error(vscode.l10n.t('The bundle at {0} does not say which wrapping algorithm it was downloaded for.', dir));
-  const material = await readMaterial(materialFile);
+  const { material } = await readMaterialInteractive(materialFile);
   try {
     const keySpec = bundle.keyId ? s.tree.knownKeysAll().find((k) => k.keyId === bundle.keyId)?.keySpec : undefined;
     const findings = checkCompatibility({ provider: bundle.provider ?? 'aws', keySpec, wrappingKeySpec: bundle.wrappingKeySpec, algorithm: bundle.wrappingAlgorithm, material: { kind: material.kind, byteLength: material.byteLength, keySpec: material.keySpec, modulusBits: material.modulusBits, curve: material.curve, primes: material.primes } });

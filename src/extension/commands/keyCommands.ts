@@ -8,7 +8,7 @@ import { KEY_SPECS } from '../../core/specs';
 import { proveImport } from '../../flow/proof';
 import { rotateImportedMaterial } from '../../flow/rotation';
 import { isProviderError } from '../../providers/types';
-import { mapFailure, newBundleDir, readMaterial } from '../importRunner';
+import { mapFailure, newBundleDir, readMaterialInteractive } from '../importRunner';
 import { COMMANDS } from '../model/commandIds';
 import { keyLabel } from '../model/treeModel';
 import { pickAccountRegion, pickKey } from '../pickers';
@@ -32,7 +32,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
     registerCommand(COMMANDS.verifyKey, vscode.l10n.t('Verify Imported Key'), log, async (arg) => {
       const node = await pickKey(s, arg, 'external', vscode.l10n.t('Verify which key?'));
       const file = await pickMaterialFile(vscode.l10n.t('Choose the key material you imported into {0}', keyLabel(node.key)));
-      const material = await readMaterial(file);
+      const { material } = await readMaterialInteractive(file);
       try {
         const provider = await s.accounts.provider(node.account, node.region);
         const key = await provider.describeKey(node.key.keyId);
@@ -71,7 +71,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
       const node = await pickKey(s, arg, 'external', vscode.l10n.t('Rotate which symmetric key?'));
       if (KEY_SPECS[node.key.keySpec]?.kind !== 'symmetric') throw new Error(vscode.l10n.t('Only symmetric encryption keys can take new key material; {0} is {1}.', keyLabel(node.key), node.key.keySpec));
       const file = await pickMaterialFile(vscode.l10n.t('Choose the NEW key material for {0}', keyLabel(node.key)), true);
-      const material = await readMaterial(file);
+      const { material } = await readMaterialInteractive(file);
       const provider = await s.accounts.provider(node.account, node.region);
       // Multi-Region: the primary gets NEW material, each replica the same material as EXISTING, then the primary rotates.
       const current = await provider.describeKey(node.key.keyId);

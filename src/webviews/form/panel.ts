@@ -9,7 +9,7 @@ import { buildFormView, initialFormState, validToDate, type FormContext, type Fo
 import { COMMANDS, FORM_VIEW_TYPE } from '../../extension/model/commandIds';
 import { listKeysDetailed } from '../../extension/model/keyLister';
 import { keyLabel, providerForRegion, SANDBOX_ACCOUNT, type AccountRef } from '../../extension/model/treeModel';
-import { mapFailure, readMaterial, runImport } from '../../extension/importRunner';
+import { mapFailure, readMaterialInteractive, runImport } from '../../extension/importRunner';
 import { isCancellation } from '../../extension/commands/run';
 import type { Services } from '../../extension/services';
 import { settings } from '../../extension/settings';
@@ -174,15 +174,9 @@ export class FormPanel implements vscode.Disposable {
   }
 
   private async readWithPassphrase(file: string) {
-    try {
-      return await readMaterial(file, this.passphrase);
-    } catch (e) {
-      if (!isKmsImportError(e) || !/PASSPHRASE/i.test(e.code)) throw e;
-      const pass = await vscode.window.showInputBox({ password: true, title: vscode.l10n.t('Passphrase for {0}', path.basename(file)), prompt: e.message, ignoreFocusOut: true });
-      if (pass === undefined) throw e;
-      this.passphrase = pass;
-      return readMaterial(file, pass);
-    }
+    const r = await readMaterialInteractive(file, this.passphrase);
+    this.passphrase = r.passphrase;
+    return r.material;
   }
 
   private async handle(m: FromForm): Promise<void> {
