@@ -16,56 +16,37 @@ interface CurveLike {
 const cache = new Map<EcCurveName, CurveLike>();
 
 /* eslint-disable @typescript-eslint/no-require-imports */
+type NobleCurve = { ProjectivePoint: { BASE: PointLike; fromHex(h: string): PointLike }; CURVE: { n: bigint } };
+const NOBLE: Record<Exclude<EcCurveName, 'SM2'>, () => NobleCurve> = {
+  'P-256': () => require('@noble/curves/p256').p256,
+  'P-384': () => require('@noble/curves/p384').p384,
+  'P-521': () => require('@noble/curves/p521').p521,
+  secp256k1: () => require('@noble/curves/secp256k1').secp256k1,
+};
+
+function sm2(): NobleCurve {
+  const w = require('@noble/curves/abstract/weierstrass') as typeof import('@noble/curves/abstract/weierstrass');
+  const { Field } = require('@noble/curves/abstract/modular') as typeof import('@noble/curves/abstract/modular');
+  // SM2 recommended curve parameters (GM/T 0003.5-2012).
+  return w.weierstrassPoints({
+    a: BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC'),
+    b: BigInt('0x28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93'),
+    Fp: Field(BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF')),
+    n: BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123'),
+    Gx: BigInt('0x32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7'),
+    Gy: BigInt('0xBC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0'),
+    h: BigInt(1),
+  });
+}
+
 function curve(name: EcCurveName): CurveLike {
   let c = cache.get(name);
-  if (c) return c;
-  let P: { BASE: PointLike; fromHex(h: string): PointLike };
-  let n: bigint;
-  switch (name) {
-    case 'P-256': {
-      const m = require('@noble/curves/p256') as typeof import('@noble/curves/p256');
-      P = m.p256.ProjectivePoint;
-      n = m.p256.CURVE.n;
-      break;
-    }
-    case 'P-384': {
-      const m = require('@noble/curves/p384') as typeof import('@noble/curves/p384');
-      P = m.p384.ProjectivePoint;
-      n = m.p384.CURVE.n;
-      break;
-    }
-    case 'P-521': {
-      const m = require('@noble/curves/p521') as typeof import('@noble/curves/p521');
-      P = m.p521.ProjectivePoint;
-      n = m.p521.CURVE.n;
-      break;
-    }
-    case 'secp256k1': {
-      const m = require('@noble/curves/secp256k1') as typeof import('@noble/curves/secp256k1');
-      P = m.secp256k1.ProjectivePoint;
-      n = m.secp256k1.CURVE.n;
-      break;
-    }
-    case 'SM2': {
-      const w = require('@noble/curves/abstract/weierstrass') as typeof import('@noble/curves/abstract/weierstrass');
-      const { Field } = require('@noble/curves/abstract/modular') as typeof import('@noble/curves/abstract/modular');
-      // SM2 recommended curve parameters (GM/T 0003.5-2012).
-      const sm2 = w.weierstrassPoints({
-        a: BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC'),
-        b: BigInt('0x28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93'),
-        Fp: Field(BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF')),
-        n: BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123'),
-        Gx: BigInt('0x32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7'),
-        Gy: BigInt('0xBC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0'),
-        h: BigInt(1),
-      });
-      P = sm2.ProjectivePoint;
-      n = sm2.CURVE.n;
-      break;
-    }
+  if (!c) {
+    const noble = name === 'SM2' ? sm2() : NOBLE[name]();
+    const P = noble.ProjectivePoint;
+    c = { n: noble.CURVE.n, base: P.BASE, fromHex: (h) => P.fromHex(h) };
+    cache.set(name, c);
   }
-  c = { n, base: P.BASE, fromHex: (h) => P.fromHex(h) };
-  cache.set(name, c);
   return c;
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
