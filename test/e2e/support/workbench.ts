@@ -17,6 +17,8 @@ export interface LaunchOptions {
   settings?: Record<string, unknown>;
   /** Extra environment for code-server and its extension host. */
   env?: Record<string, string>;
+  /** Called with the extensions folder after the extension is installed, before code-server starts. */
+  beforeStart?: (extensionsDir: string) => void;
 }
 
 export class Workbench {
@@ -39,6 +41,7 @@ export class Workbench {
     // The packaged .vsix, as users install it (KMS_IMPORT_E2E_FROM_DIST=1: the repository's dist/ instead, for quick iteration).
     if (process.env.KMS_IMPORT_E2E_FROM_DIST === '1') installExtensionDir(extensionsDir);
     else unpackVsix(await buildVsix(), extensionsDir);
+    opts.beforeStart?.(extensionsDir);
     let server: CodeServerHandle | undefined;
     let browser: Browser | undefined;
     try {
