@@ -36,11 +36,15 @@ function generateRsa(bits: number): Promise<WrappingKeyPair> {
   });
 }
 
+const targets = new Map<number, number>();
+
+/** Keeps generating (at most 2 at a time per size) until the pool holds the largest target asked for plus one per waiter. */
 function refill(bits: number, target: number): void {
+  targets.set(bits, Math.max(targets.get(bits) ?? 0, target));
   const pool = pools.get(bits) ?? [];
   pools.set(bits, pool);
-  const want = Math.max(target, waiters.get(bits)?.length ?? 0);
-  while (pool.length + (filling.get(bits) ?? 0) < want + (waiters.get(bits)?.length ?? 0) && (filling.get(bits) ?? 0) < 2) {
+  const want = () => (targets.get(bits) ?? 0) + (waiters.get(bits)?.length ?? 0);
+  while (pool.length + (filling.get(bits) ?? 0) < want() && (filling.get(bits) ?? 0) < 2) {
     filling.set(bits, (filling.get(bits) ?? 0) + 1);
     generateRsa(bits).then(
       (k) => {
@@ -48,7 +52,7 @@ function refill(bits: number, target: number): void {
         const w = waiters.get(bits)?.shift();
         if (w) w(k);
         else pool.push(k);
-        refill(bits, target);
+        refill(bits, 0);
       },
       () => {
         filling.set(bits, (filling.get(bits) ?? 1) - 1);
@@ -74,7 +78,7 @@ export function takeWrappingKey(bits: number, target: number): Promise<WrappingK
     refill(bits, target);
     return Promise.resolve(k);
   }
-  if (target <= 0) return generateRsa(bits);
+  if (target <= 0 && (targets.get(bits) ?? 0) === 0) return generateRsa(bits);
   return new Promise((resolve) => {
     const w = waiters.get(bits) ?? [];
     w.push(resolve);
