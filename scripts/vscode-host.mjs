@@ -264,7 +264,10 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, s
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
   let exited = null;
-  child.on('exit', (code, signal) => { exited = { code, signal }; });
+  // Safety net: if this process ends without stop() (a crash, a killed test run), take code-server down with it.
+  const onExit = () => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ } };
+  process.once('exit', onExit);
+  child.on('exit', (code, signal) => { exited = { code, signal }; process.removeListener('exit', onExit); });
   const url = `http://127.0.0.1:${port}/`;
   const handle = {
     pid: child.pid, port, url, userDataDir, extensionsDir, workspace,

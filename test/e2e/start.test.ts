@@ -7,20 +7,21 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { root } from '../../scripts/vscode-host.mjs';
+import { root, stopProcess } from '../../scripts/vscode-host.mjs';
 
 test('npm start --check opens VS Code (code-server) with the extension, its sandbox and a sample workspace, then stops', { timeout: 300_000 }, async () => {
   const ws = mkdtempSync(join(tmpdir(), 'kms-start-ws-'));
+  let child: ReturnType<typeof spawn> | undefined;
   try {
-    const child = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--check', '--workspace', ws], {
+    child = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--check', '--workspace', ws], {
       cwd: root,
       env: { ...process.env, KMS_IMPORT_START_NO_BUILD: '1', AWS_CONFIG_FILE: join(ws, '.no-aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(ws, '.no-aws-credentials') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    child.stdout!.on('data', (d) => { out += d; });
+    child.stderr!.on('data', (d) => { out += d; });
+    const code = await new Promise<number | null>((r) => child!.on('exit', r));
     assert.equal(code, 0, out);
     const url = out.match(/KMS Key Import is running in VS Code: (http:\/\/127\.0\.0\.1:(\d+)\/\?folder=\S+)/);
     assert.ok(url, `no URL printed:\n${out}`);
@@ -38,6 +39,8 @@ test('npm start --check opens VS Code (code-server) with the extension, its sand
     }
     assert.equal(JSON.parse(readFileSync(join(ws, '.vscode/settings.json'), 'utf8'))['kmsImport.sandbox.autoStart'], true);
   } finally {
+    // If the check hangs or the test fails early: SIGTERM lets start.mjs stop its code-server and Chromium.
+    if (child && child.exitCode === null && child.signalCode === null) await stopProcess(child);
     rmSync(ws, { recursive: true, force: true });
   }
 });

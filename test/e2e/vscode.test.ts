@@ -178,7 +178,7 @@ step('a KMS error shows its mapped cause and action', async () => {
   // The mapped action for a symmetric key whose material was deleted: bring the same material back.
   assert.match(text, /Choose the material file that matches the key \(the same one imported before\)/);
   assert.match(await waitForKeyRow('e2e/reimport-aes', /PendingImport/), /PendingImport/);
-  await wb.screenshot('error');
+  await wb.screenshot('error', undefined, { docs: false });
 });
 
 let created: { keyArn: string; keyId: string } | undefined;

@@ -285,13 +285,13 @@ export class Workbench {
   }
 
   /** Saves a screenshot under .test-output/screenshots (and docs/screenshots with KMS_IMPORT_UPDATE_SCREENSHOTS=1). */
-  async screenshot(name: string, target?: Locator): Promise<string> {
+  async screenshot(name: string, target?: Locator, { docs = true } = {}): Promise<string> {
     const dir = join(repoRoot, '.test-output', 'screenshots');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${name}.png`);
     if (target) await target.screenshot({ path: file });
     else await this.page.screenshot({ path: file });
-    if (process.env.KMS_IMPORT_UPDATE_SCREENSHOTS === '1') {
+    if (docs && process.env.KMS_IMPORT_UPDATE_SCREENSHOTS === '1') {
       const docs = join(repoRoot, 'docs', 'screenshots');
       mkdirSync(docs, { recursive: true });
       copyFileSync(file, join(docs, `${name}.png`));
@@ -301,7 +301,7 @@ export class Workbench {
 
   /** On failure: a screenshot and the tail of the logs, to see what the workbench showed. */
   async dumpOnFailure(name: string): Promise<void> {
-    await this.screenshot(`FAILED-${name}`).catch(() => {});
+    await this.screenshot(`FAILED-${name}`, undefined, { docs: false }).catch(() => {});
     const dir = join(repoRoot, '.test-output', 'screenshots');
     writeFileSync(join(dir, `FAILED-${name}.log`), `${this.server.output().slice(-5000)}\n----- console\n${this.console.slice(-80).join('\n')}\n----- extension log\n${this.extensionLog()}`);
   }
