@@ -16,8 +16,8 @@ import { bundleExpiry, writeBundle, type ParameterBundle } from '../core/bundle'
 import { isKmsImportError } from '../core/errors';
 import type { KeyMaterial } from '../core/material';
 import { parseWrappingPublicKey } from '../core/publicKey';
-import { checkCompatibility, recommend, type Finding, type MaterialFacts } from '../core/rules';
-import { KEY_SPECS, type KeySpec, type WrappingAlgorithm, type WrappingKeySpec } from '../core/specs';
+import { checkCompatibility, recommend, type Finding, type MaterialFacts, type ProviderId } from '../core/rules';
+import { KEY_SPECS, WRAPPING_ALGORITHMS, type KeySpec, type WrappingAlgorithm, type WrappingKeySpec } from '../core/specs';
 import { wrapKeyMaterial } from '../core/wrap';
 import { isProviderError, type CreateKeyRequest, type ExpirationModel, type ImportParameters, type ImportType, type KeyInfo, type KeyMaterialEntry, type KmsProvider, type ProviderErrorInfo } from '../providers/types';
 import { proveImport } from './proof';
@@ -58,6 +58,13 @@ export interface ImportFlowOptions {
   /** Timeout for the reconciliation calls made after an ambiguous failure or a cancel (default 20 s). */
   reconcileTimeoutMs?: number;
 }
+
+/** This tool wraps with RSA only; SM2PKE is refused before anything is created or downloaded. */
+const SM2PKE_REFUSAL = {
+  code: 'SM2PKE_NOT_IMPLEMENTED',
+  message: 'This tool cannot wrap with SM2PKE, so it cannot run the import with it.',
+  fix: "Choose RSAES_OAEP_SHA_256 with an RSA wrapping key (allowed for SM4 and SM2 keys in China Regions), or wrap in your HSM / with AWS's SM2OfflineOperationHelper and import that file.",
+};
 
 const facts = (m: KeyMaterial): MaterialFacts => ({ kind: m.kind, byteLength: m.byteLength, keySpec: m.keySpec, modulusBits: m.modulusBits, curve: m.curve, primes: m.primes });
 
@@ -102,9 +109,9 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
     const wantSpec: KeySpec | undefined = 'create' in opts.target ? opts.target.create.keySpec : undefined;
     // A silent pre-check: refuse a combination the rules forbid before anything is created.
     if (wantSpec) {
-      const pre = recommend(provider.id, wantSpec);
+      const pre = defaultWrapping(provider.id, wantSpec, facts(material));
       const preFindings = checkCompatibility({ provider: provider.id, keySpec: wantSpec, wrappingKeySpec: opts.wrappingKeySpec ?? pre.wrappingKeySpec, algorithm: opts.wrappingAlgorithm ?? pre.algorithm, material: facts(material) });
-      const err = preFindings.find((f) => f.severity === 'error');
+      const err = preFindings.find((f) => f.severity === 'error') ?? (WRAPPING_ALGORITHMS[opts.wrappingAlgorithm ?? pre.algorithm].scheme === 'sm2pke' ? SM2PKE_REFUSAL : undefined);
       if (err) {
         emit('check', 'failed', err.message);
         throw new ImportFlowError('check', err.code, err.message, err.fix, { partial });
@@ -132,10 +139,14 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
     }
     Object.assign(partial, { keyId: key.keyId, keyArn: key.arn, keySpec: key.keySpec, keyState: key.keyState });
     const keySpec = key.keySpec;
-    const rec = recommend(provider.id, keySpec);
+    const rec = defaultWrapping(provider.id, keySpec, facts(material));
     const wrappingAlgorithm = opts.parameters?.wrappingAlgorithm ?? opts.wrappingAlgorithm ?? rec.algorithm;
     const wrappingKeySpec = opts.parameters?.wrappingKeySpec ?? opts.wrappingKeySpec ?? rec.wrappingKeySpec;
     Object.assign(partial, { wrappingAlgorithm, wrappingKeySpec });
+    if (WRAPPING_ALGORITHMS[wrappingAlgorithm].scheme === 'sm2pke') {
+      emit('check', 'failed', SM2PKE_REFUSAL.message);
+      throw new ImportFlowError('check', SM2PKE_REFUSAL.code, SM2PKE_REFUSAL.message, SM2PKE_REFUSAL.fix, { partial });
+    }
 
     // ---- 2. parameters -----------------------------------------------------------------------
     checkpoint('download-parameters');
@@ -299,6 +310,18 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
   } finally {
     if (!opts.keepMaterial) material.dispose();
   }
+}
+
+/**
+ * The core's recommendation, except where it is SM2PKE (China Regions), which this tool cannot wrap
+ * locally: then RSA_4096 + RSAES_OAEP_SHA_256 when the rules allow it for this material (SM2/EC keys).
+ */
+export function defaultWrapping(provider: ProviderId, keySpec: KeySpec, material?: MaterialFacts): { wrappingKeySpec: WrappingKeySpec; algorithm: WrappingAlgorithm } {
+  const rec = recommend(provider, keySpec);
+  if (rec.algorithm !== 'SM2PKE') return rec;
+  const alt = { wrappingKeySpec: 'RSA_4096' as const, algorithm: 'RSAES_OAEP_SHA_256' as const };
+  const ok = !checkCompatibility({ provider, keySpec, material, ...alt }).some((f) => f.severity === 'error');
+  return ok ? alt : rec;
 }
 
 function proofLabel(keySpec: KeySpec): string {

@@ -89,7 +89,7 @@ describe('runImportFlow: every importable key spec', () => {
 });
 
 describe('runImportFlow: choices and refusals', () => {
-  test('China Region: a 16-byte SM4 symmetric key with RSAES_OAEP_SHA_256', async () => {
+  test('China Region: a 16-byte SM4 symmetric key and an SM2 key pair, with RSAES_OAEP_SHA_256', async () => {
     const cn = await startRig({ region: 'cn-north-1' });
     try {
       const p = cn.provider();
@@ -98,6 +98,21 @@ describe('runImportFlow: choices and refusals', () => {
       assert.equal(r.ok, true);
       assert.equal(r.wrappingAlgorithm, 'RSAES_OAEP_SHA_256');
       assert.match(r.keyArn, /^arn:aws-cn:kms:cn-north-1:/);
+      // SM2 key pair: the default wrapping is one this tool can do locally (not SM2PKE); the public key proves it.
+      const sm2 = await runImportFlow({ provider: p, material: material('SM2', { china: true }), target: { create: { keySpec: 'SM2', keyUsage: 'SIGN_VERIFY' } } });
+      assert.equal(sm2.ok, true, sm2.proof.detail);
+      assert.equal(sm2.wrappingAlgorithm, 'RSAES_OAEP_SHA_256');
+      assert.equal(sm2.proof.method, 'public-key');
+      // SM2PKE chosen explicitly: this tool cannot wrap with it, so it is refused before a key is created.
+      const n0 = cn.sandbox.admin.requestCount('CreateKey');
+      const e = await flowError(runImportFlow({ provider: p, material: material('SM2', { china: true }), target: { create: { keySpec: 'SM2', keyUsage: 'SIGN_VERIFY' } }, wrappingAlgorithm: 'SM2PKE', wrappingKeySpec: 'SM2' }));
+      assert.equal(e.step, 'check');
+      assert.equal(e.code, 'SM2PKE_NOT_IMPLEMENTED');
+      assert.match(e.fix, /RSAES_OAEP_SHA_256/);
+      assert.equal(cn.sandbox.admin.requestCount('CreateKey'), n0);
+      // And the sandbox's own refusal of SM2 wrapping keys is mapped to a choice, not to "Origin EXTERNAL".
+      const key = await p.createKey({ keySpec: 'SM2', keyUsage: 'SIGN_VERIFY' });
+      await assert.rejects(p.getParametersForImport(key.keyId, 'SM2PKE', 'SM2'), (x: Error & { info?: { action: string; cause: string } }) => !/Origin EXTERNAL/.test(x.info!.cause) && /another wrapping algorithm .* than SM2PKE/.test(x.info!.action));
     } finally {
       await cn.close();
     }

@@ -188,13 +188,15 @@ export function mapAwsError(err: unknown, ctx: ErrorContext): ProviderErrorInfo 
       });
     case 'DisabledException':
       return info({ cause: `The key is disabled${shortKey(ctx.keyId)}.`, action: 'Enable the key, then try again.', nextStep: 'describe-key', retryable: false });
-    case 'UnsupportedOperationException':
+    case 'UnsupportedOperationException': {
+      const originProblem = (op === 'GetParametersForImport' || op === 'ImportKeyMaterial' || op === 'DeleteImportedKeyMaterial') && (!message || /origin|EXTERNAL/i.test(message));
       return info({
-        cause: op === 'GetParametersForImport' || op === 'ImportKeyMaterial' ? `The key does not take imported material${shortKey(ctx.keyId)}: only keys created with Origin EXTERNAL do. ${message}`.trim() : `${op} is not supported for this key or parameter. ${message}`.trim(),
-        action: op === 'GetParametersForImport' || op === 'ImportKeyMaterial' ? 'Create a key with key material origin External (Origin EXTERNAL) and import into that one.' : 'Check the key spec and usage against the operation.',
+        cause: originProblem ? `The key does not take imported material${shortKey(ctx.keyId)}: only keys created with Origin EXTERNAL do. ${message}`.trim() : `KMS does not support this ${op} request${shortKey(ctx.keyId)}: ${message || 'a parameter or the key is not valid for it'}`,
+        action: originProblem ? 'Create a key with key material origin External (Origin EXTERNAL) and import into that one.' : ctx.wrappingAlgorithm ? `Choose another wrapping algorithm or wrapping key spec than ${ctx.wrappingAlgorithm}${ctx.wrappingKeySpec ? ` / ${ctx.wrappingKeySpec}` : ''}.` : 'Check the key spec, usage and parameters against the operation.',
         nextStep: 'none',
         retryable: false,
       });
+    }
     case 'InvalidKeyUsageException':
       return info({ cause: `The key's usage or spec does not fit ${op}${shortKey(ctx.keyId)}. ${message}`.trim(), action: 'Use a key whose KeyUsage matches the operation.', nextStep: 'none', retryable: false });
     case 'ValidationException':
