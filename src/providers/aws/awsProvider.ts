@@ -2,7 +2,7 @@
 // the same wire protocol. Uses the real @aws-sdk/client-kms with:
 //  - one client per (profile/credentials, Region, endpoint), shared and reference-counted;
 //  - an explicit retry strategy: throttling and 5xx/network failures are retried with jittered
-//    exponential backoff, 4xx never; ImportKeyMaterial/CreateKey/RotateKeyOnDemand are never replayed
+//    exponential backoff, 4xx never; ImportKeyMaterial and RotateKeyOnDemand are never replayed
 //    after an ambiguous failure (the import flow reconciles with DescribeKey instead);
 //  - connection and request timeouts; cancellation through CallOptions.signal;
 //  - logs of operation, key id, request id, attempts and duration only — never a request or response body.

@@ -28,8 +28,12 @@ export const MUTATING_OPERATIONS = new Set([
   'ReplicateKey',
 ]);
 
-/** Operations the client must never replay after an ambiguous failure (the flow reconciles instead). */
-export const NO_REPLAY_OPERATIONS = new Set(['ImportKeyMaterial', 'CreateKey', 'RotateKeyOnDemand']);
+/**
+ * Operations the client must never replay after an ambiguous failure (the flow reconciles instead).
+ * CreateKey is replayed like the SDK does by default: a stale keep-alive socket reset is far more
+ * common than a lost answer, and the worst case is an extra empty PendingImport key.
+ */
+export const NO_REPLAY_OPERATIONS = new Set(['ImportKeyMaterial', 'RotateKeyOnDemand']);
 
 const THROTTLING_CODES = new Set([
   'ThrottlingException',
