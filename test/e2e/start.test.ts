@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { root, stopProcess } from '../../scripts/vscode-host.mjs';
+import { root, stopProcess, waitFor } from '../../scripts/vscode-host.mjs';
 
 test('npm start --check opens VS Code (code-server) with the extension, its sandbox and a sample workspace, then stops', { timeout: 300_000 }, async () => {
   const ws = mkdtempSync(join(tmpdir(), 'kms-start-ws-'));
@@ -41,6 +41,32 @@ test('npm start --check opens VS Code (code-server) with the extension, its sand
   } finally {
     // If the check hangs or the test fails early: SIGTERM lets start.mjs stop its code-server and Chromium.
     if (child && child.exitCode === null && child.signalCode === null) await stopProcess(child);
+    rmSync(ws, { recursive: true, force: true });
+  }
+});
+
+test('npm start serves until Ctrl-C, then stops code-server and exits 0', { timeout: 300_000 }, async () => {
+  const ws = mkdtempSync(join(tmpdir(), 'kms-start-ws-'));
+  const child = spawn(process.execPath, [join(root, 'scripts/start.mjs'), '--server', '--workspace', ws], {
+    cwd: root,
+    env: { ...process.env, KMS_IMPORT_START_NO_BUILD: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  const exited = new Promise<number | null>((r) => child.on('exit', r));
+  try {
+    const [, url, port] = await waitFor(() => out.match(/^\s+(http:\/\/127\.0\.0\.1:(\d+)\/\?folder=\S+)\s*$/m) ?? undefined, { what: 'the URL', timeoutMs: 180_000 });
+    assert.ok((await fetch(url)).ok, 'the workbench answers while npm start runs');
+    const pid = Number(out.match(/\(pid (\d+)\)/)![1]);
+    child.kill('SIGINT');
+    assert.equal(await exited, 0, out);
+    assert.match(out, /\[start\] stopped\./);
+    assert.throws(() => process.kill(pid, 0), /ESRCH/, `code-server (pid ${pid}) still runs`);
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/healthz`));
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) await stopProcess(child);
     rmSync(ws, { recursive: true, force: true });
   }
 });

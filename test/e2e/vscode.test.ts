@@ -118,6 +118,10 @@ step('the tree lists the seeded keys with their states and material expiry', asy
   const labels = await wb.page.locator('.sidebar .monaco-list-row').allInnerTexts();
   const at = (s: string) => labels.findIndex((l) => l.includes(s));
   assert.ok(at('e2e/pending-aes') < at('e2e/expiring-aes') && at('e2e/pending-hmac') < at(seeded['aws-kms']), `order: ${labels.join(' | ')}`);
+  // The status bar counts down to the nearest expiry of the (fresh) parameter bundles in the workspace.
+  const status = wb.page.locator('.statusbar-item').filter({ hasText: /KMS parameters/ }).first();
+  await status.waitFor();
+  assert.match(await status.innerText(), /KMS parameters:? expires in 23 h \d+ min/);
   await wb.setSidebarWidth(720);
   await wb.screenshot('tree');
   await wb.setSidebarWidth(380);
