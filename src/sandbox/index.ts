@@ -226,7 +226,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  server.keepAliveTimeout = 5000;
+  // Idle keep-alive connections stay open until the client closes them (or close()): a server-side idle
+  // timeout races with clients reusing a pooled socket and shows up as spurious ECONNRESETs.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
