@@ -13,7 +13,8 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   const i = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (i.status !== 0) { console.log('npm ci failed'); console.log('0 passed, 1 failed'); process.exit(1); }
 }
-const out = join(root, '.test-output');
+// Each run reports into its own folder, so runs side by side never read each other's reports.
+const out = join(root, '.test-output', `run-${process.pid}`);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
