@@ -117,8 +117,11 @@ export async function runImport(s: Services, job: ImportJob): Promise<ImportFlow
         });
         s.log.info(`Import finished: key ${result.keyId}, proof ${result.proof.method} ${result.proof.holds ? 'holds' : 'FAILED'}: ${result.proof.detail}`);
         await s.results.put(toStored(result, job.account.id, job.region));
-        void s.tree.refreshKey(job.account, job.region, result.keyId);
-        if ('create' in job.target) s.tree.fireRegion(job.account.id, job.region);
+        const createdAlias = 'create' in job.target ? job.target.create.alias : undefined;
+        const aliases = createdAlias ? [createdAlias.startsWith('alias/') ? createdAlias : `alias/${createdAlias}`] : undefined;
+        void s.tree.refreshKey(job.account, job.region, result.keyId, aliases).then(() => {
+          if ('create' in job.target) s.tree.fireRegion(job.account.id, job.region);
+        });
         return result;
       } catch (e) {
         if (controller.signal.aborted && !isImportFlowError(e)) throw new UserCancelled();

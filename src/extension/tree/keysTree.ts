@@ -108,11 +108,12 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
     this.changed.fire(node);
   }
 
-  /** Describe one key again and update its node only. */
-  async refreshKey(account: AccountRef, region: string, keyId: string): Promise<KeyInfo | undefined> {
+  /** Describe one key again and update its node only. `knownAliases`: aliases just created for it (DescribeKey has none). */
+  async refreshKey(account: AccountRef, region: string, keyId: string, knownAliases?: string[]): Promise<KeyInfo | undefined> {
     try {
       const p = await this.accounts.provider(account, region);
-      const key = await p.describeKey(keyId);
+      const described = await p.describeKey(keyId);
+      const key = described.aliases?.length || !knownAliases?.length ? described : { ...described, aliases: knownAliases };
       this.cache.upsert(account.id, region, key);
       const id = `key:${account.id}:${region}:${key.keyId}`;
       const node = this.nodes.get(id) as KeyNode | undefined;
