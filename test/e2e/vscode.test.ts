@@ -223,7 +223,7 @@ step('the import form: Create Key for Import → download, wrap, import and a pr
   }
   const keyArn = result.result.keyArn;
   assert.match(keyArn, /^arn:aws:kms:us-east-1:\d{12}:key\/[0-9a-f-]{36}$/);
-  assert.match(await waitForKeyRow(result.result.keyId, /Enabled/), /SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · Enabled · EXTERNAL · does not expire/);
+  assert.match(await waitForKeyRow('e2e/created-in-form', /Enabled/), /SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · Enabled · EXTERNAL · does not expire/);
   created = { keyArn, keyId: result.result.keyId };
   // The parameters it downloaded went into the workspace bundle folder; collect their token for the leak scan.
   for (const f of listFiles(join(workspace, 'kms-import'))) {
