@@ -13,6 +13,7 @@ import { unwrapKeyMaterial } from '../core/wrap';
 import type { WrappingAlgorithm } from '../core/specs';
 import { KmsError, kmsError } from './errors';
 import { HMAC_BYTES, specClass } from './model';
+import { sm2Decrypt, sm2Digest, sm2Encrypt, sm2KeyPair, sm2PublicPoint, sm2Sign, sm2Verify } from './sm2';
 
 // ------------------------------------------------------------------------------------------
 // Wrapping keys: a per-process pool of pre-generated RSA key pairs per size, refilled in the background
@@ -142,6 +143,18 @@ export function openToken(key: Buffer, token: Buffer): TokenContents | undefined
 
 /** The sandbox's unwrap: the core's unwrapKeyMaterial; any failure becomes InvalidCiphertextException. */
 export function sandboxUnwrap(blob: Buffer, wrappingPrivateKeyDer: Buffer, algorithm: WrappingAlgorithm): Buffer {
+  const refuse = () => kmsError('InvalidCiphertextException', `The encrypted key material could not be decrypted with ${algorithm} and the wrapping key of this import token. Wrap the material with the public key and the wrapping algorithm returned by the same GetParametersForImport call.`);
+  if (algorithm === 'SM2PKE') {
+    let d: Buffer;
+    try {
+      d = ecScalar(wrappingPrivateKeyDer);
+    } catch {
+      throw kmsError('KMSInternalException', 'The wrapping key of this import token could not be loaded.');
+    }
+    const plain = sm2Decrypt(d, blob);
+    if (!plain) throw refuse();
+    return plain;
+  }
   let key: crypto.KeyObject;
   try {
     key = crypto.createPrivateKey({ key: wrappingPrivateKeyDer, format: 'der', type: 'pkcs8' });
@@ -151,8 +164,20 @@ export function sandboxUnwrap(blob: Buffer, wrappingPrivateKeyDer: Buffer, algor
   try {
     return unwrapKeyMaterial(blob, key, algorithm);
   } catch {
-    throw kmsError('InvalidCiphertextException', `The encrypted key material could not be decrypted with ${algorithm} and the wrapping key of this import token. Wrap the material with the public key and the wrapping algorithm returned by the same GetParametersForImport call.`);
+    throw refuse();
   }
+}
+
+/** A fresh SM2 wrapping key pair (cheap: no pool needed). */
+export function sm2WrappingKey(): WrappingKeyPair {
+  const { d, point } = sm2KeyPair();
+  const pair = { privateDer: ecPkcs8('SM2', d), publicDer: ecSpki('SM2', point) };
+  d.fill(0);
+  return pair;
+}
+
+export function ecSpki(keySpec: string, point: Buffer): Buffer {
+  return asn1.seq(asn1.seq(asn1.oid(asn1.OID.ecPublicKey), asn1.oid(CURVE_OID[keySpec])), asn1.bitString(point));
 }
 
 // ------------------------------------------------------------------------------------------
@@ -356,6 +381,11 @@ export function sign(keySpec: string, pkcs8: Buffer, algorithm: string, message:
     const bits = key.asymmetricKeyDetails!.modulusLength!;
     return crypto.privateEncrypt({ key, padding: crypto.constants.RSA_NO_PADDING }, padTo(pssEncode(digest, bits - 1, h), Math.ceil(bits / 8)));
   }
+  if (cls === 'sm2' && algorithm === 'SM2DSA') {
+    const d = ecScalar(pkcs8);
+    if (messageType === 'DIGEST' && message.length !== 32) throw kmsError('ValidationException', 'Digest is invalid length for algorithm SM2DSA: with MessageType DIGEST the message must be the 32-byte SM3 hash of Z_A ‖ M.');
+    return sm2Sign(d, sm2Digest(sm2PublicPoint(d), message, messageType));
+  }
   const curve = nobleFor(keySpec);
   if (curve) {
     const h = hashOf(algorithm);
@@ -398,6 +428,11 @@ export function verify(keySpec: string, spki: Buffer, algorithm: string, message
       return false;
     }
   }
+  if (cls === 'sm2' && algorithm === 'SM2DSA') {
+    if (messageType === 'DIGEST' && message.length !== 32) throw kmsError('ValidationException', 'Digest is invalid length for algorithm SM2DSA: with MessageType DIGEST the message must be the 32-byte SM3 hash of Z_A ‖ M.');
+    const point = spkiPoint(spki);
+    return sm2Verify(point, sm2Digest(point, message, messageType), signature);
+  }
   const curve = nobleFor(keySpec);
   if (curve) {
     return ecdsaVerify(keySpec, spkiPoint(spki), hashOf(algorithm), message, messageType, signature);
@@ -414,6 +449,14 @@ export function ecdsaVerify(keySpec: string, point: Buffer, h: { name: string; l
   } catch {
     return false;
   }
+}
+
+export function sm2PkeEncrypt(spki: Buffer, plaintext: Buffer): Buffer {
+  return sm2Encrypt(spkiPoint(spki), plaintext);
+}
+
+export function sm2PkeDecrypt(pkcs8: Buffer, ciphertext: Buffer): Buffer | undefined {
+  return sm2Decrypt(ecScalar(pkcs8), ciphertext);
 }
 
 export function hashInfo(algorithm: string): { name: string; len: number } {

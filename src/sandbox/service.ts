@@ -15,6 +15,9 @@ import {
   sandboxUnwrap,
   sealToken,
   sign,
+  sm2PkeDecrypt,
+  sm2PkeEncrypt,
+  sm2WrappingKey,
   symmetricDecrypt,
   symmetricEncrypt,
   takeWrappingKey,
@@ -534,11 +537,9 @@ export class KmsService {
     if (spec === 'SM2' || algorithm === 'SM2PKE') {
       if (!china) throw kmsError('UnsupportedOperationException', `${spec === 'SM2' ? 'The SM2 wrapping key spec' : 'The SM2PKE wrapping algorithm'} is available only in the China Regions (cn-north-1, cn-northwest-1).`);
       if (spec !== 'SM2' || algorithm !== 'SM2PKE') throw validation('The SM2PKE wrapping algorithm requires the SM2 wrapping key spec, and the SM2 wrapping key spec requires SM2PKE.');
-      throw kmsError('UnsupportedOperationException', 'The KMS sandbox does not implement SM2 wrapping keys (SM2PKE). In the China Regions use RSAES_OAEP_SHA_256 with an RSA wrapping key instead.');
     }
     if (china && algorithm.startsWith('RSA_AES_KEY_WRAP')) throw kmsError('UnsupportedOperationException', `The ${algorithm} wrapping algorithm is not supported in the China Regions. Use RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1 or SM2PKE.`);
-    const bits = Number(spec.slice(4));
-    const pair = await takeWrappingKey(bits, this.opts.poolTarget);
+    const pair = spec === 'SM2' ? sm2WrappingKey() : await takeWrappingKey(Number(spec.slice(4)), this.opts.poolTarget);
     const issued = this.now();
     const expires = issued + DAY;
     const token = sealToken(this.store.tokenKey, { keyId: k.keyId, region, algorithm, wrappingKeySpec: spec, issued, expires, wrappingPrivateKey: pair.privateDer });
@@ -866,7 +867,10 @@ export class KmsService {
       }
     }
     if (p.EncryptionContext !== undefined) throw validation('EncryptionContext is not supported with asymmetric KMS keys.');
-    if (alg === 'SM2PKE') throw kmsError('UnsupportedOperationException', 'The KMS sandbox does not implement SM2PKE encryption.');
+    if (alg === 'SM2PKE') {
+      this.dryRun(p);
+      return { CiphertextBlob: b64(sm2PkeEncrypt(Buffer.from(k.publicKey!, 'base64'), plaintext)), KeyId: k.arn, EncryptionAlgorithm: alg };
+    }
     const hash = alg === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256';
     const pub = crypto.createPublicKey({ key: Buffer.from(k.publicKey!, 'base64'), format: 'der', type: 'spki' });
     const max = Math.ceil(pub.asymmetricKeyDetails!.modulusLength! / 8) - 2 * (hash === 'sha1' ? 20 : 32) - 2;
@@ -882,9 +886,18 @@ export class KmsService {
     if (alg !== 'SYMMETRIC_DEFAULT') {
       if (!given) throw validation('KeyId is required to decrypt with an asymmetric KMS key.');
       this.usable(given, 'ENCRYPT_DECRYPT', 'Decrypt');
-      if (!encryptionAlgorithms(given.keySpec).includes(alg) || alg === 'SM2PKE') throw kmsError('InvalidKeyUsageException', `Encryption algorithm ${alg} is incompatible with key spec ${given.keySpec}.`);
+      if (!encryptionAlgorithms(given.keySpec).includes(alg)) throw kmsError('InvalidKeyUsageException', `Encryption algorithm ${alg} is incompatible with key spec ${given.keySpec}.`);
       this.dryRun(p);
       const key = this.unsealMaterial(given, this.current(given));
+      if (alg === 'SM2PKE') {
+        try {
+          const plain = sm2PkeDecrypt(key, blob);
+          if (!plain) throw kmsError('InvalidCiphertextException', 'The ciphertext could not be decrypted with this KMS key and SM2PKE.');
+          return { KeyId: given.arn, Plaintext: b64(plain), EncryptionAlgorithm: alg };
+        } finally {
+          key.fill(0);
+        }
+      }
       try {
         const priv = crypto.createPrivateKey({ key, format: 'der', type: 'pkcs8' });
         const plain = crypto.privateDecrypt({ key: priv, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: alg === 'RSAES_OAEP_SHA_1' ? 'sha1' : 'sha256' }, blob);
