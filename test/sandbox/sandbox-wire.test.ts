@@ -190,6 +190,17 @@ describe('CreateKey rules', () => {
     assert.equal((await t.kms.send(new GenerateMacCommand({ KeyId: hm.KeyId, MacAlgorithm: 'HMAC_SHA_224', Message: Buffer.from('m') }))).Mac!.length, 28);
     const e4 = await rejection(t.kms.send(new GetPublicKeyCommand({ KeyId: hm.KeyId })));
     assert.equal(e4.name, 'UnsupportedOperationException');
+    const symA = (await t.kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const symB = (await t.kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const blob = (await t.kms.send(new EncryptCommand({ KeyId: symA.KeyId, Plaintext: Buffer.from('for A') }))).CiphertextBlob!;
+    const wrongKey = await rejection(t.kms.send(new DecryptCommand({ KeyId: symB.KeyId, CiphertextBlob: blob })));
+    assert.equal(wrongKey.name, 'IncorrectKeyException');
+    assert.equal(Buffer.from((await t.kms.send(new DecryptCommand({ KeyId: symA.Arn, CiphertextBlob: blob }))).Plaintext!).toString(), 'for A');
+    const garbage = await rejection(t.kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from('not a ciphertext blob at all, not at all') })));
+    assert.equal(garbage.name, 'InvalidCiphertextException');
+    const tooBig = await rejection(t.kms.send(new EncryptCommand({ KeyId: rsa.KeyId, Plaintext: Buffer.alloc(300), EncryptionAlgorithm: 'RSAES_OAEP_SHA_256' })));
+    assert.equal(tooBig.name, 'ValidationException');
+    assert.match(tooBig.message, /at most 190 bytes/);
   });
 });
 
