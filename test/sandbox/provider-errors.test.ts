@@ -120,6 +120,15 @@ describe('mapped errors, produced by the sandbox', () => {
     assert.equal(st.nextStep, 'describe-key');
   });
 
+  test('UnsupportedOperationException for a parameter (SM2PKE outside China) names the choice, not the key origin', async () => {
+    const k = await newKey();
+    const info = await failure(provider.getParametersForImport(k.keyId, 'SM2PKE', 'SM2'));
+    assert.equal(info.name, 'UnsupportedOperationException');
+    assert.doesNotMatch(info.cause, /Origin EXTERNAL/);
+    assert.match(info.cause, /China Regions/);
+    assert.match(info.action, /another wrapping algorithm or wrapping key spec than SM2PKE \/ SM2/);
+  });
+
   test('wrong credentials are refused with a clear cause and action', async () => {
     const p = rig.provider({ credentials: { accessKeyId: 'AKIAWRONGWRONGWRONG0', secretAccessKey: 'not-the-secret' } });
     const info = await failure(p.listKeys());
