@@ -81,7 +81,7 @@ export class KmsService {
     let changed = false;
     if (k.state === 'PendingDeletion' && k.deletionDate !== undefined && now >= k.deletionDate) {
       this.removeKey(k);
-      void this.store.save();
+      this.saveInBackground();
       return false;
     }
     for (const m of [...k.materials]) {
@@ -93,9 +93,14 @@ export class KmsService {
     }
     if (changed) {
       this.updateImportState(k);
-      void this.store.save();
+      this.saveInBackground();
     }
     return true;
+  }
+
+  /** Persists changes made while reading (expiry, end of deletion window) without failing the read. */
+  private saveInBackground(): void {
+    this.store.save().catch((e: Error) => this.opts.log?.(`state write failed: ${e.message}`));
   }
 
   private removeKey(k: KeyRecord): void {

@@ -4,6 +4,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { invalidInput } from '../core/errors';
 import type { Credentials } from './sigv4';
 
 export type KeyState = 'Creating' | 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport' | 'PendingReplicaDeletion' | 'Unavailable' | 'Updating';
@@ -78,6 +79,18 @@ async function writeAtomicAsync(file: string, data: string): Promise<void> {
   await fs.promises.rename(tmp, file);
 }
 
+function corrupt(file: string, why: string) {
+  return invalidInput('SANDBOX_STATE_CORRUPT', `The sandbox state file ${file} is corrupt (${why}).`, `Restore it, or start afresh with another --state directory (or delete ${path.dirname(file)}, which deletes the sandbox's keys).`);
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw corrupt(file, (e as Error).message);
+  }
+}
+
 export class Store {
   readonly keys = new Map<string, KeyRecord>(); // `${region}/${keyId}`
   readonly aliases = new Map<string, AliasRecord>(); // `${region}/${aliasName}`
@@ -95,7 +108,7 @@ export class Store {
     let master: Buffer;
     if (fs.existsSync(keyFile)) {
       master = fs.readFileSync(keyFile);
-      if (master.length !== 32) throw new Error(`The sandbox master key ${keyFile} is corrupt (expected 32 bytes, found ${master.length}). Delete the state directory to start afresh.`);
+      if (master.length !== 32) throw corrupt(keyFile, `expected 32 bytes, found ${master.length}`);
     } else {
       master = crypto.randomBytes(32);
       writeAtomic(keyFile, master);
@@ -109,7 +122,8 @@ export class Store {
 
     const credFile = path.join(dir, 'credentials.json');
     if (fs.existsSync(credFile)) {
-      this.credentials = JSON.parse(fs.readFileSync(credFile, 'utf8')) as Credentials;
+      this.credentials = readJson(credFile) as Credentials;
+      if (typeof this.credentials?.accessKeyId !== 'string' || typeof this.credentials?.secretAccessKey !== 'string') throw corrupt(credFile, 'accessKeyId / secretAccessKey missing');
     } else {
       this.credentials = {
         accessKeyId: 'AKIASBX' + crypto.randomBytes(10).toString('hex').toUpperCase().slice(0, 13),
@@ -121,7 +135,8 @@ export class Store {
 
     const stateFile = path.join(dir, 'state.json');
     if (fs.existsSync(stateFile)) {
-      const s = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as StateFile;
+      const s = readJson(stateFile) as StateFile;
+      if (s?.version !== 1 || !Array.isArray(s.keys) || !Array.isArray(s.aliases)) throw corrupt(stateFile, 'not a version 1 sandbox state');
       for (const k of s.keys) this.keys.set(`${k.region}/${k.keyId}`, k);
       for (const a of s.aliases) this.aliases.set(`${a.region}/${a.aliasName}`, a);
     }

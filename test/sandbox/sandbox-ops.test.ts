@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CreateAliasCommand, CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateMacCommand, ImportKeyMaterialCommand, ListKeysCommand, KMSClient } from '@aws-sdk/client-kms';
 import { startTestSandbox } from '../support/sandbox';
+import { startSandbox } from '../../src/sandbox/index';
 import { createExternalKey, getParams, importInto, rejection, wrap } from '../support/sandboxImport';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'sbx-test-'));
@@ -60,6 +61,22 @@ describe('persistence', () => {
         await other.close();
         fs.rmSync(other.sandbox.stateDir, { recursive: true, force: true });
       }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a corrupt state file → a clear error naming the file and the fix, nothing overwritten', async () => {
+    const dir = tmp();
+    try {
+      fs.writeFileSync(path.join(dir, 'state.json'), '{"version":1,"keys":[');
+      await assert.rejects(startSandbox({ stateDir: dir }), (e: Error & { code?: string; fix?: string }) => {
+        assert.equal(e.code, 'SANDBOX_STATE_CORRUPT');
+        assert.match(e.message, /state\.json is corrupt/);
+        assert.match(e.fix ?? '', /another --state directory/);
+        return true;
+      });
+      assert.equal(fs.readFileSync(path.join(dir, 'state.json'), 'utf8'), '{"version":1,"keys":[');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
