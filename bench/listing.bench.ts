@@ -18,7 +18,7 @@ import { report } from './report';
 
 const SCREEN = 20;
 const LATENCY_MS = 25;
-const CONCURRENCY = 16;
+const CONCURRENCY = 32;
 
 interface RemoteSandbox {
   endpoint: string;

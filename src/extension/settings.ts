@@ -27,7 +27,7 @@ export const settings = {
   sandboxRegion: (): string => cfg().get<string>('sandbox.region', 'us-east-1') || 'us-east-1',
   sandboxPort: (): number => trusted<number>('sandbox.port', 0),
   sandboxStateDir: (): string => trusted<string>('sandbox.stateDir', ''),
-  listConcurrency: (): number => cfg().get<number>('listConcurrency', 16),
+  listConcurrency: (): number => cfg().get<number>('listConcurrency', 32),
   expiryWarningMinutes: (): number => cfg().get<number>('expiryWarningMinutes', 60),
   affects: (e: vscode.ConfigurationChangeEvent, key: string): boolean => e.affectsConfiguration(`${SECTION}.${key}`),
 };

@@ -24,7 +24,7 @@ function abortError(signal: AbortSignal): Error {
 
 /** All keys with DescribeKey details, in ListKeys order. */
 export async function listKeysDetailed(provider: KmsProvider, opts: ListKeysDetailedOptions = {}): Promise<KeyInfo[]> {
-  const concurrency = Math.max(1, opts.concurrency ?? 16);
+  const concurrency = Math.max(1, opts.concurrency ?? 32);
   const signal = opts.signal;
   const ids: string[] = [];
   const results: Array<KeyInfo | undefined> = [];

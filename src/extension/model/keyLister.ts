@@ -46,7 +46,7 @@ export async function listKeysDetailed(provider: KmsProvider, opts: ListOptions 
   const withAliases = (k: KeyInfo): KeyInfo => (aliases?.get(k.keyId) && !k.aliases?.length ? { ...k, aliases: aliases.get(k.keyId) } : k);
 
   const keys = await streamKeys(counted, {
-    concurrency: Math.max(1, Math.min(64, opts.concurrency ?? 16)),
+    concurrency: Math.max(1, Math.min(64, opts.concurrency ?? 32)),
     pageSize: opts.pageSize ?? 1000,
     signal,
     onKeys: (batch) => opts.onKeys?.(batch.map(withAliases)),
@@ -72,7 +72,7 @@ export interface Listing {
 export class KeyCache {
   private readonly listings = new Map<string, Listing>();
 
-  constructor(private readonly opts: { concurrency: () => number; now?: () => number } = { concurrency: () => 16 }) {}
+  constructor(private readonly opts: { concurrency: () => number; now?: () => number } = { concurrency: () => 32 }) {}
 
   static keyOf(accountId: string, region: string): string {
     return `${accountId}\u0000${region}`;
