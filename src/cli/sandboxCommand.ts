@@ -35,6 +35,7 @@ export async function runSandboxCommand(argv: string[]): Promise<number> {
     `AWS_ACCESS_KEY_ID=${sandbox.credentials.accessKeyId}`,
     `AWS_SECRET_ACCESS_KEY=${sandbox.credentials.secretAccessKey}`,
     `AWS_REGION=${sandbox.region}`,
+    `AWS_DEFAULT_REGION=${sandbox.region}`,
     `AWS_ENDPOINT_URL_KMS=${sandbox.endpoint}`,
     `# state: ${stateDir}${p.bools.has('test-controls') ? ' (test controls on: POST /__sandbox/admin)' : ''}`,
     '# Ctrl+C stops the sandbox.',

@@ -41,6 +41,8 @@ test('kms-import sandbox --state DIR: prints endpoint and credentials, serves th
   try {
     const a = await start(['--state', dir]);
     assert.match(a.env.AWS_ACCESS_KEY_ID, /^AKIA[A-Z0-9]{16}$/);
+    assert.equal(a.env.AWS_DEFAULT_REGION, 'us-east-1'); // AWS CLI v1 reads AWS_DEFAULT_REGION
+    assert.equal(a.env.AWS_ENDPOINT_URL_KMS, a.endpoint);
     assert.ok(a.env.AWS_SECRET_ACCESS_KEY.length >= 40);
     const kms = new KMSClient({ endpoint: a.endpoint, region: a.env.AWS_REGION, credentials: { accessKeyId: a.env.AWS_ACCESS_KEY_ID, secretAccessKey: a.env.AWS_SECRET_ACCESS_KEY } });
     const keyId = (await kms.send(new CreateKeyCommand({ Description: 'from the CLI test' }))).KeyMetadata!.KeyId!;
