@@ -55,6 +55,19 @@ async function raw(op: string, body: unknown, o: { secret?: string; accessKeyId?
   return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
 }
 
+describe('security: loopback only, random port by default, SigV4 with the sandbox credentials', () => {
+  test('listens on 127.0.0.1 on a random port', async () => {
+    const other = await startTestSandbox();
+    try {
+      for (const e of [t.sandbox.endpoint, other.sandbox.endpoint]) assert.match(e, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.notEqual(t.sandbox.endpoint, other.sandbox.endpoint);
+      assert.notEqual(other.sandbox.credentials.accessKeyId, t.sandbox.credentials.accessKeyId);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('authentication: only SigV4 with the sandbox credentials', () => {
   test('no Authorization header → MissingAuthenticationTokenException', async () => {
     const r = await raw('ListKeys', {}, { sign: false });
