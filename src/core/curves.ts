@@ -1,14 +1,24 @@
-// EC public-key derivation in pure JS (@noble/curves), so secp256k1 and SM2 work where the runtime's
-// crypto (BoringSSL in VS Code desktop) lacks those curves. The curve modules load on first use, so
-// commands that never touch an EC key do not pay for them.
+// EC public-key derivation. Curves the runtime knows go through node:crypto's ECDH (native, fast);
+// where it lacks them (BoringSSL in VS Code desktop has no secp256k1 or SM2) @noble/curves does it in pure JS.
+// The noble modules load on first use, so commands that never touch those curves do not pay for them.
+import * as crypto from 'node:crypto';
 import type { EcCurveName } from './specs';
+
+/** Group orders (SEC 2, FIPS 186-4, GM/T 0003.5): constants, so range checks load nothing. */
+const ORDERS: Record<EcCurveName, bigint> = {
+  'P-256': BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551'),
+  'P-384': BigInt('0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973'),
+  'P-521': BigInt('0x01FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFA51868783BF2F966B7FCC0148F709A5D03BB5C9B8899C47AEBB6FB71E91386409'),
+  secp256k1: BigInt('0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141'),
+  SM2: BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123'),
+};
+
 
 interface PointLike {
   multiply(s: bigint): PointLike;
   toRawBytes(compressed?: boolean): Uint8Array;
 }
 interface CurveLike {
-  n: bigint;
   base: PointLike;
   fromHex(hex: string): PointLike;
 }
@@ -16,7 +26,7 @@ interface CurveLike {
 const cache = new Map<EcCurveName, CurveLike>();
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-type NobleCurve = { ProjectivePoint: { BASE: PointLike; fromHex(h: string): PointLike }; CURVE: { n: bigint } };
+type NobleCurve = { ProjectivePoint: { BASE: PointLike; fromHex(h: string): PointLike } };
 const NOBLE: Record<Exclude<EcCurveName, 'SM2'>, () => NobleCurve> = {
   'P-256': () => require('@noble/curves/p256').p256,
   'P-384': () => require('@noble/curves/p384').p384,
@@ -44,7 +54,7 @@ function curve(name: EcCurveName): CurveLike {
   if (!c) {
     const noble = name === 'SM2' ? sm2() : NOBLE[name]();
     const P = noble.ProjectivePoint;
-    c = { n: noble.CURVE.n, base: P.BASE, fromHex: (h) => P.fromHex(h) };
+    c = { base: P.BASE, fromHex: (h) => P.fromHex(h) };
     cache.set(name, c);
   }
   return c;
@@ -52,18 +62,47 @@ function curve(name: EcCurveName): CurveLike {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export function curveOrder(name: EcCurveName): bigint {
-  return curve(name).n;
+  return ORDERS[name];
+}
+
+/** OpenSSL/BoringSSL names for the curves the runtime may know. */
+const NATIVE_NAME: Partial<Record<EcCurveName, string>> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1', secp256k1: 'secp256k1' };
+
+/** Runs `native` when the runtime has the curve (fast), else the pure-JS path (BoringSSL has no secp256k1). */
+function nativeOr<T>(name: EcCurveName, native: (curveName: string) => T, js: () => T): T {
+  const curveName = NATIVE_NAME[name];
+  if (curveName) {
+    let ecdh: crypto.ECDH | undefined;
+    try {
+      ecdh = crypto.createECDH(curveName);
+    } catch {
+      ecdh = undefined; // the runtime lacks the curve
+    }
+    if (ecdh) return native(curveName);
+  }
+  return js();
 }
 
 /** The uncompressed public point (04 ‖ X ‖ Y) for private scalar `d`. Throws if d is out of range. */
 export function ecPublicPoint(name: EcCurveName, d: Buffer): Buffer {
-  const c = curve(name);
   const scalar = BigInt('0x' + (d.length ? d.toString('hex') : '0'));
-  if (scalar <= BigInt(0) || scalar >= c.n) throw new RangeError('private scalar out of range');
-  return Buffer.from(c.base.multiply(scalar).toRawBytes(false));
+  if (scalar <= BigInt(0) || scalar >= ORDERS[name]) throw new RangeError('private scalar out of range');
+  return nativeOr(
+    name,
+    (curveName) => {
+      const ecdh = crypto.createECDH(curveName);
+      ecdh.setPrivateKey(d);
+      return ecdh.getPublicKey();
+    },
+    () => Buffer.from(curve(name).base.multiply(scalar).toRawBytes(false)),
+  );
 }
 
-/** Normalises a public point given in compressed or uncompressed form to uncompressed. */
+/** Normalises a public point given in compressed or uncompressed form to uncompressed. Throws if it is not on the curve. */
 export function decodePoint(name: EcCurveName, bytes: Buffer): Buffer {
-  return Buffer.from(curve(name).fromHex(bytes.toString('hex')).toRawBytes(false));
+  return nativeOr(
+    name,
+    (curveName) => crypto.ECDH.convertKey(bytes, curveName, undefined, undefined, 'uncompressed') as Buffer,
+    () => Buffer.from(curve(name).fromHex(bytes.toString('hex')).toRawBytes(false)),
+  );
 }

@@ -164,3 +164,22 @@ describe('test material generator (sources/001 sizes; EC made without runtime cu
   }
   test('China: 16-byte SM4 symmetric material', () => assert.equal(generateMaterial('SYMMETRIC_DEFAULT', { china: true }).length, 16));
 });
+
+test('curve orders used for range checks equal the curve definitions (noble) and the scalar range is enforced', async () => {
+  const { curveOrder, ecPublicPoint } = await import('../../src/core/curves');
+  const noble = {
+    'P-256': (await import('@noble/curves/p256')).p256.CURVE.n,
+    'P-384': (await import('@noble/curves/p384')).p384.CURVE.n,
+    'P-521': (await import('@noble/curves/p521')).p521.CURVE.n,
+    secp256k1: (await import('@noble/curves/secp256k1')).secp256k1.CURVE.n,
+  } as const;
+  for (const [c, n] of Object.entries(noble)) assert.equal(curveOrder(c as 'P-256'), n, c);
+  for (const c of ['P-256', 'P-521', 'secp256k1', 'SM2'] as const) {
+    const n = curveOrder(c);
+    const size = c === 'P-521' ? 66 : 32;
+    const hex = (v: bigint) => Buffer.from(v.toString(16).padStart(size * 2, '0'), 'hex');
+    assert.throws(() => ecPublicPoint(c, hex(n)), /out of range/, `${c}: d = n`);
+    assert.throws(() => ecPublicPoint(c, Buffer.alloc(size)), /out of range/, `${c}: d = 0`);
+    assert.equal(ecPublicPoint(c, hex(n - BigInt(1))).length, 1 + 2 * size, `${c}: d = n − 1`);
+  }
+});
