@@ -1,6 +1,6 @@
 // The test command (`npm test`): type-check, build, then every tier with Node's test runner.
 // Prints one closing line: "N passed, N failed" (", N skipped" when any were skipped).
-//   node scripts/test.mjs [tier…]     tiers: core, core-boringssl, cli, sandbox, extension, e2e
+//   node scripts/test.mjs [tier…]     tiers: typecheck, core, core-boringssl, cli, sandbox, sandbox-boringssl, extension, e2e
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -30,6 +30,8 @@ const tiers = [
   { name: 'core-boringssl', files: files('test/core'), preload: ['--import', './test/support/boringssl-gaps.mjs'], env: { KMS_IMPORT_SIMULATE_BORINGSSL: '1' } },
   { name: 'cli', files: files('test/cli') },
   { name: 'sandbox', files: files('test/sandbox') },
+  // The sandbox also runs inside VS Code desktop (in-process): its import, SM2 and rotation paths and the import flow under BoringSSL's gaps.
+  { name: 'sandbox-boringssl', files: ['sandbox-import', 'sandbox-sm2', 'sandbox-rotation', 'flow-import'].map((f) => `test/sandbox/${f}.test.ts`).filter((f) => existsSync(join(root, f))), preload: ['--import', './test/support/boringssl-gaps.mjs'], env: { KMS_IMPORT_SIMULATE_BORINGSSL: '1' } },
   { name: 'extension', files: files('test/extension') },
   { name: 'e2e', files: files('test/e2e'), setup: 'scripts/vscode-host.mjs' },
 ];
