@@ -52,18 +52,11 @@ const normalized = raw.map((b) => parseMaterial(b).bytes);
 // warm-up
 for (let i = 0; i < 20; i++) wrapKeyMaterial(normalized[i], wk, 'RSA_AES_KEY_WRAP_SHA_256');
 
-const a = median([0, 1, 2, 3, 4].map(() => time(() => { for (const m of normalized) wrapKeyMaterial(m, wk, 'RSA_AES_KEY_WRAP_SHA_256'); })));
-const aFull = median([0, 1, 2].map(() => time(() => {
-  for (const f of files) {
-    const m = parseMaterial(readFileSync(f));
-    checkCompatibility({ provider: 'aws', keySpec: m.keySpec, wrappingKeySpec: 'RSA_4096', algorithm: 'RSA_AES_KEY_WRAP_SHA_256', material: m });
-    wrapKeyMaterial(m.bytes, wk, 'RSA_AES_KEY_WRAP_SHA_256');
-    m.dispose();
-  }
-})));
-
-// (c) the floor: per material one publicEncrypt (OAEP-SHA256) of a fresh 32-byte key and 6·n AES-ECB block calls.
-const c = median([0, 1, 2, 3, 4].map(() => time(() => {
+const wrapAll = () => {
+  for (const m of normalized) wrapKeyMaterial(m, wk, 'RSA_AES_KEY_WRAP_SHA_256');
+};
+// (c) the floor: per material one publicEncrypt (OAEP-SHA256) of a fresh 32-byte key and the same number of AES-ECB block calls.
+const floor = () => {
   for (const m of normalized) {
     const k = crypto.randomBytes(32);
     crypto.publicEncrypt({ key: wk.keyObject, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, k);
@@ -73,6 +66,25 @@ const c = median([0, 1, 2, 3, 4].map(() => time(() => {
     const block = Buffer.alloc(16);
     const calls = n === 1 ? 1 : 6 * n;
     for (let i = 0; i < calls; i++) ecb.update(block);
+  }
+};
+// (a) and (c) alternate round by round, so that a noisy machine (a shared VM) hits both alike; the ratio is the median per round.
+wrapAll();
+floor();
+const rounds = Array.from({ length: 11 }, () => {
+  const ta = time(wrapAll);
+  const tc = time(floor);
+  return { ta, tc, ratio: ta / tc };
+});
+const a = median(rounds.map((r) => r.ta));
+const c = median(rounds.map((r) => r.tc));
+const ac = median(rounds.map((r) => r.ratio));
+const aFull = median([0, 1, 2].map(() => time(() => {
+  for (const f of files) {
+    const m = parseMaterial(readFileSync(f));
+    checkCompatibility({ provider: 'aws', keySpec: m.keySpec, wrappingKeySpec: 'RSA_4096', algorithm: 'RSA_AES_KEY_WRAP_SHA_256', material: m });
+    wrapKeyMaterial(m.bytes, wk, 'RSA_AES_KEY_WRAP_SHA_256');
+    m.dispose();
   }
 })));
 
@@ -88,11 +100,27 @@ const b = time(() => {
   }
 });
 
+// (b') the same documented commands run by bash, as a user would (xxd | tr for the hex key, as the docs write it).
+const script = join(dir, 'pipeline.sh');
+writeFileSync(script, [
+  'set -e',
+  'pub="$1"; out="$2"; shift 2',
+  'for f in "$@"; do',
+  '  b=$(basename "$f" .bin)',
+  '  openssl rand -out "$out/aeskey_$b.bin" 32',
+  `  openssl enc -id-aes256-wrap-pad -K "$(xxd -p < "$out/aeskey_$b.bin" | tr -d '\\n')" -iv A65959A6 -in "$f" -out "$out/kmw_$b.bin"`,
+  '  openssl pkeyutl -encrypt -in "$out/aeskey_$b.bin" -out "$out/akw_$b.bin" -inkey "$pub" -keyform DER -pubin -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -pkeyopt rsa_mgf1_md:sha256',
+  '  cat "$out/akw_$b.bin" "$out/kmw_$b.bin" > "$out/EncryptedKeyMaterial_$b.bin"',
+  'done',
+].join('\n'));
+mkdirSync(join(dir, 'bash-out'));
+const bBash = time(() => execFileSync('bash', [script, pubFile, join(dir, 'bash-out'), ...files]));
+
 // (d) one CLI call over 100 files, start-up included (a bundle with 24 h validity).
 const bundleDir = join(dir, 'bundle');
 mkdirSync(bundleDir);
 execFileSync(process.execPath, ['--import', 'tsx', '-e', `require('${join(ROOT, 'src/core/bundle.ts').replace(/\\/g, '/')}').writeBundle(${JSON.stringify(bundleDir)}, { keyArn: 'arn:aws:kms:us-east-1:111122223333:key/bench', keyId: 'bench', provider: 'aws', region: 'us-east-1', wrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256', wrappingKeySpec: 'RSA_4096', validTo: new Date(Date.now() + 86400000), publicKey: require('fs').readFileSync(${JSON.stringify(pubFile)}), importToken: Buffer.alloc(100, 1) })`], { cwd: ROOT });
-const cliRuns = [0, 1, 2].map(() => time(() => {
+const cliRuns = [0, 1, 2, 3, 4].map(() => time(() => {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin/kms-import.js'), 'wrap', '--material', ...files.slice(0, 100), '--bundle', bundleDir, '--out-dir', join(dir, 'cli-out'), '--json'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stdout + r.stderr);
 }));
@@ -103,11 +131,14 @@ rmSync(dir, { recursive: true, force: true });
 report('wrap', [
   ['(a) core wrap, 200 materials', `${a.toFixed(1)} ms`, `${(a / N * 1000).toFixed(0)} µs/file`],
   ["(a') core parse + check + wrap, 200 files", `${aFull.toFixed(1)} ms`, `${(aFull / N * 1000).toFixed(0)} µs/file`],
-  ['(b) OpenSSL pipeline of sources/001, 200 files', `${b.toFixed(0)} ms`, `${(b / N).toFixed(1)} ms/file`],
+  ['(b) OpenSSL pipeline of sources/001, 200 files (each command spawned from Node)', `${b.toFixed(0)} ms`, `${(b / N).toFixed(1)} ms/file`],
+  ["(b') the same pipeline as a bash script, 200 files", `${bBash.toFixed(0)} ms`, `${(bBash / N).toFixed(1)} ms/file`],
   ['(c) floor: bare publicEncrypt + AES-ECB calls', `${c.toFixed(1)} ms`, `${(c / N * 1000).toFixed(0)} µs/file`],
   ['(d) one `kms-import wrap` over 100 files (start-up incl.)', `${d.toFixed(0)} ms`, ''],
 ], [
   ['(b)/(a)', (b / a).toFixed(0), '≥ 50'],
-  ['(a)/(c)', (a / c).toFixed(2), '≤ 1.3'],
-  ['(b, 100 files)/(d)', (b100 / d).toFixed(1), '≥ 20'],
+  ['(a)/(c), median per round', ac.toFixed(2), '≤ 1.3'],
+  ['(b, 100 files)/(d)', (b100 / d).toFixed(1), '≥ 20 (per file)'],
+  ["(b', 100 files)/(d)", (bBash / 2 / d).toFixed(1), '≥ 20 (per file)'],
+  ['(b, 200 files)/(d, 100 files)', (b / d).toFixed(1), '≥ 20 (as the issue words it)'],
 ]);
