@@ -4,7 +4,10 @@ import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { assertBundleUsable, readBundle } from '../../core/bundle';
+import { isKmsImportError } from '../../core/errors';
+import type { KeyMaterial } from '../../core/material';
 import { KEY_SPECS } from '../../core/specs';
+import { readPublicKeyForProof } from '../../core/verify';
 import { proveImport } from '../../flow/proof';
 import { rotateImportedMaterial } from '../../flow/rotation';
 import { isProviderError } from '../../providers/types';
@@ -31,8 +34,13 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
     }),
     registerCommand(COMMANDS.verifyKey, vscode.l10n.t('Verify Imported Key'), log, async (arg) => {
       const node = await pickKey(s, arg, 'external', vscode.l10n.t('Verify which key?'));
-      const file = await pickMaterialFile(vscode.l10n.t('Choose the key material you imported into {0}', keyLabel(node.key)));
-      const { material } = await readMaterialInteractive(file);
+      const asymmetric = KEY_SPECS[node.key.keySpec].kind === 'rsa' || KEY_SPECS[node.key.keySpec].kind === 'ec';
+      const file = await pickMaterialFile(
+        asymmetric
+          ? vscode.l10n.t('Choose the key material you imported into {0}, or its public key or certificate (when the private key stays in an HSM)', keyLabel(node.key))
+          : vscode.l10n.t('Choose the key material you imported into {0}', keyLabel(node.key)),
+      );
+      const { material } = await readProofInput(file, asymmetric);
       try {
         const provider = await s.accounts.provider(node.account, node.region);
         const key = await provider.describeKey(node.key.keyId);
@@ -175,6 +183,20 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
   void vscode.window.showInformationMessage(vscode.l10n.t('Imported the wrapped key material into {0}. Verify it with the plaintext material to prove the import.', keyId), verify).then(async (c) => {
     if (c === verify) await vscode.commands.executeCommand(COMMANDS.verifyKey, await keyNodeFor(s, account.id, region, keyId));
   });
+}
+
+/**
+ * The material to prove against. For asymmetric keys wrapped inside an HSM (CloudHSM, PKCS#11) the private
+ * key never leaves it: its exported public key or certificate proves the import just as well.
+ */
+async function readProofInput(file: string, asymmetric: boolean): Promise<{ material: Pick<KeyMaterial, 'bytes' | 'publicKeySpki' | 'dispose'> }> {
+  try {
+    return await readMaterialInteractive(file);
+  } catch (e) {
+    if (!asymmetric || !isKmsImportError(e) || !['PUBLIC_KEY_NOT_MATERIAL', 'CERTIFICATE_NOT_MATERIAL'].includes(e.code)) throw e;
+    const spki = readPublicKeyForProof(await fs.readFile(file));
+    return { material: { bytes: Buffer.alloc(0), publicKeySpki: spki, dispose: () => undefined } };
+  }
 }
 
 async function keyNodeFor(s: Services, accountId: string, region: string, keyId: string): Promise<KeyNode> {
