@@ -180,7 +180,7 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
   await s.showSummary({ accountId: account.id, region, keyId, bundleDir: dir });
   const verify = vscode.l10n.t('Verify Imported Key');
   // Not awaited: the command is done; the notification's button is an offer.
-  void vscode.window.showInformationMessage(vscode.l10n.t('Imported the wrapped key material into {0}. Verify it with the plaintext material to prove the import.', keyId), verify).then(async (c) => {
+  void vscode.window.showInformationMessage(vscode.l10n.t('Imported the wrapped key material into {0}. Prove the import with Verify Imported Key: choose the key material, or, for a key held in an HSM, its public key or certificate.', keyId), verify).then(async (c) => {
     if (c === verify) await vscode.commands.executeCommand(COMMANDS.verifyKey, await keyNodeFor(s, account.id, region, keyId));
   });
 }
