@@ -1,20 +1,18 @@
 // Listing benchmark: a sandbox with 5,000 keys (1,000 EXTERNAL, of which 200 PendingImport, spread
 // through the list as in a real account) and 25 ms latency per request, listed through the real
 // AWS provider:
-//  (a) listKeysDetailed — ListKeys pages + DescribeKey with bounded concurrency (16), results streamed;
+//  (a) listKeysDetailed — ListKeys pages + DescribeKey with bounded concurrency (32, the default), results streamed;
 //  (b) the same with throttling injected on DescribeKey (absorbed by the retry strategy);
 //  (c) the sequential ListKeys + DescribeKey loop.
-//  (a') the same with concurrency 32 (for comparison; 16 is the default, gentler on KMS quotas);
+//  (a') the same with concurrency 64 (for comparison);
 // Measured: time to the first screen of pending-import keys (the first 20), time to the full list,
 // requests sent. Targets: (a) ≥ 10× faster than (c) for the full list, first screen < 1 s.
-// The sandbox runs in its own process (as KMS would), driven through its test-control route, so the
-// client's CPU (SigV4 signing, parsing) and the server's do not share one event loop.
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
+// The sandbox runs in its own process (bench/sandboxProcess.ts), driven through its test-control route.
 import { listKeysDetailed, listKeysSequential } from '../src/flow/listing';
 import { createAwsProvider, KmsClientFactory } from '../src/providers/aws/awsProvider';
 import type { KeyInfo } from '../src/providers/types';
 import { report } from './report';
+import { startSandboxProcess } from './sandboxProcess';
 
 const SCREEN = 20;
 const LATENCY_MS = 25;
@@ -30,38 +28,14 @@ interface RemoteSandbox {
 }
 
 async function startRemoteSandbox(): Promise<RemoteSandbox> {
-  const script = `const { startSandbox } = require('./src/sandbox/index');
-startSandbox({ port: 0, adminRoute: true, wrappingKeyPool: 0 }).then((s) => {
-  process.stdout.write(JSON.stringify({ endpoint: s.endpoint, region: s.region, credentials: s.credentials }) + '\\n');
-  process.stdin.on('end', () => s.close().then(() => process.exit(0)));
-  process.stdin.resume();
-});`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.join(__dirname, '..'), stdio: ['pipe', 'pipe', 'inherit'] });
-  const info = await new Promise<{ endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } }>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited (${code})`)));
-  });
+  const sb = await startSandboxProcess({ port: 0, adminRoute: true, wrappingKeyPool: 0 });
   const admin = async (action: string, args: Record<string, unknown> = {}) => {
-    const res = await fetch(`${info.endpoint}/__sandbox/admin`, { method: 'POST', headers: { authorization: `Bearer ${info.credentials.secretAccessKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ action, ...args }) });
+    const res = await fetch(`${sb.endpoint}/__sandbox/admin`, { method: 'POST', headers: { authorization: `Bearer ${sb.credentials.secretAccessKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ action, ...args }) });
     const body = (await res.json()) as Record<string, unknown>;
     if (!res.ok) throw new Error(`admin ${action}: ${JSON.stringify(body)}`);
     return body;
   };
-  return {
-    ...info,
-    admin,
-    requestCount: async (operation?: string) => Number((await admin('requestCount', { operation })).count),
-    close: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.stdin!.end();
-      }),
-  };
+  return { ...sb, admin, requestCount: async (operation?: string) => Number((await admin('requestCount', { operation })).count) };
 }
 
 async function main(): Promise<void> {

@@ -8,33 +8,13 @@
 // The sandbox runs in its own process (as KMS would), so the client's and the server's CPU do not
 // share one event loop.
 //   node --import tsx bench/sandbox.bench.ts
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { CreateKeyCommand, DescribeKeyCommand, GetParametersForImportCommand, KMSClient } from '@aws-sdk/client-kms';
 import { report } from './report';
+import { startSandboxProcess } from './sandboxProcess';
 
 const POOL = 8;
 
-async function startRemote(): Promise<{ endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; close: () => Promise<void> }> {
-  const script = `const { startSandbox, waitForPool } = require('./src/sandbox/index');
-startSandbox({ port: 0, wrappingKeyPool: ${POOL} }).then(async (s) => {
-  await Promise.all([waitForPool(4096, ${POOL}), waitForPool(2048, ${POOL})]);
-  process.stdout.write(JSON.stringify({ endpoint: s.endpoint, region: s.region, credentials: s.credentials }) + '\\n');
-  process.stdin.on('end', () => s.close().then(() => process.exit(0)));
-  process.stdin.resume();
-});`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.join(__dirname, '..'), stdio: ['pipe', 'pipe', 'inherit'] });
-  const info = await new Promise<{ endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } }>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) resolve(JSON.parse(buf.slice(0, nl)));
-    });
-    child.once('exit', (code) => reject(new Error(`sandbox exited (${code})`)));
-  });
-  return { ...info, close: () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.stdin!.end(); }) };
-}
+const startRemote = () => startSandboxProcess({ port: 0, wrappingKeyPool: POOL }, [[4096, POOL], [2048, POOL]]);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
