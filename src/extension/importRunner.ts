@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { isKmsImportError } from '../core/errors';
+import { readFileChecked } from '../core/fsutil';
 import { MAX_MATERIAL_FILE_BYTES, parseMaterial, type KeyMaterial } from '../core/material';
 import type { KeySpec, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
 import { runImportFlow } from '../flow/importFlow';
@@ -51,9 +52,7 @@ export function mapFailure(e: unknown): MappedError {
 
 /** Reads and parses a material file on the host; the caller must dispose() the result. */
 export async function readMaterial(file: string, passphrase?: string): Promise<KeyMaterial> {
-  const stat = await fs.stat(file);
-  if (stat.size > MAX_MATERIAL_FILE_BYTES) throw new Error(`${path.basename(file)} is ${stat.size} bytes: too large to be key material.`);
-  const bytes = await fs.readFile(file);
+  const bytes = await readFileChecked(file, MAX_MATERIAL_FILE_BYTES);
   try {
     return parseMaterial(bytes, { passphrase, fileName: path.basename(file) });
   } finally {
