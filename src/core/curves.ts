@@ -71,16 +71,23 @@ const NATIVE_NAME: Partial<Record<EcCurveName, string>> = { 'P-256': 'prime256v1
 /** Runs `native` when the runtime has the curve (fast), else the pure-JS path (BoringSSL has no secp256k1). */
 function nativeOr<T>(name: EcCurveName, native: (curveName: string) => T, js: () => T): T {
   const curveName = NATIVE_NAME[name];
-  if (curveName) {
-    let ecdh: crypto.ECDH | undefined;
+  return curveName && runtimeHas(curveName) ? native(curveName) : js();
+}
+
+/** Whether the runtime's crypto knows the curve; asked once per curve and process. */
+const known = new Map<string, boolean>();
+function runtimeHas(curveName: string): boolean {
+  let has = known.get(curveName);
+  if (has === undefined) {
     try {
-      ecdh = crypto.createECDH(curveName);
+      crypto.createECDH(curveName);
+      has = true;
     } catch {
-      ecdh = undefined; // the runtime lacks the curve
+      has = false; // the runtime lacks the curve
     }
-    if (ecdh) return native(curveName);
+    known.set(curveName, has);
   }
-  return js();
+  return has;
 }
 
 /** The uncompressed public point (04 ‖ X ‖ Y) for private scalar `d`. Throws if d is out of range. */

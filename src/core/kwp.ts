@@ -24,8 +24,7 @@ function xorCounter(a: Buffer, t: number): void {
   a[6] ^= (t >>> 8) & 0xff;
   a[5] ^= (t >>> 16) & 0xff;
   a[4] ^= (t >>> 24) & 0xff;
-  const hi = Math.floor(t / 0x100000000);
-  if (hi) a.writeUInt32BE((a.readUInt32BE(0) ^ hi) >>> 0, 0);
+  if (t > 0xffffffff) a.writeUInt32BE((a.readUInt32BE(0) ^ Math.floor(t / 0x100000000)) >>> 0, 0);
 }
 
 /** RFC 5649 §4.1 wrap. */
@@ -44,18 +43,22 @@ export function aesKeyWrapPad(kek: Buffer, plaintext: Buffer): Buffer {
     }
     const n = padded.length / 8;
     const r = padded; // modified in place; it is our own copy
-    // block = A ‖ R[i]; A stays in block[0..8] between steps.
-    const block = Buffer.alloc(16);
+    // block = A ‖ R[i]. Each cipher output becomes the next input: its first half is the new A (after the
+    // counter), its second half goes back to R[i], and R[i+1] is loaded over it.
+    let block = Buffer.alloc(16);
     aiv.copy(block, 0);
+    for (let k = 0; k < 8; k++) block[8 + k] = r[k];
     // Byte loops, not Buffer#copy: for 8-byte moves the loop is several times faster (the hot path of the wrap).
     for (let j = 0; j <= 5; j++) {
       for (let i = 1; i <= n; i++) {
+        const out = cipher.update(block);
+        block.fill(0);
+        block = out;
         const off = (i - 1) * 8;
-        for (let k = 0; k < 8; k++) block[8 + k] = r[off + k];
-        const b = cipher.update(block);
+        const nextOff = i === n ? 0 : off + 8;
         for (let k = 0; k < 8; k++) {
-          block[k] = b[k];
-          r[off + k] = b[8 + k];
+          r[off + k] = block[8 + k];
+          block[8 + k] = r[nextOff + k];
         }
         xorCounter(block, n * j + i);
       }
