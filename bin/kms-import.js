@@ -8,7 +8,10 @@ if (!fs.existsSync(bundle)) {
   process.stderr.write('kms-import: the CLI is not built yet. Fix: run `npm install` (or `npm run build`) in ' + path.join(__dirname, '..') + '\n');
   process.exit(1);
 }
-require(bundle).main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+// A large `wrap` batch starts its worker threads first, so that they boot while the CLI bundle loads.
+const wrapPool = argv[0] === 'wrap' ? require(path.join(__dirname, '..', 'dist', 'cli-wrap-pool.js')).WrapPool.forArgs(argv.slice(1)) : undefined;
+require(bundle).main(argv, { wrapPool }).then(
   (code) => { process.exitCode = code; },
   (e) => { process.stderr.write('kms-import: ' + (e && e.message ? e.message : String(e)) + '\n'); process.exitCode = 1; },
 );

@@ -26,6 +26,10 @@ const common = {
 const lazyForge = { name: 'lazy-forge', setup(build) { build.onResolve({ filter: /^node-forge$/ }, () => ({ path: './forge.js', external: true })); } };
 const builds = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cli-server.js'], plugins: [lazyForge] },
+  // `kms-import wrap` over a large batch: the launcher starts the worker threads (cli-wrap-pool.js, no core in it)
+  // before it loads cli.js; each worker runs cli-wrap-worker.js.
+  { ...common, entryPoints: ['src/cli/wrapPool.ts'], outfile: 'dist/cli-wrap-pool.js' },
+  { ...common, entryPoints: ['src/cli/wrapWorker.ts'], outfile: 'dist/cli-wrap-worker.js', plugins: [lazyForge] },
   { ...common, entryPoints: ['node-forge'], outfile: 'dist/forge.js' },
 ];
 if (existsSync(join(root, 'src/cli/server.ts'))) {

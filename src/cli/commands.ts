@@ -10,8 +10,9 @@ import { parseMaterial, summarizeMaterial, type KeyMaterial } from '../core/mate
 import { parseWrappingPublicKey, type WrappingPublicKey } from '../core/publicKey';
 import { checkCompatibility, hasErrors, isProviderId, type Finding, type ProviderId } from '../core/rules';
 import { isKeySpec, isWrappingAlgorithm, isWrappingKeySpec, KEY_SPECS, type KeySpec, type WrappingAlgorithm, type WrappingKeySpec } from '../core/specs';
-import { wrapKeyMaterial } from '../core/wrap';
 import { one, parseArgs, type Parsed } from './args';
+import { wrapFile } from './wrapFiles';
+import { jobsOf, WRAP_FLAGS, WrapPool, workersFor, type WrapJob } from './wrapPool';
 import type { Output } from './output';
 
 // ---------------------------------------------------------------------------------------------
@@ -202,12 +203,20 @@ export async function check(argv: string[], out: Output): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // wrap
 
-export async function wrap(argv: string[], out: Output): Promise<number> {
-  const p = parseArgs(
-    argv,
-    { json: {}, material: { value: true, multiple: true }, bundle: { value: true }, 'public-key': { value: true }, algorithm: { value: true }, 'key-spec': { value: true }, provider: { value: true }, out: { value: true }, 'out-dir': { value: true }, 'passphrase-file': { value: true } },
-    'wrap',
-  );
+/** `prestarted`: the threads bin/kms-import.js started for this call before the CLI bundle loaded, if it did. */
+export async function wrap(argv: string[], out: Output, prestarted?: WrapPool): Promise<number> {
+  let pool = prestarted;
+  try {
+    const p = parseArgs(argv, WRAP_FLAGS, 'wrap');
+    // Worker threads (for a large batch) boot while the parameters are read; closed below whatever happens.
+    pool ??= new WrapPool(workersFor(p.flags.get('material')?.length ?? 0, jobsOf(p)));
+    return await wrapBatch(p, out, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function wrapBatch(p: Parsed, out: Output, pool: WrapPool): Promise<number> {
   const materials = p.flags.get('material') ?? [];
   if (p.positionals.length) throw usageError(`Unexpected argument "${p.positionals[0]}".`, 'Give material files after --material.');
   if (!materials.length) throw usageError('wrap needs --material FILE… (the key material to wrap).', 'kms-import wrap --material FILE… (--bundle DIR|ZIP | --public-key FILE --algorithm A) (--out FILE | --out-dir DIR)');
@@ -218,7 +227,6 @@ export async function wrap(argv: string[], out: Output): Promise<number> {
   const outDir = one(p, 'out-dir');
   if (!outFile === !outDir) throw usageError(outFile ? 'Give either --out or --out-dir, not both.' : 'wrap needs --out FILE or --out-dir DIR.', 'Use --out for one material file, --out-dir for several.');
   if (outFile && materials.length > 1) throw usageError(`--out names one file, but ${materials.length} material files were given.`, 'Use --out-dir DIR for several material files.');
-
   let algorithm = algorithmOf(p);
   let publicKey: WrappingPublicKey;
   let provider: ProviderId = providerOf(p);
@@ -241,37 +249,18 @@ export async function wrap(argv: string[], out: Output): Promise<number> {
   const passphrase = await passphraseOf(p);
 
   if (outDir) await fs.mkdir(outDir, { recursive: true });
-  // Files are processed a few at a time so their reads and writes overlap; results keep the input order.
-  const results: Array<{ material: string; out?: string; keySpec?: string; bytes?: number; error?: { code: string; message: string; fix: string }; findings?: Finding[] }> = new Array(materials.length);
+  // EncryptedKeyMaterial_<name>.bin; a name already taken gets the file's position too, so no output overwrites another.
+  const taken = new Set<string>();
   const targets = materials.map((file, i) => {
     if (outFile) return outFile;
-    const base = `EncryptedKeyMaterial_${path.basename(file).replace(/\.[^.]*$/, '')}`;
-    const clash = materials.findIndex((f, j) => j < i && path.basename(f).replace(/\.[^.]*$/, '') === path.basename(file).replace(/\.[^.]*$/, ''));
-    return path.join(outDir!, clash >= 0 ? `${base}_${i}.bin` : `${base}.bin`);
+    const stem = `EncryptedKeyMaterial_${path.basename(file).replace(/\.[^.]*$/, '')}`;
+    let name = `${stem}.bin`;
+    for (let k = 0; taken.has(name); k++) name = k ? `${stem}_${i}_${k}.bin` : `${stem}_${i}.bin`;
+    taken.add(name);
+    return path.join(outDir!, name);
   });
-  const wrapOne = async (i: number): Promise<void> => {
-    const file = materials[i];
-    let material: KeyMaterial | undefined;
-    try {
-      const expectRaw = keySpec !== undefined && (KEY_SPECS[keySpec].kind === 'symmetric' || KEY_SPECS[keySpec].kind === 'hmac');
-      material = parseMaterial(await readFileChecked(file, 4 * 1024 * 1024), { passphrase, fileName: file, expectRaw });
-      const findings = checkCompatibility({ provider, keySpec: keySpec ?? material.keySpec, wrappingKeySpec: publicKey.wrappingKeySpec, algorithm, material });
-      const firstError = findings.find((f) => f.severity === 'error');
-      if (firstError) throw Object.assign(invalidInput(firstError.code, firstError.message, firstError.fix), { findings });
-      const wrapped = wrapKeyMaterial(material.bytes, publicKey, algorithm);
-      await writeFileAtomic(targets[i], wrapped, { mode: 0o600 });
-      results[i] = { material: file, out: targets[i], keySpec: keySpec ?? material.keySpec, bytes: wrapped.length, findings: findings.filter((f) => f.severity === 'warning') };
-    } catch (e) {
-      if (!isKmsImportError(e)) throw e;
-      results[i] = { material: file, error: { code: e.code, message: e.message, fix: e.fix }, findings: (e as unknown as { findings?: Finding[] }).findings };
-    } finally {
-      material?.dispose();
-    }
-  };
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(8, materials.length) }, async () => {
-    while (next < materials.length) await wrapOne(next++);
-  }));
+  const job: WrapJob = { algorithm, provider, keySpec, passphrase, spki: publicKey.spki, wrappingKeySpec: publicKey.wrappingKeySpec, materials, targets };
+  const results = await pool.run(job, (i) => wrapFile(job, publicKey, i));
   const refused = results.filter((r) => r.error).length;
   out.result({ algorithm, wrappingKeySpec: publicKey.wrappingKeySpec, provider, bundle: bundle ? { source: bundle.source, keyArn: bundle.keyArn ?? bundle.keyId, validTo: bundle.validTo?.toISOString() } : undefined, results, wrapped: results.length - refused, refused }, () => [
     ...results.flatMap((r) =>

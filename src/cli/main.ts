@@ -3,6 +3,7 @@
 import { isKmsImportError, usageError } from '../core/errors';
 import { bundle, check, generate, inspect, wrap } from './commands';
 import { Output, exitCodeFor } from './output';
+import type { WrapPool } from './wrapPool';
 
 const USAGE = `kms-import — bring your own key into AWS KMS / Huawei Cloud KMS, safely and provably
 
@@ -40,7 +41,16 @@ function loadServer(): typeof import('./server') {
   return require(name);
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** `prestarted.wrapPool`: the worker threads bin/kms-import.js started for a large `wrap` before this bundle loaded. */
+export async function main(argv: string[], prestarted: { wrapPool?: WrapPool } = {}): Promise<number> {
+  try {
+    return await dispatch(argv, prestarted.wrapPool);
+  } finally {
+    await prestarted.wrapPool?.close();
+  }
+}
+
+async function dispatch(argv: string[], wrapPool: WrapPool | undefined): Promise<number> {
   const [cmd, ...rest] = argv;
   const out = new Output(rest.includes('--json'));
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
@@ -51,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${process.env.KMS_IMPORT_VERSION ?? 'dev'}\n`);
     return 0;
   }
-  const run = COMMANDS[cmd];
+  const run: Command | undefined = cmd === 'wrap' ? (a, o) => wrap(a, o, wrapPool) : COMMANDS[cmd];
   try {
     if (!run) throw usageError(`Unknown command "${cmd}".`, 'Run "kms-import --help" for the commands.');
     if (rest.includes('--help') || rest.includes('-h')) {
