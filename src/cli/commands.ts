@@ -1,7 +1,7 @@
 // The core commands of `kms-import`: inspect, check, wrap, generate, bundle. Thin over src/core.
-import { promises as fs } from 'node:fs';
+import { mkdirSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { assertBundleUsable, bundleExpiry, normalizeBundle, readBundle, type ParameterBundle } from '../core/bundle';
+import { assertBundleUsable, bundleExpiry, normalizeBundle, readBundle, readBundleSync, type ParameterBundle } from '../core/bundle';
 import { fingerprint, sha256Hex } from '../core/encoding';
 import { KmsImportError, invalidInput, isKmsImportError, usageError } from '../core/errors';
 import { readFileChecked, writeFileAtomic } from '../core/fsutil';
@@ -232,7 +232,7 @@ async function wrapBatch(p: Parsed, out: Output, pool: WrapPool): Promise<number
   let provider: ProviderId = providerOf(p);
   let bundle: ParameterBundle | undefined;
   if (bundlePath) {
-    bundle = await readBundle(bundlePath);
+    bundle = readBundleSync(bundlePath);
     assertBundleUsable(bundle);
     if (bundle.provider && !one(p, 'provider')) provider = bundle.provider;
     if (algorithm && bundle.wrappingAlgorithm && algorithm !== bundle.wrappingAlgorithm) {
@@ -248,7 +248,7 @@ async function wrapBatch(p: Parsed, out: Output, pool: WrapPool): Promise<number
   const keySpec = keySpecOf(p, false);
   const passphrase = await passphraseOf(p);
 
-  if (outDir) await fs.mkdir(outDir, { recursive: true });
+  if (outDir) mkdirSync(outDir, { recursive: true });
   // EncryptedKeyMaterial_<name>.bin; a name already taken gets the file's position too, so no output overwrites another.
   const taken = new Set<string>();
   const targets = materials.map((file, i) => {

@@ -2,7 +2,7 @@
 // of them (key, algorithm, wrapping key spec, expiry). Reads every layout users get (sources/000, 002,
 // 003, landscape.md) from a folder, the console's zip, or the API's JSON; writes the current console
 // layout plus a manifest that binds the pair by SHA-256.
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeBase64Text, sha256Hex } from './encoding';
 import { invalidInput } from './errors';
@@ -73,27 +73,58 @@ interface FileSet {
   source: string;
 }
 
+const BUNDLE_NOT_FOUND = (p: string) => invalidInput('BUNDLE_NOT_FOUND', `No such file or folder: ${p}.`, 'Give the folder or the .zip you downloaded, or the JSON output of get-parameters-for-import.');
+/** Files of a folder larger than this are not part of a parameter download. */
+const MAX_PART = 1024 * 1024;
+const MAX_SINGLE = 4 * 1024 * 1024;
+
 async function loadSource(p: string): Promise<FileSet> {
-  let st;
-  try {
-    st = await fs.stat(p);
-  } catch {
-    throw invalidInput('BUNDLE_NOT_FOUND', `No such file or folder: ${p}.`, 'Give the folder or the .zip you downloaded, or the JSON output of get-parameters-for-import.');
-  }
-  const files = new Map<string, Buffer>();
+  const st = await fs.stat(p).catch(() => undefined);
+  if (!st) throw BUNDLE_NOT_FOUND(p);
   if (st.isDirectory()) {
     // All files at once: a download holds three or four small files, and their reads overlap.
     const names = await fs.readdir(p);
     const read = await Promise.all(names.map(async (name) => {
       const full = path.join(p, name);
       const s = await fs.stat(full).catch(() => undefined);
-      return s?.isFile() && s.size <= 1024 * 1024 ? fs.readFile(full) : undefined;
+      return s?.isFile() && s.size <= MAX_PART ? fs.readFile(full) : undefined;
     }));
+    const files = new Map<string, Buffer>();
     names.forEach((name, i) => read[i] && files.set(name, read[i]!));
     return { files, source: p };
   }
-  if (st.size > 4 * 1024 * 1024) throw invalidInput('BUNDLE_TOO_LARGE', `${p} is ${st.size} bytes; a parameter download is a few kilobytes.`, 'Give the folder or zip you downloaded.');
-  const buf = await fs.readFile(p);
+  if (st.size > MAX_SINGLE) throw tooLarge(p, st.size);
+  return fromSingleFile(p, await fs.readFile(p));
+}
+
+/** loadSource in synchronous calls, for the CLI (no I/O thread pool to start for four small files). */
+function loadSourceSync(p: string): FileSet {
+  let st;
+  try {
+    st = statSync(p);
+  } catch {
+    throw BUNDLE_NOT_FOUND(p);
+  }
+  if (st.isDirectory()) {
+    const files = new Map<string, Buffer>();
+    for (const name of readdirSync(p)) {
+      const full = path.join(p, name);
+      const s = statSync(full, { throwIfNoEntry: false });
+      if (s?.isFile() && s.size <= MAX_PART) files.set(name, readFileSync(full));
+    }
+    return { files, source: p };
+  }
+  if (st.size > MAX_SINGLE) throw tooLarge(p, st.size);
+  return fromSingleFile(p, readFileSync(p));
+}
+
+function tooLarge(p: string, size: number) {
+  return invalidInput('BUNDLE_TOO_LARGE', `${p} is ${size} bytes; a parameter download is a few kilobytes.`, 'Give the folder or zip you downloaded.');
+}
+
+/** A zip's entries (flattened, without macOS metadata), or the file itself (JSON output, a lone key). */
+function fromSingleFile(p: string, buf: Buffer): FileSet {
+  const files = new Map<string, Buffer>();
   if (isZip(buf)) {
     for (const e of readZip(buf)) {
       const base = e.name.split('/').pop()!;
@@ -216,9 +247,16 @@ function keyFields(keyIdOrArn: string): Pick<ParameterBundle, 'keyId' | 'keyArn'
  * file-name suffixes disagree), or when the public key is not a wrapping key. Expiry is reported,
  * not refused: use `assertBundleUsable` before wrapping or importing.
  */
-export async function readBundle(dirOrZip: string, _opts: { now?: Date } = {}): Promise<ParameterBundle> {
-  const set = await loadSource(dirOrZip);
-  const { files, source } = set;
+export async function readBundle(dirOrZip: string): Promise<ParameterBundle> {
+  return bundleFrom(await loadSource(dirOrZip));
+}
+
+/** readBundle in synchronous calls, for the CLI. */
+export function readBundleSync(dirOrZip: string): ParameterBundle {
+  return bundleFrom(loadSourceSync(dirOrZip));
+}
+
+function bundleFrom({ files, source }: FileSet): ParameterBundle {
   let bundle: ParameterBundle | undefined;
 
   // 1. Our manifest.
@@ -311,8 +349,8 @@ export async function readBundle(dirOrZip: string, _opts: { now?: Date } = {}): 
     throw invalidInput('NOT_A_BUNDLE', `${source} does not hold a wrapping public key and import token in any layout this tool knows.`, 'Give the folder or zip from the console (WrappingPublicKey.bin + ImportToken.bin, or wrappingKey_… + importToken_…), PublicKey.b64 + ImportToken.b64, or the JSON output of get-parameters-for-import.');
   }
 
-  // README facts fill what is not known yet.
-  if (bundle.files.readme) {
+  // README facts fill what is not known yet (our manifest already says all that is known).
+  if (bundle.files.readme && bundle.layout !== 'canonical') {
     const facts = parseReadme(files.get(bundle.files.readme)!.toString('utf8'));
     for (const [k, v] of Object.entries(facts)) {
       const key = k as keyof typeof facts;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertBundleUsable, bundleExpiry, normalizeBundle, parseReadme, readBundle, writeBundle } from '../../src/core/bundle';
+import { assertBundleUsable, bundleExpiry, normalizeBundle, parseReadme, readBundle as readBundleAsync, readBundleSync, writeBundle, type ParameterBundle } from '../../src/core/bundle';
 import { writeZip } from '../../src/core/zip';
 import { tempDir } from '../support/openssl';
 
@@ -22,6 +22,33 @@ before(() => {
   pub = crypto.generateKeyPairSync('rsa', { modulusLength: 3072 }).publicKey.export({ type: 'spki', format: 'der' });
   pub2048 = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'der' });
 });
+
+/**
+ * Every read in this file goes through both readers, which must agree on the bundle or on the error
+ * (the extension reads asynchronously, the CLI synchronously).
+ */
+async function readBundle(p: string): Promise<ParameterBundle> {
+  let sync: ParameterBundle | undefined;
+  let syncError: (Error & { code?: string }) | undefined;
+  try {
+    sync = readBundleSync(p);
+  } catch (e) {
+    syncError = e as Error;
+  }
+  try {
+    const b = await readBundleAsync(p);
+    assert.equal(syncError, undefined, 'the synchronous reader failed where the asynchronous one did not');
+    assert.deepEqual(sync, b);
+    return b;
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (err instanceof assert.AssertionError) throw err;
+    assert.ok(syncError, `the synchronous reader took what the asynchronous one refused (${err.code})`);
+    assert.equal(syncError.code, err.code);
+    assert.equal(syncError.message, err.message);
+    throw err;
+  }
+}
 
 function dir(name: string, files: Record<string, Buffer | string>): string {
   const d = tmp.path(name);

@@ -50,7 +50,7 @@ test('the .vsix holds the run-time files and nothing else', async () => {
     [/^\.git/, 'git files'],
     [/^tsconfig/, 'tsconfig'],
     [/\.vsix$/, 'other .vsix files'],
-    [/^dist\/cli(-server)?\.js$/, 'the CLI bundles (not used by the extension)'],
+    [/^dist\/cli(-[a-z-]+)?\.js$/, 'the CLI bundles (not used by the extension)'],
     [/^package-lock\.json$/, 'the lockfile'],
   ];
   for (const f of files) {
