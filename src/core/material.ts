@@ -166,11 +166,15 @@ function ecFromSec1(der: Buffer, curveOidFromAlg?: string): { pkcs8: Buffer; spk
     throw refuse('CORRUPT_KEY', `The EC private key is corrupt: the private scalar is not valid for ${curve}.`, FIX_PKCS8);
   }
   if (embeddedPub) {
-    let given: Buffer | undefined;
-    try {
-      given = decodePoint(curve, embeddedPub);
-    } catch {
-      given = undefined;
+    // An uncompressed point (what OpenSSL and every KMS write) is compared as bytes: `pub` was computed from d, so
+    // equal bytes are a valid point. Only a compressed one needs decoding first.
+    let given: Buffer | undefined = embeddedPub;
+    if (embeddedPub[0] !== 0x04) {
+      try {
+        given = decodePoint(curve, embeddedPub);
+      } catch {
+        given = undefined;
+      }
     }
     if (!given || !given.equals(pub)) {
       d.fill(0);
