@@ -401,7 +401,12 @@ function makeMaterial(format: MaterialFormat, asym: Asym | undefined, raw: Buffe
       primes: asym.primes,
       curve: asym.curve,
       publicKeySpki: asym.spki,
-      publicKeyFingerprint: fingerprint(asym.spki),
+      // Computed when first read: wrapping a batch never shows it.
+      get publicKeyFingerprint() {
+        const value = fingerprint(asym.spki);
+        Object.defineProperty(this, 'publicKeyFingerprint', { value, enumerable: true });
+        return value;
+      },
       description: `${label} (${FORMAT_LABEL[format]})`,
       dispose: () => bytes.fill(0),
     };
