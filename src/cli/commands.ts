@@ -248,7 +248,7 @@ async function wrapBatch(p: Parsed, out: Output, pool: WrapPool): Promise<number
   const keySpec = keySpecOf(p, false);
   const passphrase = await passphraseOf(p);
 
-  if (outDir) mkdirSync(outDir, { recursive: true });
+  if (outDir) makeFolder(outDir);
   // EncryptedKeyMaterial_<name>.bin; a name already taken gets the file's position too, so no output overwrites another.
   const taken = new Set<string>();
   const targets = materials.map((file, i) => {
@@ -272,6 +272,16 @@ async function wrapBatch(p: Parsed, out: Output, pool: WrapPool): Promise<number
     ...(bundle && refused < results.length ? [`Next: import with ${path.join(bundle.source, bundle.files.importToken)} before ${bundle.validTo?.toISOString() ?? 'the parameters expire'}.`] : []),
   ]);
   return refused ? 3 : 0;
+}
+
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const fix = code === 'EACCES' || code === 'EPERM' ? 'Choose a folder you can write to.' : code === 'ENOTDIR' || code === 'EEXIST' ? 'A file is in the way of that path: choose another --out-dir.' : 'Check the path and free disk space, then try again.';
+    throw new KmsImportError('io', 'WRITE_FAILED', `Could not create the folder ${dir}: ${code ?? (e as Error).message}.`, fix);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

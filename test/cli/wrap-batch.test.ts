@@ -152,3 +152,13 @@ test('a file the worker cannot read is refused like on one thread (READ_FAILED),
   assert.equal(j.results[39].error.code, 'READ_FAILED');
   assert.match(j.results[39].error.message, /No such file/);
 });
+
+test('an --out-dir that cannot be made (a file is in the way): one clear error with the fix, exit 1, nothing written', () => {
+  const blocker = tmp.write('a-file', 'not a folder');
+  const r = runCli(['wrap', '--material', ...files.slice(0, 3), '--bundle', bundleDir, '--out-dir', join(blocker, 'wrapped')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /Could not create the folder .*a-file\/wrapped: ENOTDIR\./);
+  assert.match(r.stderr, /Fix: A file is in the way of that path: choose another --out-dir\./);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.equal(readFileSync(blocker, 'utf8'), 'not a folder');
+});
