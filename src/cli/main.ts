@@ -18,7 +18,7 @@ Usage:
   kms-import demo                                                     the whole flow against the sandbox
 
 Every command takes --json. Encrypted keys: --passphrase-file FILE or KMS_IMPORT_PASSPHRASE.
-wrap shares batches of 32 files or more with worker threads; --jobs N sets the threads (--jobs 1: one).
+wrap shares batches of 48 files or more with worker threads; --jobs N sets the threads (--jobs 1: one).
 Exit codes: 0 done, 2 usage error, 3 refused (incompatible or invalid input), 1 anything else.
 `;
 
