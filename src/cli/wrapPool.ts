@@ -49,15 +49,23 @@ export interface WrapFileResult {
 
 /** The typed protocol between `kms-import wrap` and its worker threads (the queue itself is shared memory). */
 export type ToWrapWorker = { type: 'job'; job: WrapJob };
-export type FromWrapWorker = { type: 'result'; index: number; result: WrapFileResult } | { type: 'fatal'; message: string };
+export type FromWrapWorker = { type: 'result'; index: number; result: WrapFileResult } | { type: 'fatal'; message: string; stack?: string };
 export interface WrapWorkerData {
   queue: SharedArrayBuffer;
 }
 
+/** A queue position past any batch: closing the queue stores it, so every thread's next claim finds nothing. */
+const CLOSED = 0x3fffffff;
+
 /** Takes the next unclaimed file index from the queue shared by all threads; undefined when none is left. */
 export function claim(queue: Int32Array, count: number): number | undefined {
   const i = Atomics.add(queue, 0, 1);
-  return i < count ? i : undefined;
+  return i >= 0 && i < count ? i : undefined;
+}
+
+/** Closes the queue: no thread takes another file (the one each is doing is finished). */
+export function closeQueue(queue: Int32Array): void {
+  Atomics.store(queue, 0, CLOSED);
 }
 
 /**
@@ -96,13 +104,23 @@ function startWorker(workerData: WrapWorkerData): Worker {
 export class WrapPool {
   private readonly queue = new Int32Array(new SharedArrayBuffer(4));
   private readonly workers: Worker[] = [];
+  /** The first failure of any worker, from the moment it starts (one that fails while booting included). */
+  private failure: Error | undefined;
+  private onFailure: (e: Error) => void = () => undefined;
 
   constructor(workers: number) {
     for (let w = 0; w < workers; w++) {
       const worker = startWorker({ queue: this.queue.buffer as SharedArrayBuffer });
       worker.unref();
+      worker.on('error', (e) => this.fail(e));
       this.workers.push(worker);
     }
+  }
+
+  private fail(e: Error): void {
+    closeQueue(this.queue);
+    this.failure ??= e;
+    this.onFailure(this.failure);
   }
 
   /** For `kms-import wrap ARGS`: the pool its batch will use, or undefined when the arguments are wrong (the command reports that). */
@@ -132,23 +150,26 @@ export class WrapPool {
       fail = reject;
     });
     settled.catch(() => undefined); // awaited below only while files are out with workers
+    this.onFailure = fail;
+    if (this.failure) fail(this.failure);
     for (const worker of this.workers) {
       worker.on('message', (m: FromWrapWorker) => {
-        if (m.type === 'fatal') return fail(new Error(m.message));
+        if (m.type === 'fatal') return this.fail(Object.assign(new Error(m.message), m.stack ? { stack: m.stack } : {}));
         results[m.index] = m.result;
         if (--remaining === 0) finish();
       });
-      worker.on('error', fail);
       worker.on('exit', (code) => {
-        if (remaining > 0 && code !== 0) fail(new Error(`a wrapping thread stopped (exit code ${code}) before its files were done`));
+        if (remaining > 0 && code !== 0) this.fail(new Error(`a wrapping thread stopped (exit code ${code}) before its files were done`));
       });
       worker.postMessage({ type: 'job', job } satisfies ToWrapWorker);
     }
     try {
+      // A worker that fails closes the queue itself, so this thread stops at its next claim.
       for (let i = claim(this.queue, count); i !== undefined; i = claim(this.queue, count)) {
         results[i] = wrapHere(i);
         remaining--;
       }
+      if (this.failure) throw this.failure;
       if (remaining > 0) await settled;
       return results;
     } finally {
@@ -158,7 +179,7 @@ export class WrapPool {
 
   /** Stops the workers, those that never got a file included. Safe to call more than once. */
   async close(): Promise<void> {
-    Atomics.store(this.queue, 0, 0x7fffffff);
+    closeQueue(this.queue);
     await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
   }
 }

@@ -2,7 +2,7 @@
 // It reads each material file itself, so no key material crosses between threads; only results go back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { publicKeyOf, wrapFile } from './wrapFiles';
-import { claim, type FromWrapWorker, type ToWrapWorker, type WrapWorkerData } from './wrapPool';
+import { claim, closeQueue, type FromWrapWorker, type ToWrapWorker, type WrapWorkerData } from './wrapPool';
 
 const queue = new Int32Array((workerData as WrapWorkerData).queue);
 const port = parentPort!;
@@ -14,7 +14,8 @@ port.once('message', ({ job }: ToWrapWorker) => {
       port.postMessage({ type: 'result', index: i, result: wrapFile(job, publicKey, i) } satisfies FromWrapWorker);
     }
   } catch (e) {
-    port.postMessage({ type: 'fatal', message: e instanceof Error ? e.message : String(e) } satisfies FromWrapWorker);
+    closeQueue(queue); // the other threads stop at their next file
+    port.postMessage({ type: 'fatal', message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined } satisfies FromWrapWorker);
   }
   port.close();
 });

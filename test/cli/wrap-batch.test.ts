@@ -77,17 +77,19 @@ describe('wrap over worker threads', () => {
     }
   });
 
-  test('files with the same name from different folders get distinct outputs, none overwritten', () => {
-    for (const d of ['same-a', 'same-b', 'same-c']) mkdirSync(tmp.path(d));
+  test('files with the same name from different folders get distinct outputs, none overwritten (case ignored, as on macOS and Windows)', () => {
+    for (const d of ['same-a', 'same-b', 'same-c', 'same-d']) mkdirSync(tmp.path(d));
     const a = tmp.write('same-a/x.bin', crypto.randomBytes(32));
     const b = tmp.write('same-b/x.der', crypto.randomBytes(32));
     const c = tmp.write('same-c/x_1.bin', crypto.randomBytes(32));
+    const d = tmp.write('same-d/X.bin', crypto.randomBytes(32));
     const out = tmp.path('out-same');
-    const r = runCli(['wrap', '--material', a, b, c, '--bundle', bundleDir, '--out-dir', out, '--json']);
+    const r = runCli(['wrap', '--material', a, b, c, d, '--bundle', bundleDir, '--out-dir', out, '--json']);
     assert.equal(r.status, 0, r.stdout + r.stderr);
-    const outs = JSON.parse(r.stdout).results.map((x: { out: string }) => x.out);
-    assert.equal(new Set(outs).size, 3);
-    for (const [i, f] of [a, b, c].entries()) assert.deepEqual(unwrapKeyMaterial(readFileSync(outs[i]), wrapKey, 'RSA_AES_KEY_WRAP_SHA_256'), readFileSync(f));
+    const outs: string[] = JSON.parse(r.stdout).results.map((x: { out: string }) => x.out);
+    assert.equal(new Set(outs.map((o) => o.toLowerCase())).size, 4);
+    assert.deepEqual(outs.map((o) => o.slice(out.length + 1)), ['EncryptedKeyMaterial_x.bin', 'EncryptedKeyMaterial_x_1.bin', 'EncryptedKeyMaterial_x_1_2.bin', 'EncryptedKeyMaterial_X_3.bin']);
+    for (const [i, f] of [a, b, c, d].entries()) assert.deepEqual(unwrapKeyMaterial(readFileSync(outs[i]), wrapKey, 'RSA_AES_KEY_WRAP_SHA_256'), readFileSync(f));
   });
 });
 
@@ -126,18 +128,19 @@ describe('WrapPool', () => {
     }
   });
 
-  test('a worker thread that fails stops the batch with its error', async () => {
-    const names = files.filter((_, i) => !refusedAt.has(i)).slice(0, 4);
+  test('a worker thread that fails stops the batch with its error: this thread takes no further file', async () => {
+    const names = files.filter((_, i) => !refusedAt.has(i)).slice(0, 6);
     const outDir = tmp.path('pool-fail');
     mkdirSync(outDir);
     // A job without output paths is a bug in the caller: the worker throws on the first file it takes.
     const job = jobFor(names, outDir, []);
     const pool = new WrapPool(1);
+    let mine = 0;
     await assert.rejects(
-      pool.run(job, () => afterWorkerTook(pool, 2, () => ({ material: 'this thread' }))),
+      pool.run(job, () => afterWorkerTook(pool, 2, () => (mine++, { material: 'this thread' }))),
       /"path" argument must be of type string/,
     );
-    assert.deepEqual(readdirSync(outDir), []);
+    assert.equal(mine, 1, 'the failed worker closed the queue: this thread stopped after its first file');
   });
 });
 
