@@ -38,14 +38,19 @@ export function writeFileAtomicSync(file: string, data: Buffer | string, opts: {
     fd = undefined;
     renameSync(tmp, file);
   } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
+    try {
+      if (fd !== undefined) closeSync(fd);
+      rmSync(tmp, { force: true });
+    } catch {
+      // the error that matters is the write's
+    }
     throw writeFailed(file, e);
   }
 }
 
+/** A new name beside `file`. Only the start of its name is kept, so the temporary name fits wherever `file`'s does (255 bytes). */
 function tempNameFor(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+  return path.join(path.dirname(file), `.${path.basename(file).slice(0, 48)}.${crypto.randomBytes(6).toString('hex')}.tmp`);
 }
 
 function writeFailed(file: string, e: unknown): KmsImportError {

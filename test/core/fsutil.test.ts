@@ -32,6 +32,13 @@ for (const [kind, write] of Object.entries(writers)) {
       assert.equal(statSync(file).mode & 0o777, 0o600);
       assert.deepEqual(readdirSync(dir), ['EncryptedKeyMaterial.bin']);
     });
+    test('a name near the 255-byte limit is written: the temporary name beside it stays short enough', async () => {
+      const dir = tmp.path(`long-${kind}`);
+      mkdirSync(dir);
+      const name = `EncryptedKeyMaterial_${'k'.repeat(230)}.bin`;
+      await write(join(dir, name), Buffer.from('x'));
+      assert.deepEqual(readdirSync(dir), [name]);
+    });
     test('a folder that does not exist: WRITE_FAILED naming the fix, and nothing written', async () => {
       const file = tmp.path(`missing-${kind}/out.bin`);
       await assert.rejects(write(file, Buffer.from('x')), (e: unknown) => isKmsImportError(e) && e.code === 'WRITE_FAILED' && /ENOENT/.test(e.message) && /Create the folder first/.test(e.fix));
