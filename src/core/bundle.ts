@@ -5,7 +5,7 @@
 import { promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeBase64Text, sha256Hex } from './encoding';
-import { invalidInput } from './errors';
+import { invalidInput, KmsImportError } from './errors';
 import { writeFileAtomic } from './fsutil';
 import { parseWrappingPublicKey } from './publicKey';
 import { isProviderId, type ProviderId } from './rules';
@@ -78,48 +78,58 @@ const BUNDLE_NOT_FOUND = (p: string) => invalidInput('BUNDLE_NOT_FOUND', `No suc
 const MAX_PART = 1024 * 1024;
 const MAX_SINGLE = 4 * 1024 * 1024;
 
+// In a folder, entries that are not small regular files (subfolders, broken links, other files) are passed over;
+// a folder or part that cannot be read is a clear error, the same from both readers.
 async function loadSource(p: string): Promise<FileSet> {
   const st = await fs.stat(p).catch(() => undefined);
   if (!st) throw BUNDLE_NOT_FOUND(p);
   if (st.isDirectory()) {
     // All files at once: a download holds three or four small files, and their reads overlap.
-    const names = await fs.readdir(p);
+    const names = await fs.readdir(p).catch((e) => Promise.reject(unreadable(p, e)));
     const read = await Promise.all(names.map(async (name) => {
       const full = path.join(p, name);
       const s = await fs.stat(full).catch(() => undefined);
-      return s?.isFile() && s.size <= MAX_PART ? fs.readFile(full) : undefined;
+      return s?.isFile() && s.size <= MAX_PART ? fs.readFile(full).catch((e) => Promise.reject(unreadable(full, e))) : undefined;
     }));
     const files = new Map<string, Buffer>();
     names.forEach((name, i) => read[i] && files.set(name, read[i]!));
     return { files, source: p };
   }
   if (st.size > MAX_SINGLE) throw tooLarge(p, st.size);
-  return fromSingleFile(p, await fs.readFile(p));
+  return fromSingleFile(p, await fs.readFile(p).catch((e) => Promise.reject(unreadable(p, e))));
 }
 
 /** loadSource in synchronous calls, for the CLI (no I/O thread pool to start for four small files). */
 function loadSourceSync(p: string): FileSet {
-  let st;
-  try {
-    st = statSync(p);
-  } catch {
-    throw BUNDLE_NOT_FOUND(p);
-  }
+  const st = syncOr(() => statSync(p), () => undefined);
+  if (!st) throw BUNDLE_NOT_FOUND(p);
   if (st.isDirectory()) {
     const files = new Map<string, Buffer>();
-    for (const name of readdirSync(p)) {
+    for (const name of syncOr(() => readdirSync(p), (e) => { throw unreadable(p, e); })) {
       const full = path.join(p, name);
-      const s = statSync(full, { throwIfNoEntry: false });
-      if (s?.isFile() && s.size <= MAX_PART) files.set(name, readFileSync(full));
+      const s = syncOr(() => statSync(full), () => undefined);
+      if (s?.isFile() && s.size <= MAX_PART) files.set(name, syncOr(() => readFileSync(full), (e) => { throw unreadable(full, e); }));
     }
     return { files, source: p };
   }
   if (st.size > MAX_SINGLE) throw tooLarge(p, st.size);
-  return fromSingleFile(p, readFileSync(p));
+  return fromSingleFile(p, syncOr(() => readFileSync(p), (e) => { throw unreadable(p, e); }));
+}
+
+function syncOr<T, F>(f: () => T, onError: (e: unknown) => F): T | F {
+  try {
+    return f();
+  } catch (e) {
+    return onError(e);
+  }
 }
 
 function tooLarge(p: string, size: number) {
   return invalidInput('BUNDLE_TOO_LARGE', `${p} is ${size} bytes; a parameter download is a few kilobytes.`, 'Give the folder or zip you downloaded.');
+}
+
+function unreadable(p: string, e: unknown) {
+  return new KmsImportError('io', 'BUNDLE_UNREADABLE', `Could not read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, 'Check the permissions of the parameter folder and its files.');
 }
 
 /** A zip's entries (flattened, without macOS metadata), or the file itself (JSON output, a lone key). */

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertBundleUsable, bundleExpiry, normalizeBundle, parseReadme, readBundle as readBundleAsync, readBundleSync, writeBundle, type ParameterBundle } from '../../src/core/bundle';
 import { writeZip } from '../../src/core/zip';
@@ -60,6 +60,15 @@ function dir(name: string, files: Record<string, Buffer | string>): string {
 const consoleReadme = () => `This folder contains the wrapping public key and import token for the KMS key ${ARN}.\nWrapping algorithm: RSA_AES_KEY_WRAP_SHA_256\nWrapping key spec: RSA_3072\nThe wrapping public key and import token expire at ${validTo.toISOString()}.\n`;
 
 describe('reading every layout', () => {
+  test('a download folder that also holds a subfolder, a broken link and a link loop: those are passed over', async () => {
+    const d = dir('console-clutter', { 'WrappingPublicKey.bin': pub, 'ImportToken.bin': token, 'README.txt': consoleReadme() });
+    mkdirSync(join(d, 'old'));
+    symlinkSync(join(d, 'gone'), join(d, 'dangling'));
+    symlinkSync(join(d, 'loop'), join(d, 'loop'));
+    const b = await readBundle(d);
+    assert.equal(b.layout, 'console');
+    assert.deepEqual(b.importToken, token);
+  });
   test('current AWS console: WrappingPublicKey.bin + ImportToken.bin + README.txt (folder)', async () => {
     const b = await readBundle(dir('console', { 'WrappingPublicKey.bin': pub, 'ImportToken.bin': token, 'README.txt': consoleReadme() }));
     assert.equal(b.layout, 'console');
