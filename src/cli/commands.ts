@@ -249,14 +249,15 @@ async function wrapBatch(p: Parsed, out: Output, pool: WrapPool): Promise<number
   const passphrase = await passphraseOf(p);
 
   if (outDir) makeFolder(outDir);
-  // EncryptedKeyMaterial_<name>.bin; a name already taken gets the file's position too, so no output overwrites another.
+  // EncryptedKeyMaterial_<name>.bin; a name already taken gets the file's position too, so no output overwrites another
+  // (names compared without case, as macOS and Windows compare them).
   const taken = new Set<string>();
   const targets = materials.map((file, i) => {
     if (outFile) return outFile;
     const stem = `EncryptedKeyMaterial_${path.basename(file).replace(/\.[^.]*$/, '')}`;
     let name = `${stem}.bin`;
-    for (let k = 0; taken.has(name); k++) name = k ? `${stem}_${i}_${k}.bin` : `${stem}_${i}.bin`;
-    taken.add(name);
+    for (let k = 0; taken.has(name.toLowerCase()); k++) name = k ? `${stem}_${i}_${k}.bin` : `${stem}_${i}.bin`;
+    taken.add(name.toLowerCase());
     return path.join(outDir!, name);
   });
   const job: WrapJob = { algorithm, provider, keySpec, passphrase, spki: publicKey.spki, wrappingKeySpec: publicKey.wrappingKeySpec, materials, targets };
