@@ -137,7 +137,8 @@ describe('WrapPool', () => {
     const pool = new WrapPool(1);
     let mine = 0;
     await assert.rejects(
-      pool.run(job, () => afterWorkerTook(pool, 2, () => (mine++, { material: 'this thread' }))),
+      // Waits until the queue is used up: only the failing worker's closing of the queue can do that here.
+      pool.run(job, () => afterWorkerTook(pool, names.length, () => (mine++, { material: 'this thread' }))),
       /"path" argument must be of type string/,
     );
     assert.equal(mine, 1, 'the failed worker closed the queue: this thread stopped after its first file');
