@@ -104,6 +104,8 @@ function startWorker(workerData: WrapWorkerData): Worker {
 export class WrapPool {
   private readonly queue = new Int32Array(new SharedArrayBuffer(4));
   private readonly workers: Worker[] = [];
+  /** One per worker, settled when it has stopped (on its own or terminated). */
+  private readonly stopped: Array<Promise<void>> = [];
   /** The first failure of any worker, from the moment it starts (one that fails while booting included). */
   private failure: Error | undefined;
   private onFailure: (e: Error) => void = () => undefined;
@@ -113,6 +115,7 @@ export class WrapPool {
       const worker = startWorker({ queue: this.queue.buffer as SharedArrayBuffer });
       worker.unref();
       worker.on('error', (e) => this.fail(e));
+      this.stopped.push(new Promise((resolve) => worker.once('exit', () => resolve())));
       this.workers.push(worker);
     }
   }
@@ -177,9 +180,18 @@ export class WrapPool {
     }
   }
 
-  /** Stops the workers, those that never got a file included. Safe to call more than once. */
+  /**
+   * Stops the workers, those that never got a file included. Safe to call more than once. After a failure, workers
+   * first finish the file they are on (the queue is closed, so they stop after it): no output is left half-done.
+   */
   async close(): Promise<void> {
     closeQueue(this.queue);
+    if (this.failure && this.workers.length) {
+      for (const w of this.workers) w.ref(); // the process waits for them
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(this.stopped), new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+      clearTimeout(timer);
+    }
     await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
   }
 }
