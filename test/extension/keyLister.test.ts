@@ -78,11 +78,15 @@ test('every page, every key once, concurrency bounded, aliases attached, batches
 });
 
 test('injected throttling is absorbed: the full list, no failures', async () => {
-  sandbox.admin.injectFault({ operation: 'DescribeKey', rate: 0.3, kind: 'throttling' });
+  // Five throttled answers, fewer than the provider's six attempts: every key is listed whichever keys they hit
+  // (a random 30% rate could throttle one key six times in a row, about one run in twenty).
+  sandbox.admin.injectFault({ operation: 'DescribeKey', rate: 1, kind: 'throttling', count: 5 });
+  const n0 = sandbox.admin.requestCount('DescribeKey');
   try {
     const res = await listKeysDetailed(provider, { concurrency: 8 });
     assert.equal(res.keys.length, 61);
     assert.deepEqual(res.failures, []);
+    assert.equal(sandbox.admin.requestCount('DescribeKey') - n0, 66, 'the five throttled requests were retried');
   } finally {
     sandbox.admin.clearFaults();
   }
