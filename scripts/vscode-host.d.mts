@@ -29,7 +29,8 @@ export interface CodeServerHandle {
   stop(): Promise<void>;
 }
 
-export function toolPaths(): ToolPaths;
+export function toolPaths(cache?: string): ToolPaths;
+export function cleanInstallEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
 export function nodeEnv(t?: ToolPaths, extra?: Record<string, string>): NodeJS.ProcessEnv;
 export function ensureTools(opts?: { apt?: boolean }): ToolPaths;
 export function readZip(bytes: Uint8Array): Map<string, Buffer>;

