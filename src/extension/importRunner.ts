@@ -7,9 +7,10 @@ import { isKmsImportError } from '../core/errors';
 import { readFileChecked } from '../core/fsutil';
 import { MAX_MATERIAL_FILE_BYTES, parseMaterial, type KeyMaterial } from '../core/material';
 import type { KeySpec, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
+import { describeFailure, type Failure } from '../flow/failure';
 import { runImportFlow } from '../flow/importFlow';
 import { STEP_LABELS, isImportFlowError, type ImportFlowResult, type StepEvent } from '../flow/types';
-import { isProviderError, type ImportType } from '../providers/types';
+import type { ImportType } from '../providers/types';
 import type { AccountRef } from './model/treeModel';
 import type { Services } from './services';
 import { settings } from './settings';
@@ -30,24 +31,12 @@ export interface ImportJob {
   signal?: AbortSignal;
 }
 
-export interface MappedError {
-  title: string;
-  cause: string;
-  action: string;
-  nextStep?: 'download-parameters' | 'choose-material' | 'retry' | 'none';
-}
+export type MappedError = Pick<Failure, 'title' | 'cause' | 'action' | 'nextStep'>;
 
-/** One shape for every failure the flow can raise (for the form and for notifications). */
+/** One shape for every failure the flow can raise (for the form and for notifications): the flow's one mapping. */
 export function mapFailure(e: unknown): MappedError {
-  if (isImportFlowError(e)) {
-    const p = e.extra.provider;
-    const landed = e.extra.landed === true ? ' The key material did land in KMS (confirmed with DescribeKey).' : e.extra.landed === 'unknown' ? ' Whether the material landed could not be confirmed: describe the key before trying again.' : '';
-    if (p) return { title: `${STEP_LABELS[e.step]}: ${p.name}`, cause: p.cause + landed, action: p.action, nextStep: p.nextStep === 'download-parameters' ? 'download-parameters' : p.nextStep === 'choose-material' ? 'choose-material' : p.retryable ? 'retry' : 'none' };
-    return { title: `${STEP_LABELS[e.step]}: ${e.code}`, cause: e.message + landed, action: e.fix, nextStep: /EXPIRED/i.test(e.code) ? 'download-parameters' : 'none' };
-  }
-  if (isProviderError(e)) return { title: e.info.name, cause: e.info.cause, action: e.info.action, nextStep: e.info.nextStep === 'download-parameters' ? 'download-parameters' : e.info.retryable ? 'retry' : 'none' };
-  if (isKmsImportError(e)) return { title: e.code, cause: e.message, action: e.fix, nextStep: e.kind === 'invalid-input' ? 'choose-material' : 'none' };
-  return { title: 'Error', cause: (e as Error)?.message ?? String(e), action: 'See the KMS Key Import log for details.', nextStep: 'none' };
+  const { title, cause, action, nextStep } = describeFailure(e);
+  return { title, cause, action, nextStep };
 }
 
 /** Reads and parses a material file on the host; the caller must dispose() the result. */
