@@ -18,13 +18,13 @@ import type { Output } from './output';
 // ---------------------------------------------------------------------------------------------
 // shared option readers
 
-function providerOf(p: Parsed, fallback: ProviderId = 'aws'): ProviderId {
+export function providerOf(p: Parsed, fallback: ProviderId = 'aws'): ProviderId {
   const v = one(p, 'provider');
   if (v === undefined) return fallback;
   if (!isProviderId(v)) throw usageError(`Unknown provider "${v}".`, 'Use --provider aws, aws-cn or huawei.');
   return v;
 }
-function keySpecOf(p: Parsed, required: boolean): KeySpec | undefined {
+export function keySpecOf(p: Parsed, required: boolean): KeySpec | undefined {
   const v = one(p, 'key-spec');
   if (v === undefined) {
     if (required) throw usageError('--key-spec is required.', `Give one of: ${Object.keys(KEY_SPECS).join(', ')}.`);
@@ -33,13 +33,13 @@ function keySpecOf(p: Parsed, required: boolean): KeySpec | undefined {
   if (!isKeySpec(v)) throw usageError(`Unknown key spec "${v}".`, `Use one of: ${Object.keys(KEY_SPECS).join(', ')}.`);
   return v;
 }
-function algorithmOf(p: Parsed): WrappingAlgorithm | undefined {
+export function algorithmOf(p: Parsed): WrappingAlgorithm | undefined {
   const v = one(p, 'algorithm');
   if (v === undefined) return undefined;
   if (!isWrappingAlgorithm(v)) throw usageError(`Unknown wrapping algorithm "${v}".`, 'Use RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSA_AES_KEY_WRAP_SHA_256, RSA_AES_KEY_WRAP_SHA_1, RSAES_PKCS1_V1_5 or SM2PKE.');
   return v;
 }
-function wrappingKeySpecOf(p: Parsed, required: boolean): WrappingKeySpec | undefined {
+export function wrappingKeySpecOf(p: Parsed, required: boolean): WrappingKeySpec | undefined {
   const v = one(p, 'wrapping-key-spec');
   if (v === undefined) {
     if (required) throw usageError('--wrapping-key-spec is required.', 'Give RSA_4096, RSA_3072, RSA_2048 or SM2.');
@@ -48,13 +48,13 @@ function wrappingKeySpecOf(p: Parsed, required: boolean): WrappingKeySpec | unde
   if (!isWrappingKeySpec(v)) throw usageError(`Unknown wrapping key spec "${v}".`, 'Use RSA_4096, RSA_3072, RSA_2048 or SM2.');
   return v;
 }
-async function passphraseOf(p: Parsed): Promise<string | undefined> {
+export async function passphraseOf(p: Parsed): Promise<string | undefined> {
   const f = one(p, 'passphrase-file');
   if (f) return (await readFileChecked(f, 64 * 1024)).toString('utf8').replace(/\r?\n$/, '');
   return process.env.KMS_IMPORT_PASSPHRASE;
 }
 
-function findingsText(findings: Finding[]): string[] {
+export function findingsText(findings: Finding[]): string[] {
   return findings.map((f) => `  ${f.severity.toUpperCase().padEnd(7)} ${f.code}: ${f.message}${f.severity !== 'info' || f.fix ? `\n          Fix: ${f.fix}` : ''}`);
 }
 

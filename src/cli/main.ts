@@ -17,6 +17,20 @@ Usage:
   kms-import sandbox [--port N] [--state DIR]                         a local AWS KMS for rehearsal and tests
   kms-import demo                                                     the whole flow against the sandbox
 
+The flow against AWS KMS, its China Regions, or the sandbox:
+  kms-import create-key --key-spec S [--key-usage U] [--alias A] [--description D]
+  kms-import get-parameters --key-id K [--wrapping-key-spec W] [--algorithm A] --out-dir DIR
+  kms-import import --key-id K --bundle DIR (--material FILE | --wrapped FILE [--public-key FILE])
+                    [--valid-to ISO8601 | --no-expiry] [--import-type NEW_KEY_MATERIAL|EXISTING_KEY_MATERIAL]
+  kms-import import --key-spec S --material FILE [--key-usage U] [--alias A] [--out-dir DIR]
+                                                   create, parameters, wrap, import and prove in one go
+  kms-import verify --key-id K (--material FILE | --public-key FILE)  exit 0 when the proof holds, 3 when not
+  kms-import list [--pending | --external]
+  kms-import delete-material --key-id K
+Connection, as the AWS CLI reads it: --profile P (else AWS_PROFILE, else the default credential chain),
+  --region R (else AWS_REGION, AWS_DEFAULT_REGION or the profile's region; cn-* use the aws-cn partition),
+  --endpoint-url U (else AWS_ENDPOINT_URL_KMS or AWS_ENDPOINT_URL; the sandbox's http://127.0.0.1:PORT).
+
 Every command takes --json. Encrypted keys: --passphrase-file FILE or KMS_IMPORT_PASSPHRASE.
 wrap shares batches of 48 files or more with worker threads; --jobs N sets the threads (--jobs 1: one).
 Exit codes: 0 done, 2 usage error, 3 refused (incompatible or invalid input), 1 anything else.
@@ -33,6 +47,12 @@ const COMMANDS: Record<string, Command> = {
   bundle,
   sandbox: async (argv) => loadServer().runSandboxCommand(argv),
   demo: async (argv) => loadServer().runDemoCommand(argv),
+  'create-key': async (argv) => loadServer().createKeyCommand(argv),
+  'get-parameters': async (argv) => loadServer().getParametersCommand(argv),
+  import: async (argv) => loadServer().importCommand(argv),
+  verify: async (argv) => loadServer().verifyCommand(argv),
+  list: async (argv) => loadServer().listCommand(argv),
+  'delete-material': async (argv) => loadServer().deleteMaterialCommand(argv),
 };
 
 /** dist/cli-server.js in the build; src/cli/server.ts when run from source (tests with tsx). */

@@ -9,6 +9,8 @@ export type ErrorKind =
   | 'internal'; // anything else (CLI exit 1)
 
 export class KmsImportError extends Error {
+  /** Recognised by this marker, not instanceof: the CLI's and the extension's lazily loaded chunks each bundle their own copy of this class. */
+  readonly kmsImportError = true;
   constructor(
     readonly kind: ErrorKind,
     readonly code: string,
@@ -34,5 +36,5 @@ export const incompatible = (code: string, message: string, fix: string): KmsImp
 export const usageError = (message: string, fix: string): KmsImportError => new KmsImportError('usage', 'usage', message, fix);
 
 export function isKmsImportError(e: unknown): e is KmsImportError {
-  return e instanceof KmsImportError;
+  return e instanceof KmsImportError || (e instanceof Error && (e as Partial<KmsImportError>).kmsImportError === true && typeof (e as Partial<KmsImportError>).describe === 'function');
 }

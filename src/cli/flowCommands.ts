@@ -1,0 +1,341 @@
+// The CLI's flow commands against a real KMS (AWS, its China Regions, or the sandbox): create-key,
+// get-parameters, import, verify, list, delete-material. Each is a thin caller of the flow's compositions
+// (src/flow/compositions.ts, importFlow.ts) — the same steps the extension runs — and prints their
+// progress and result. Bundled into dist/cli-server.js (it needs the AWS SDK), loaded only for these.
+// Exit codes: 0 done (and proven, where a proof runs), 2 usage, 3 refused or proof does not hold, 1 else.
+// Nothing secret is printed: no material, no token, no credentials.
+import * as path from 'node:path';
+import { readBundle } from '../core/bundle';
+import { isKmsImportError, usageError } from '../core/errors';
+import { readFileChecked } from '../core/fsutil';
+import { MAX_MATERIAL_FILE_BYTES, parseMaterial, type KeyMaterial } from '../core/material';
+import { KEY_SPECS, type KeySpec, type KeyUsage } from '../core/specs';
+import { readPublicKeyForProof } from '../core/verify';
+import { runDownloadParameters, runProof, runWrappedImport, type ProofInput } from '../flow/compositions';
+import { describeFailure } from '../flow/failure';
+import { runImportFlow, type ExpirationChoice } from '../flow/importFlow';
+import { listKeysDetailed } from '../flow/listing';
+import { STEP_LABELS, type ImportFlowResult, type ProofOutcome, type StepEvent } from '../flow/types';
+import type { ImportType, KeyInfo, KmsProvider } from '../providers/types';
+import { one, parseArgs, type FlagSpec, type Parsed } from './args';
+import { algorithmOf, keySpecOf, passphraseOf, wrappingKeySpecOf } from './commands';
+import { CONNECTION_FLAGS, connect } from './kmsConnection';
+
+const JSON_FLAG: Record<string, FlagSpec> = { json: {} };
+
+interface Io {
+  json: boolean;
+  say(line?: string): void;
+}
+
+function io(p: Parsed): Io {
+  const json = p.bools.has('json');
+  return { json, say: (line = '') => (json ? undefined : void process.stdout.write(line + '\n')) };
+}
+
+function parse(argv: string[], command: string, flags: Record<string, FlagSpec>): Parsed {
+  const p = parseArgs(argv, { ...CONNECTION_FLAGS, ...JSON_FLAG, ...flags }, command);
+  if (p.positionals.length) throw usageError(`Unexpected argument "${p.positionals[0]}" for "kms-import ${command}".`, `Run "kms-import ${command} --help".`);
+  return p;
+}
+
+function required(p: Parsed, name: string, hint: string): string {
+  const v = one(p, name);
+  if (v === undefined) throw usageError(`--${name} is required.`, hint);
+  return v;
+}
+
+function keyUsageOf(p: Parsed, keySpec: KeySpec): KeyUsage {
+  const v = one(p, 'key-usage');
+  const usages = KEY_SPECS[keySpec].usages;
+  if (v === undefined) return usages[0];
+  if (!(usages as string[]).includes(v)) throw usageError(`--key-usage ${v} does not go with ${keySpec}.`, `Use ${usages.join(' or ')}.`);
+  return v as KeyUsage;
+}
+
+function expirationOf(p: Parsed, fallback?: ExpirationChoice): ExpirationChoice | undefined {
+  const v = one(p, 'valid-to');
+  if (v !== undefined && p.bools.has('no-expiry')) throw usageError('--valid-to and --no-expiry exclude each other.', 'Give one of them.');
+  if (p.bools.has('no-expiry')) return { model: 'KEY_MATERIAL_DOES_NOT_EXPIRE' };
+  if (v === undefined) return fallback;
+  const t = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(v) ? Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v) : NaN;
+  if (!Number.isFinite(t)) throw usageError(`--valid-to "${v}" is not an ISO 8601 date.`, 'Give it as 2027-06-30 or 2027-06-30T12:00:00Z (at most 365 days ahead).');
+  if (t > Date.now() + 365 * 86_400_000) throw usageError(`--valid-to ${v} is more than 365 days ahead; KMS refuses that.`, 'Give a date within 365 days, or --no-expiry.');
+  return { model: 'KEY_MATERIAL_EXPIRES', validTo: new Date(t) };
+}
+
+function importTypeOf(p: Parsed): ImportType | undefined {
+  const v = one(p, 'import-type');
+  if (v === undefined) return undefined;
+  if (v !== 'NEW_KEY_MATERIAL' && v !== 'EXISTING_KEY_MATERIAL') throw usageError(`--import-type ${v} is not known.`, 'Use NEW_KEY_MATERIAL (rotation of a symmetric key) or EXISTING_KEY_MATERIAL (re-import).');
+  return v;
+}
+
+async function readMaterialFile(p: Parsed, file: string): Promise<KeyMaterial> {
+  const bytes = await readFileChecked(file, MAX_MATERIAL_FILE_BYTES);
+  try {
+    return parseMaterial(bytes, { passphrase: await passphraseOf(p), fileName: path.basename(file) });
+  } finally {
+    bytes.fill(0);
+  }
+}
+
+async function readPublicKeyFile(file: string): Promise<ProofInput> {
+  const bytes = await readFileChecked(file, 1024 * 1024);
+  return { bytes: Buffer.alloc(0), publicKeySpki: readPublicKeyForProof(bytes) };
+}
+
+const MARK: Record<StepEvent['status'], string> = { running: '…', done: '✓', skipped: '-', failed: '✗', cancelled: '✗' };
+const stepPrinter = (o: Io) => (e: StepEvent) => {
+  if (e.status !== 'running') o.say(`  ${MARK[e.status]} ${STEP_LABELS[e.id].padEnd(20)} ${e.detail ?? ''}`.trimEnd());
+};
+
+/** Runs fn with Ctrl-C as cancellation, and maps a flow failure to its message and exit code. */
+async function withFlow(o: Io, fn: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await fn(controller.signal);
+  } catch (e) {
+    if (isKmsImportError(e)) throw e; // the tool's own refusals print as every command's do
+    const f = describeFailure(e);
+    if (o.json) process.stdout.write(JSON.stringify({ ok: false, error: { code: f.code, title: f.title, message: f.cause, fix: f.action, nextStep: f.nextStep, cancelled: f.cancelled } }, null, 2) + '\n');
+    else process.stderr.write(`kms-import: ${f.title}: ${f.cause}\nFix: ${f.action}\n`);
+    return f.exitCode;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+async function withProvider<T>(p: Parsed, fn: (provider: KmsProvider) => Promise<T>): Promise<T> {
+  const provider = await connect(p);
+  try {
+    return await fn(provider);
+  } finally {
+    provider.dispose();
+  }
+}
+
+function resultJson(r: ImportFlowResult): Record<string, unknown> {
+  return {
+    ok: r.ok,
+    keyId: r.keyId,
+    keyArn: r.keyArn,
+    keySpec: r.keySpec,
+    keyState: r.keyState,
+    createdKey: r.createdKey,
+    keyMaterialId: r.keyMaterialId,
+    bundleDir: r.bundleDir,
+    parametersValidTo: r.parametersValidTo?.toISOString(),
+    wrappingAlgorithm: r.wrappingAlgorithm,
+    wrappingKeySpec: r.wrappingKeySpec,
+    expirationModel: r.expirationModel,
+    validTo: r.validTo?.toISOString(),
+    importType: r.importType,
+    proof: r.proof,
+    findings: r.findings.filter((f) => f.severity !== 'info').map((f) => ({ severity: f.severity, code: f.code, message: f.message })),
+    steps: r.steps.map((s) => ({ id: s.id, status: s.status, detail: s.detail })),
+  };
+}
+
+function proofExit(proof: ProofOutcome, ran: boolean): number {
+  return !ran || proof.holds ? 0 : 3;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function createKeyCommand(argv: string[]): Promise<number> {
+  const p = parse(argv, 'create-key', { 'key-spec': { value: true }, 'key-usage': { value: true }, alias: { value: true }, description: { value: true } });
+  const keySpec = keySpecOf(p, true)!;
+  if (KEY_SPECS[keySpec].importability !== 'importable') throw usageError(`${keySpec} keys cannot take imported key material.`, 'Choose a symmetric, HMAC, RSA, ECC or SM2 key spec.');
+  const keyUsage = keyUsageOf(p, keySpec);
+  const o = io(p);
+  return withFlow(o, (signal) =>
+    withProvider(p, async (provider) => {
+      const key = await provider.createKey({ keySpec, keyUsage, alias: one(p, 'alias'), description: one(p, 'description') ?? 'Created with kms-import for imported key material' }, { signal });
+      if (o.json) process.stdout.write(JSON.stringify({ ok: true, keyId: key.keyId, keyArn: key.arn, keySpec: key.keySpec, keyUsage: key.keyUsage, keyState: key.keyState, origin: key.origin }, null, 2) + '\n');
+      else o.say(`Created ${key.keySpec} key ${key.keyId} (${key.keyState}, origin ${key.origin})\n  ARN ${key.arn}\nNext: kms-import get-parameters --key-id ${key.keyId} --out-dir DIR`);
+      return 0;
+    }),
+  );
+}
+
+export async function getParametersCommand(argv: string[]): Promise<number> {
+  const p = parse(argv, 'get-parameters', { 'key-id': { value: true }, 'wrapping-key-spec': { value: true }, algorithm: { value: true }, 'out-dir': { value: true } });
+  const keyId = required(p, 'key-id', 'Give the key id or ARN: --key-id K.');
+  const outDir = path.resolve(required(p, 'out-dir', 'Give a new folder for the bundle: --out-dir DIR.'));
+  const wrapping = { wrappingKeySpec: wrappingKeySpecOf(p, false), wrappingAlgorithm: algorithmOf(p) };
+  const o = io(p);
+  return withFlow(o, (signal) =>
+    withProvider(p, async (provider) => {
+      const r = await runDownloadParameters({ provider, keyId, wrapping, bundleDir: outDir, signal, onStep: stepPrinter(o) });
+      if (o.json) process.stdout.write(JSON.stringify({ ok: true, keyId: r.keyId, keyArn: r.keyArn, bundleDir: r.bundleDir, wrappingAlgorithm: r.choice.wrappingAlgorithm, wrappingKeySpec: r.choice.wrappingKeySpec, validTo: r.validTo.toISOString() }, null, 2) + '\n');
+      else o.say(`Parameters for ${r.keyArn} (${r.choice.wrappingKeySpec}, ${r.choice.wrappingAlgorithm}) are in ${r.bundleDir}, valid until ${r.validTo.toISOString()}.\nNext: kms-import import --key-id ${r.keyId} --bundle ${r.bundleDir} --material FILE`);
+      return 0;
+    }),
+  );
+}
+
+const IMPORT_FLAGS: Record<string, FlagSpec> = {
+  'key-id': { value: true },
+  'key-spec': { value: true },
+  'key-usage': { value: true },
+  alias: { value: true },
+  bundle: { value: true },
+  material: { value: true },
+  wrapped: { value: true },
+  'public-key': { value: true },
+  'valid-to': { value: true },
+  'no-expiry': {},
+  'import-type': { value: true },
+  'out-dir': { value: true },
+  'wrapping-key-spec': { value: true },
+  algorithm: { value: true },
+  'passphrase-file': { value: true },
+};
+
+export async function importCommand(argv: string[]): Promise<number> {
+  const p = parse(argv, 'import', IMPORT_FLAGS);
+  const keyId = one(p, 'key-id');
+  const materialFile = one(p, 'material');
+  const wrappedFile = one(p, 'wrapped');
+  const bundleArg = one(p, 'bundle');
+  const expiration = expirationOf(p);
+  const importType = importTypeOf(p);
+  const o = io(p);
+  if (materialFile && wrappedFile) throw usageError('--material and --wrapped exclude each other.', 'Give --material (this tool wraps it) or --wrapped (already wrapped elsewhere).');
+  if (!materialFile && !wrappedFile) throw usageError('Nothing to import.', 'Give --material FILE (plaintext key material) or --wrapped FILE (wrapped elsewhere).');
+  if (!keyId) {
+    // One shot: create, parameters, wrap, import, prove.
+    const keySpec = keySpecOf(p, false);
+    if (!keySpec) throw usageError('Give --key-id K (an existing key) or --key-spec S (create one).', 'kms-import import --key-spec RSA_2048 --material key.pem');
+    if (wrappedFile || bundleArg) throw usageError('--wrapped and --bundle need an existing key (--key-id).', 'Wrapped material belongs to the key its parameters were downloaded for.');
+    const keyUsage = keyUsageOf(p, keySpec);
+    const outRoot = path.resolve(one(p, 'out-dir') ?? 'kms-import');
+    const material = await readMaterialFile(p, materialFile!);
+    return withFlow(o, (signal) =>
+      withProvider(p, async (provider) => {
+        o.say(`Importing ${material.description} into a new ${keySpec} key (${provider.label})`);
+        const r = await runImportFlow({
+          provider,
+          material,
+          target: { create: { keySpec, keyUsage, alias: one(p, 'alias'), description: 'Imported with kms-import' } },
+          wrappingAlgorithm: algorithmOf(p),
+          wrappingKeySpec: wrappingKeySpecOf(p, false),
+          bundleDir: path.join(outRoot, `${keySpec}-${stamp()}`),
+          expiration,
+          signal,
+          onStep: stepPrinter(o),
+        });
+        return printImport(o, r, true);
+      }),
+    );
+  }
+  if (!bundleArg) throw usageError('--bundle is required with --key-id.', 'Give the parameter bundle (folder or zip) downloaded for this key: --bundle DIR.');
+  const bundle = await readBundle(bundleArg);
+  if (materialFile) {
+    const material = await readMaterialFile(p, materialFile);
+    return withFlow(o, (signal) =>
+      withProvider(p, async (provider) => {
+        const r = await runImportFlow({ provider, material, target: { keyId }, parameters: bundle, wrappingAlgorithm: bundle.wrappingAlgorithm, wrappingKeySpec: bundle.wrappingKeySpec, expiration, importType, signal, onStep: stepPrinter(o) });
+        return printImport(o, r, true);
+      }),
+    );
+  }
+  const wrapped = await readFileChecked(wrappedFile!, 64 * 1024);
+  const pub = one(p, 'public-key');
+  const proofInput = pub ? await readPublicKeyFile(pub) : undefined;
+  return withFlow(o, (signal) =>
+    withProvider(p, async (provider) => {
+      const r = await runWrappedImport({ provider, keyId, bundle, wrapped, expiration, importType, proofInput, signal, onStep: stepPrinter(o) });
+      return printImport(o, r, !!proofInput);
+    }),
+  );
+}
+
+function printImport(o: Io, r: ImportFlowResult, proved: boolean): number {
+  if (o.json) process.stdout.write(JSON.stringify(resultJson(r), null, 2) + '\n');
+  else {
+    o.say(`Key:        ${r.keyArn}${r.createdKey ? ' (created)' : ''}`);
+    o.say(`Wrapping:   ${r.wrappingAlgorithm} under ${r.wrappingKeySpec}`);
+    o.say(`Expiration: ${r.expirationModel}${r.validTo ? ` (until ${r.validTo.toISOString()})` : ''}`);
+    if (r.bundleDir) o.say(`Bundle:     ${r.bundleDir}`);
+    o.say(proved ? `${r.proof.holds ? 'PROVEN' : 'NOT PROVEN'}: ${r.proof.detail}` : `Imported. Prove it: kms-import verify --key-id ${r.keyId} (--material FILE | --public-key FILE)`);
+  }
+  return proofExit(r.proof, proved);
+}
+
+export async function verifyCommand(argv: string[]): Promise<number> {
+  const p = parse(argv, 'verify', { 'key-id': { value: true }, material: { value: true }, 'public-key': { value: true }, 'passphrase-file': { value: true } });
+  const keyId = required(p, 'key-id', 'Give the key id or ARN: --key-id K.');
+  const materialFile = one(p, 'material');
+  const pub = one(p, 'public-key');
+  if (!!materialFile === !!pub) throw usageError('Give exactly one of --material FILE and --public-key FILE.', 'The proof compares the KMS key with the material you imported, or (asymmetric keys held in an HSM) its public key or certificate.');
+  const input: ProofInput & { dispose?: () => void } = materialFile ? await readMaterialFile(p, materialFile) : await readPublicKeyFile(pub!);
+  const o = io(p);
+  try {
+    return await withFlow(o, (signal) =>
+      withProvider(p, async (provider) => {
+        const r = await runProof({ provider, keyId, proofInput: input, signal, onStep: stepPrinter(o) });
+        if (o.json) process.stdout.write(JSON.stringify({ ok: r.proof.holds, keyId: r.keyId, keyArn: r.keyArn, keySpec: r.keySpec, proof: r.proof }, null, 2) + '\n');
+        else o.say(`${r.proof.holds ? 'PROVEN' : 'NOT PROVEN'}: ${r.keyArn}: ${r.proof.detail}`);
+        return r.proof.method === 'not-run' ? 3 : proofExit(r.proof, true);
+      }),
+    );
+  } finally {
+    input.dispose?.();
+  }
+}
+
+export async function listCommand(argv: string[]): Promise<number> {
+  const p = parse(argv, 'list', { pending: {}, external: {} });
+  const o = io(p);
+  return withFlow(o, (signal) =>
+    withProvider(p, async (provider) => {
+      const [listed, aliases] = await Promise.all([listKeysDetailed(provider, { signal }), provider.listAliases({ signal })]);
+      const byKey = new Map<string, string[]>();
+      for (const a of aliases) if (a.targetKeyId) byKey.set(a.targetKeyId, [...(byKey.get(a.targetKeyId) ?? []), a.aliasName]);
+      let keys = listed.map((k) => ({ ...k, aliases: k.aliases?.length ? k.aliases : byKey.get(k.keyId) }));
+      if (p.bools.has('pending')) keys = keys.filter((k) => k.keyState === 'PendingImport');
+      else if (p.bools.has('external')) keys = keys.filter((k) => k.origin === 'EXTERNAL');
+      keys.sort((a, b) => Number(b.keyState === 'PendingImport') - Number(a.keyState === 'PendingImport'));
+      if (o.json) process.stdout.write(JSON.stringify({ ok: true, keys: keys.map(keyJson) }, null, 2) + '\n');
+      else {
+        if (!keys.length) o.say(p.bools.has('pending') ? 'No key is waiting for key material.' : 'No keys.');
+        for (const k of keys) o.say(`${(k.aliases?.[0] ?? k.keyId).padEnd(40)} ${k.keySpec.padEnd(18)} ${k.keyState.padEnd(14)} ${k.origin.padEnd(9)} ${materialExpiry(k)}`.trimEnd());
+      }
+      return 0;
+    }),
+  );
+}
+
+function keyJson(k: KeyInfo): Record<string, unknown> {
+  return { keyId: k.keyId, keyArn: k.arn, aliases: k.aliases ?? [], keySpec: k.keySpec, keyUsage: k.keyUsage, keyState: k.keyState, origin: k.origin, expirationModel: k.expirationModel, validTo: k.validTo?.toISOString() };
+}
+
+function materialExpiry(k: KeyInfo): string {
+  if (k.origin !== 'EXTERNAL') return '';
+  if (k.keyState === 'PendingImport') return 'pending import';
+  if (k.expirationModel === 'KEY_MATERIAL_EXPIRES' && k.validTo) return `material expires ${k.validTo.toISOString()}`;
+  return k.expirationModel === 'KEY_MATERIAL_DOES_NOT_EXPIRE' ? 'material does not expire' : '';
+}
+
+export async function deleteMaterialCommand(argv: string[]): Promise<number> {
+  const p = parse(argv, 'delete-material', { 'key-id': { value: true } });
+  const keyId = required(p, 'key-id', 'Give the key id or ARN: --key-id K.');
+  const o = io(p);
+  return withFlow(o, (signal) =>
+    withProvider(p, async (provider) => {
+      await provider.deleteImportedKeyMaterial(keyId, undefined, { signal });
+      const k = await provider.describeKey(keyId, { signal });
+      if (o.json) process.stdout.write(JSON.stringify({ ok: true, keyId: k.keyId, keyArn: k.arn, keyState: k.keyState }, null, 2) + '\n');
+      else o.say(`Deleted the imported key material of ${k.arn}; the key is ${k.keyState}. Import the same material again to use it.`);
+      return 0;
+    }),
+  );
+}
+
+function stamp(now = new Date()): string {
+  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}

@@ -1,0 +1,186 @@
+// The CLI's flow commands against a sandbox over HTTP, as a user or a pipeline runs them: create-key,
+// get-parameters, import (one shot, --material, --wrapped from the AWS docs' OpenSSL commands), verify,
+// list, delete-material — their output, files and exit codes, and what the sandbox was (not) sent.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { openssl, tempDir } from '../support/openssl';
+import { runCli, runCliAsync } from '../support/cli';
+
+const tmp = tempDir();
+let sandbox: Sandbox;
+let env: Record<string, string>;
+
+before(async () => {
+  sandbox = await startSandbox({ port: 0, wrappingKeyPool: 2 });
+  env = {
+    AWS_ACCESS_KEY_ID: sandbox.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sandbox.credentials.secretAccessKey,
+    AWS_REGION: sandbox.region,
+    AWS_ENDPOINT_URL_KMS: sandbox.endpoint,
+    AWS_PROFILE: '',
+    AWS_CONFIG_FILE: tmp.path('no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: tmp.path('no-credentials'),
+  };
+});
+after(async () => {
+  await sandbox.close();
+  tmp.cleanup();
+});
+
+const cli = (args: string[]) => runCliAsync(args, { env, cwd: tmp.dir });
+const json = (r: { stdout: string }) => JSON.parse(r.stdout) as Record<string, any>;
+function material(spec: string, name: string): string {
+  const f = tmp.path(name);
+  const r = runCli(['generate', '--key-spec', spec, '--out', f]);
+  assert.equal(r.status, 0, r.stderr);
+  return f;
+}
+
+describe('kms-import flow commands against the sandbox', () => {
+  test('create-key → get-parameters → import --material → verify → list → delete-material', async () => {
+    const c = await cli(['create-key', '--key-spec', 'HMAC_384', '--alias', 'cli-hmac', '--json']);
+    assert.equal(c.status, 0, c.stderr);
+    const key = json(c);
+    assert.match(key.keyArn, /^arn:aws:kms:us-east-1:111122223333:key\//);
+    assert.equal(key.keyState, 'PendingImport');
+    assert.equal(key.origin, 'EXTERNAL');
+
+    const pending = await cli(['list', '--pending', '--json']);
+    assert.equal(pending.status, 0, pending.stderr);
+    const row = json(pending).keys.find((k: any) => k.keyId === key.keyId);
+    assert.ok(row, 'the new key is listed as pending import');
+    assert.deepEqual(row.aliases, ['alias/cli-hmac']);
+
+    const dir = tmp.path('hmac-bundle');
+    const g = await cli(['get-parameters', '--key-id', key.keyId, '--out-dir', dir]);
+    assert.equal(g.status, 0, g.stderr);
+    assert.match(g.stdout, /valid until \d{4}-\d\d-\d\dT/);
+    assert.deepEqual(readdirSync(dir).sort(), ['ImportToken.bin', 'README.txt', 'WrappingPublicKey.bin', 'kms-import.json']);
+
+    const m = material('HMAC_384', 'hmac384.bin');
+    const i = await cli(['import', '--key-id', key.keyId, '--bundle', dir, '--material', m, '--json']);
+    assert.equal(i.status, 0, i.stderr);
+    const r = json(i);
+    assert.equal(r.ok, true);
+    assert.equal(r.proof.method, 'mac');
+    assert.equal(r.proof.holds, true);
+    assert.equal(r.keyState, 'Enabled');
+    assert.deepEqual(r.steps.filter((s: any) => s.status !== 'running').map((s: any) => `${s.id}:${s.status}`), ['create-key:skipped', 'download-parameters:skipped', 'check:done', 'wrap:done', 'import:done', 'prove:done']);
+
+    const v = await cli(['verify', '--key-id', key.keyId, '--material', m]);
+    assert.equal(v.status, 0, v.stderr);
+    assert.match(v.stdout, /^PROVEN: /m);
+    const other = material('HMAC_384', 'other384.bin');
+    const nv = await cli(['verify', '--key-id', key.keyId, '--material', other, '--json']);
+    assert.equal(nv.status, 3, 'a proof that does not hold exits 3');
+    assert.equal(json(nv).proof.holds, false);
+
+    const d = await cli(['delete-material', '--key-id', key.keyId, '--json']);
+    assert.equal(d.status, 0, d.stderr);
+    assert.equal(json(d).keyState, 'PendingImport');
+  });
+
+  test('the air-gapped split: get-parameters here, wrap with the AWS docs\' OpenSSL commands elsewhere, import --wrapped, verify --material', async () => {
+    const key = json(await cli(['create-key', '--key-spec', 'RSA_2048', '--key-usage', 'SIGN_VERIFY', '--json']));
+    const dir = tmp.path('rsa-bundle');
+    const g = await cli(['get-parameters', '--key-id', key.keyId, '--wrapping-key-spec', 'RSA_4096', '--algorithm', 'RSA_AES_KEY_WRAP_SHA_256', '--out-dir', dir]);
+    assert.equal(g.status, 0, g.stderr);
+    // The "elsewhere": OpenSSL only, as the AWS documentation shows it.
+    const pem = tmp.path('rsa.pem');
+    openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', pem]);
+    const der = tmp.path('rsa.der');
+    openssl(['pkcs8', '-topk8', '-nocrypt', '-in', pem, '-outform', 'DER', '-out', der]);
+    const aes = tmp.path('aes.bin');
+    openssl(['rand', '-out', aes, '32']);
+    const hex = readFileSync(aes).toString('hex');
+    openssl(['enc', '-id-aes256-wrap-pad', '-K', hex, '-iv', 'A65959A6', '-in', der, '-out', tmp.path('material.wrapped')]);
+    openssl(['pkeyutl', '-encrypt', '-in', aes, '-out', tmp.path('aes.wrapped'), '-inkey', join(dir, 'WrappingPublicKey.bin'), '-keyform', 'DER', '-pubin', '-pkeyopt', 'rsa_padding_mode:oaep', '-pkeyopt', 'rsa_oaep_md:sha256', '-pkeyopt', 'rsa_mgf1_md:sha256']);
+    const wrapped = join(dir, 'EncryptedKeyMaterial.bin');
+    writeFileSync(wrapped, Buffer.concat([readFileSync(tmp.path('aes.wrapped')), readFileSync(tmp.path('material.wrapped'))]));
+
+    const i = await cli(['import', '--key-id', key.keyId, '--bundle', dir, '--wrapped', wrapped, '--valid-to', new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10), '--json']);
+    assert.equal(i.status, 0, i.stderr);
+    const r = json(i);
+    assert.equal(r.keyState, 'Enabled');
+    assert.equal(r.expirationModel, 'KEY_MATERIAL_EXPIRES');
+    assert.equal(r.proof.method, 'not-run');
+    const v = await cli(['verify', '--key-id', key.keyId, '--material', pem]);
+    assert.equal(v.status, 0, v.stderr);
+    assert.match(v.stdout, /PROVEN: .*GetPublicKey equals the local public key/);
+    // The public key alone proves it too (the private key stays wherever it was wrapped).
+    const pub = tmp.path('rsa.pub.pem');
+    openssl(['pkey', '-in', pem, '-pubout', '-out', pub]);
+    assert.equal((await cli(['verify', '--key-id', key.keyId, '--public-key', pub])).status, 0);
+  });
+
+  test('one shot: import --key-spec creates, downloads, wraps, imports and proves; names the key ARN and the wrapping', async () => {
+    const m = material('ECC_NIST_P256', 'p256.der');
+    const r = await cli(['import', '--key-spec', 'ECC_NIST_P256', '--material', m, '--out-dir', tmp.path('oneshot')]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Key: +arn:aws:kms:us-east-1:111122223333:key\/[0-9a-f-]{36} \(created\)$/m);
+    assert.match(r.stdout, /^Wrapping: +RSAES_OAEP_SHA_256 under RSA_4096$/m);
+    assert.match(r.stdout, /^PROVEN: GetPublicKey equals the local public key/m);
+    assert.equal(readdirSync(tmp.path('oneshot')).length, 1, 'one bundle folder was written');
+    const j = await cli(['import', '--key-spec', 'SYMMETRIC_DEFAULT', '--material', material('SYMMETRIC_DEFAULT', 'aes1.bin'), '--out-dir', tmp.path('oneshot'), '--json']);
+    assert.equal(j.status, 0, j.stderr);
+    assert.equal(json(j).proof.method, 'round-trip');
+    assert.equal(json(j).createdKey, true);
+  });
+
+  test('expired parameters are refused before upload (exit 3, nothing sent)', async () => {
+    const key = json(await cli(['create-key', '--key-spec', 'SYMMETRIC_DEFAULT', '--json']));
+    const dir = tmp.path('expired-bundle');
+    sandbox.admin.setClockOffset(-25 * 3600_000); // the sandbox issues parameters that expired an hour ago
+    try {
+      assert.equal((await cli(['get-parameters', '--key-id', key.keyId, '--out-dir', dir])).status, 0);
+    } finally {
+      sandbox.admin.setClockOffset(0);
+    }
+    const before = sandbox.admin.requestCount('ImportKeyMaterial');
+    const r = await cli(['import', '--key-id', key.keyId, '--bundle', dir, '--material', material('SYMMETRIC_DEFAULT', 'aes2.bin')]);
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stderr, /expired/i);
+    assert.match(r.stderr, /^Fix: Download new parameters/m);
+    assert.equal(sandbox.admin.requestCount('ImportKeyMaterial'), before, 'no ImportKeyMaterial was sent');
+  });
+
+  test('parameters of another key, and a token from another download, are refused before upload', async () => {
+    const a = json(await cli(['create-key', '--key-spec', 'SYMMETRIC_DEFAULT', '--json']));
+    const b = json(await cli(['create-key', '--key-spec', 'SYMMETRIC_DEFAULT', '--json']));
+    const da = tmp.path('bundle-a');
+    const db = tmp.path('bundle-b');
+    assert.equal((await cli(['get-parameters', '--key-id', a.keyId, '--out-dir', da])).status, 0);
+    assert.equal((await cli(['get-parameters', '--key-id', b.keyId, '--out-dir', db])).status, 0);
+    const m = material('SYMMETRIC_DEFAULT', 'aes3.bin');
+    const before = sandbox.admin.requestCount('ImportKeyMaterial');
+    const other = await cli(['import', '--key-id', b.keyId, '--bundle', da, '--material', m]);
+    assert.equal(other.status, 3);
+    assert.match(other.stderr, /was downloaded for key .*, not for /);
+    writeFileSync(join(db, 'ImportToken.bin'), readFileSync(join(da, 'ImportToken.bin')));
+    const mixed = await cli(['import', '--key-id', b.keyId, '--bundle', db, '--material', m]);
+    assert.equal(mixed.status, 3);
+    assert.match(mixed.stderr, /do not belong together/);
+    assert.equal(sandbox.admin.requestCount('ImportKeyMaterial'), before, 'nothing was uploaded');
+  });
+
+  test('a wrapped file of the wrong size for the bundle is refused before upload; usage errors exit 2', async () => {
+    const key = json(await cli(['create-key', '--key-spec', 'SYMMETRIC_DEFAULT', '--json']));
+    const dir = tmp.path('size-bundle');
+    assert.equal((await cli(['get-parameters', '--key-id', key.keyId, '--out-dir', dir])).status, 0);
+    const bad = tmp.path('short.bin');
+    writeFileSync(bad, Buffer.alloc(100, 1));
+    const before = sandbox.admin.requestCount('ImportKeyMaterial');
+    const r = await cli(['import', '--key-id', key.keyId, '--bundle', dir, '--wrapped', bad]);
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /100 bytes, which RSAES_OAEP_SHA_256 under an RSA_4096 wrapping key cannot produce/);
+    assert.equal(sandbox.admin.requestCount('ImportKeyMaterial'), before);
+    assert.equal((await cli(['import', '--key-id', key.keyId, '--bundle', dir])).status, 2);
+    assert.equal((await cli(['get-parameters', '--key-id', key.keyId])).status, 2);
+    assert.equal((await cli(['verify', '--key-id', key.keyId, '--material', bad, '--public-key', bad])).status, 2);
+    assert.equal((await cli(['import', '--key-spec', 'SYMMETRIC_DEFAULT', '--material', bad, '--valid-to', 'tomorrow'])).status, 2);
+    assert.ok(!existsSync(tmp.path('kms-import')), 'nothing was written for refused commands');
+  });
+});
