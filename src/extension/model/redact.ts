@@ -55,8 +55,9 @@ function meanWordLength(body: string): number {
 /**
  * Whether a run that may hold separators (/, -, _, line breaks) is encoded bytes: a piece between
  * separators of 20 characters or more that looks random (the rule for one-piece base64), or the
- * whole run, separators removed, breaking into words of fewer than 4 characters on average at case
- * and digit boundaries (random base64: about 1.9; paths, names, CamelCase and dates: 4.5 and more),
+ * whole run, separators removed, breaking into words of fewer than 4 characters on average (4.5 from
+ * 32 characters on) at case and digit boundaries (random base64: about 1.9; paths, names, CamelCase
+ * and dates: 4.5 and more),
  * or padded with '=' and mixed-case.
  */
 export function runIsEncoded(run: string): boolean {
@@ -66,7 +67,8 @@ export function runIsEncoded(run: string): boolean {
   if (body.length < 16 || !/[A-Za-z]/.test(body)) return false;
   // Base64 padding on a mixed-case run is encoding, whatever its words.
   if (/=$/.test(run) && /[a-z]/.test(body) && /[A-Z]/.test(body)) return true;
-  return meanWordLength(body) < 4;
+  // Longer runs average out: random ones stay near 1.9, so the bar can sit higher.
+  return meanWordLength(body) < (body.length >= 32 ? 4.5 : 4);
 }
 
 const cut = (m: string, what: string) => `${m.slice(0, KEEP)}…[${m.length} ${what} redacted]`;
