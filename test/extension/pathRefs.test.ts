@@ -20,6 +20,7 @@ test('ready: a materialPath from the webview is dropped, whatever it names', () 
   assert.equal(r.materialPath, undefined);
   assert.equal((r.state as Record<string, unknown>).materialPath, undefined);
   assert.equal(r.state?.keyId, 'k', 'the user\'s other choices are kept');
+  assert.ok(!isFromForm({ type: 'change', requestId: 2, patch: { materialId: '00000000-0000-4000-8000-000000000000' } }), 'the material id is not the webview\'s to change');
 });
 
 test('ready: an id the host never handed out resolves to nothing', async () => {
