@@ -7,6 +7,7 @@ import { registerKeyCommands } from './commands/keyCommands';
 import { registerTreeCommands } from './commands/treeCommands';
 import { Logger } from './logger';
 import { FORM_VIEW_TYPE, KEYS_VIEW_ID, SUMMARY_VIEW_TYPE } from './model/commandIds';
+import { PathRefs } from './model/pathRefs';
 import { ResultStore } from './results';
 import { SandboxHost } from './sandboxHost';
 import type { Services } from './services';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): { services: () => Se
     accounts,
     tree,
     results: new ResultStore(context.workspaceState),
+    paths: { material: new PathRefs(context.workspaceState, 'material'), bundle: new PathRefs(context.workspaceState, 'bundle') },
     showSummary: async (identity, opts) => {
       await SummaryPanel.show(s, identity, opts);
     },

@@ -14,6 +14,7 @@ import type { ImportType } from '../providers/types';
 import type { AccountRef } from './model/treeModel';
 import type { Services } from './services';
 import { settings } from './settings';
+import { checkedBundleBase, freePath } from './model/outputPaths';
 import { toStored } from './results';
 import { UserCancelled } from './commands/run';
 
@@ -61,22 +62,32 @@ export async function readMaterialInteractive(file: string, passphrase?: string)
   }
 }
 
-/** Where a new parameter bundle goes: <workspace>/<bundleFolder>/<label>-<timestamp>, else global storage. */
-export function newBundleDir(s: Services, label: string, now = new Date()): string {
+/**
+ * Where a new parameter bundle goes: <workspace>/<bundleFolder>/<label>-<timestamp>, else global
+ * storage. The bundle folder stays inside the workspace; a name already taken gets -2, -3, … (an
+ * existing folder is never written into).
+ */
+export async function newBundleDir(s: Services, label: string, now = new Date()): Promise<string> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const base = folder ? path.resolve(folder, settings.bundleFolder()) : path.join(s.context.globalStorageUri.fsPath, 'bundles');
+  let base = path.join(s.context.globalStorageUri.fsPath, 'bundles');
+  if (folder) {
+    const checked = await checkedBundleBase(folder, settings.bundleFolder());
+    if (checked.refused) s.log.warn(checked.refused);
+    base = checked.base;
+  }
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const safe = label.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60) || 'key';
-  return path.join(base, `${safe}-${stamp}`);
+  return freePath(path.join(base, `${safe}-${stamp}`));
 }
 
 /** Runs the whole flow with a cancellable notification; returns the result (also stored). */
 export async function runImport(s: Services, job: ImportJob): Promise<ImportFlowResult> {
-  const material = await readMaterial(job.materialPath, job.passphrase);
   const provider = await s.accounts.provider(job.account, job.region);
   const label = 'keyId' in job.target ? job.target.keyId : (job.target.create.alias?.replace(/^alias\//, '') ?? job.target.create.keySpec.toLowerCase());
-  const bundleDir = newBundleDir(s, label);
+  const bundleDir = await newBundleDir(s, label);
   await fs.mkdir(path.dirname(bundleDir), { recursive: true });
+  // Read last: nothing between here and the progress callback's finally (which disposes it) can throw.
+  const material = await readMaterial(job.materialPath, job.passphrase);
   s.log.info(`Import started: ${'keyId' in job.target ? `key ${job.target.keyId}` : `new ${job.target.create.keySpec} key`} in ${job.account.id}/${job.region}; material ${material.description}; bundle ${bundleDir}`);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing key material'), cancellable: true },

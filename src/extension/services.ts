@@ -7,6 +7,7 @@ import type { SandboxHost } from './sandboxHost';
 import type { FormState } from './model/formModel';
 import type { SummaryIdentity } from '../webviews/summary/protocol';
 import type { KeysTree } from './tree/keysTree';
+import type { PathRefs } from './model/pathRefs';
 
 export interface Services {
   context: vscode.ExtensionContext;
@@ -15,6 +16,8 @@ export interface Services {
   accounts: Accounts;
   tree: KeysTree;
   results: ResultStore;
+  /** Paths the user chose, kept on the host; webviews get only their ids. */
+  paths: { material: PathRefs; bundle: PathRefs };
   /** Opens (or reveals) the summary panel for a key. */
   showSummary(identity: SummaryIdentity, opts?: { beside?: boolean }): Promise<void>;
   /** Opens the import form. */

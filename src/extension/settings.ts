@@ -1,5 +1,6 @@
 // Typed access to the extension's settings (package.json contributes.configuration, "kmsImport.*").
-// Restricted settings (endpoints, profiles, sandbox folder/port) are ignored in untrusted workspaces.
+// Restricted settings (endpoints, profiles, bundle folder, sandbox folder/port) take only the user's value
+// in untrusted workspaces; the workspace's own is ignored.
 import * as vscode from 'vscode';
 import type { WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
 
@@ -22,7 +23,7 @@ export const settings = {
   endpoints: (): Record<string, string> => trusted<Record<string, string>>('endpoints', {}),
   defaultWrappingKeySpec: (): WrappingKeySpec => cfg().get<WrappingKeySpec>('defaultWrappingKeySpec', 'RSA_4096'),
   defaultWrappingAlgorithm: (): WrappingAlgorithm | 'auto' => cfg().get<WrappingAlgorithm | 'auto'>('defaultWrappingAlgorithm', 'auto'),
-  bundleFolder: (): string => cfg().get<string>('bundleFolder', 'kms-import') || 'kms-import',
+  bundleFolder: (): string => trusted<string>('bundleFolder', 'kms-import') || 'kms-import',
   sandboxAutoStart: (): boolean => cfg().get<boolean>('sandbox.autoStart', false),
   sandboxRegion: (): string => cfg().get<string>('sandbox.region', 'us-east-1') || 'us-east-1',
   sandboxPort: (): number => trusted<number>('sandbox.port', 0),

@@ -79,7 +79,7 @@ test('walkthrough media, icons and the web stub exist; trust and kind are declar
   assert.ok(existsSync(join(root, pkg.contributes.viewsContainers.activitybar[0].icon)));
   assert.deepEqual(pkg.extensionKind, ['workspace']);
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
-  for (const k of ['kmsImport.endpoints', 'kmsImport.profiles', 'kmsImport.sandbox.stateDir']) {
+  for (const k of ['kmsImport.endpoints', 'kmsImport.profiles', 'kmsImport.bundleFolder', 'kmsImport.sandbox.stateDir']) {
     assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(k), k);
     assert.ok(pkg.contributes.configuration.properties[k], `${k} is a contributed setting`);
   }

@@ -22,7 +22,7 @@ const pendingSym: KeyChoice = { keyId: 'k-sym', label: 'sym', keySpec: 'SYMMETRI
 const pendingRsa: KeyChoice = { keyId: 'k-rsa', label: 'rsa', keySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY', keyState: 'PendingImport', hasMaterial: false };
 
 test('symmetric key: RSA_4096 + RSAES_OAEP_SHA_256 preselected, PKCS#1 v1.5 and SM2PKE disabled with reasons', () => {
-  const v = buildFormView(initialFormState({ keyId: 'k-sym', materialPath: '/m' }), { provider: 'aws', keys: [pendingSym], material: materialCtx('SYMMETRIC_DEFAULT'), now });
+  const v = buildFormView(initialFormState({ keyId: 'k-sym', materialId: 'm1' }), { provider: 'aws', keys: [pendingSym], material: materialCtx('SYMMETRIC_DEFAULT'), now });
   assert.equal(v.state.wrappingKeySpec, 'RSA_4096');
   assert.equal(v.state.algorithm, 'RSAES_OAEP_SHA_256');
   const alg = Object.fromEntries(v.algorithmOptions.map((o) => [o.value, o]));
@@ -39,7 +39,7 @@ test('symmetric key: RSA_4096 + RSAES_OAEP_SHA_256 preselected, PKCS#1 v1.5 and 
 });
 
 test('RSA key: RSA_AES_KEY_WRAP_SHA_256 preselected; OAEP disabled because the key is too large for it', () => {
-  const v = buildFormView(initialFormState({ keyId: 'k-rsa', materialPath: '/m' }), { provider: 'aws', keys: [pendingRsa], material: materialCtx('RSA_2048'), now });
+  const v = buildFormView(initialFormState({ keyId: 'k-rsa', materialId: 'm1' }), { provider: 'aws', keys: [pendingRsa], material: materialCtx('RSA_2048'), now });
   assert.equal(v.state.wrappingKeySpec, 'RSA_4096');
   assert.equal(v.state.algorithm, 'RSA_AES_KEY_WRAP_SHA_256');
   const oaep = v.algorithmOptions.find((o) => o.value === 'RSAES_OAEP_SHA_256')!;
@@ -50,18 +50,18 @@ test('RSA key: RSA_AES_KEY_WRAP_SHA_256 preselected; OAEP disabled because the k
 
 test('a user choice that stops working falls back to the recommendation; a valid one is kept', () => {
   const ctx: FormContext = { provider: 'aws', keys: [pendingSym], material: materialCtx('SYMMETRIC_DEFAULT'), now };
-  const kept = buildFormView(initialFormState({ keyId: 'k-sym', materialPath: '/m', wrappingKeySpec: 'RSA_3072', algorithm: 'RSAES_OAEP_SHA_1', wrappingChosen: true }), ctx);
+  const kept = buildFormView(initialFormState({ keyId: 'k-sym', materialId: 'm1', wrappingKeySpec: 'RSA_3072', algorithm: 'RSAES_OAEP_SHA_1', wrappingChosen: true }), ctx);
   assert.equal(kept.state.wrappingKeySpec, 'RSA_3072');
   assert.equal(kept.state.algorithm, 'RSAES_OAEP_SHA_1');
   assert.ok(kept.findings.some((f) => f.code === 'SHA1_WEAK' && f.severity === 'warning'));
   assert.ok(kept.findings.some((f) => f.code === 'PREFER_RSA_4096'));
-  const reset = buildFormView(initialFormState({ keyId: 'k-sym', materialPath: '/m', wrappingKeySpec: 'RSA_4096', algorithm: 'RSAES_PKCS1_V1_5', wrappingChosen: true }), ctx);
+  const reset = buildFormView(initialFormState({ keyId: 'k-sym', materialId: 'm1', wrappingKeySpec: 'RSA_4096', algorithm: 'RSAES_PKCS1_V1_5', wrappingChosen: true }), ctx);
   assert.equal(reset.state.algorithm, 'RSAES_OAEP_SHA_256');
   assert.equal(reset.state.wrappingChosen, false);
 });
 
 test('material that does not fit the key is an error with the fix; submit is blocked', () => {
-  const v = buildFormView(initialFormState({ keyId: 'k-rsa', materialPath: '/m' }), { provider: 'aws', keys: [pendingRsa], material: materialCtx('ECC_NIST_P256'), now });
+  const v = buildFormView(initialFormState({ keyId: 'k-rsa', materialId: 'm1' }), { provider: 'aws', keys: [pendingRsa], material: materialCtx('ECC_NIST_P256'), now });
   const f = v.findings.find((x) => x.code === 'MATERIAL_KIND_MISMATCH');
   assert.ok(f, JSON.stringify(v.findings.map((x) => x.code)));
   assert.match(f.fix, /ECC_NIST_P256/);
@@ -70,7 +70,7 @@ test('material that does not fit the key is an error with the fix; submit is blo
 });
 
 test('new key: key spec taken from the material, usages offered, SM2 disabled outside China', () => {
-  const v = buildFormView(initialFormState({ mode: 'new', materialPath: '/m' }), { provider: 'aws', keys: [], material: materialCtx('ECC_NIST_P384'), now });
+  const v = buildFormView(initialFormState({ mode: 'new', materialId: 'm1' }), { provider: 'aws', keys: [], material: materialCtx('ECC_NIST_P384'), now });
   assert.equal(v.state.keySpec, 'ECC_NIST_P384');
   assert.deepEqual(v.keyUsageOptions.map((o) => o.value), ['SIGN_VERIFY', 'KEY_AGREEMENT']);
   assert.equal(v.state.keyUsage, 'SIGN_VERIFY');
@@ -81,10 +81,10 @@ test('new key: key spec taken from the material, usages offered, SM2 disabled ou
 });
 
 test('China Regions: 16-byte SM4 material, RSA_AES algorithms disabled', () => {
-  const v = buildFormView(initialFormState({ mode: 'new', keySpec: 'SYMMETRIC_DEFAULT', materialPath: '/m' }), { provider: 'aws-cn', keys: [], material: materialCtx('SYMMETRIC_DEFAULT', true), now });
+  const v = buildFormView(initialFormState({ mode: 'new', keySpec: 'SYMMETRIC_DEFAULT', materialId: 'm1' }), { provider: 'aws-cn', keys: [], material: materialCtx('SYMMETRIC_DEFAULT', true), now });
   assert.equal(v.algorithmOptions.find((o) => o.value === 'RSA_AES_KEY_WRAP_SHA_256')!.disabled, true);
   assert.equal(v.canSubmit, true, v.blocker);
-  const wrongLen = buildFormView(initialFormState({ mode: 'new', keySpec: 'SYMMETRIC_DEFAULT', materialPath: '/m' }), { provider: 'aws-cn', keys: [], material: materialCtx('SYMMETRIC_DEFAULT'), now });
+  const wrongLen = buildFormView(initialFormState({ mode: 'new', keySpec: 'SYMMETRIC_DEFAULT', materialId: 'm1' }), { provider: 'aws-cn', keys: [], material: materialCtx('SYMMETRIC_DEFAULT'), now });
   assert.ok(wrongLen.findings.some((f) => f.code === 'SYMMETRIC_LENGTH'));
 });
 
@@ -94,23 +94,23 @@ test('request checks: material required, ValidTo required/future/≤365 days, Im
   assert.ok(noMaterial.findings.some((f) => f.code === 'MATERIAL_REQUIRED'));
   assert.equal(noMaterial.canSubmit, false);
   const ctx = { ...base, material: materialCtx('SYMMETRIC_DEFAULT') };
-  const codes = (validTo?: string) => buildFormView(initialFormState({ keyId: 'k-sym', materialPath: '/m', expirationModel: 'KEY_MATERIAL_EXPIRES', validTo }), ctx).findings.map((f) => f.code);
+  const codes = (validTo?: string) => buildFormView(initialFormState({ keyId: 'k-sym', materialId: 'm1', expirationModel: 'KEY_MATERIAL_EXPIRES', validTo }), ctx).findings.map((f) => f.code);
   assert.ok(codes(undefined).includes('VALID_TO_REQUIRED'));
   assert.ok(codes('2026-02-01').includes('VALID_TO_PAST'));
   assert.ok(codes('2027-06-01').includes('VALID_TO_TOO_FAR'));
   assert.ok(!codes('2026-06-01').some((c) => c.startsWith('VALID_TO')));
   assert.equal(validToDate({ ...initialFormState(), expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: '2026-06-01' })?.toISOString(), '2026-06-01T00:00:00.000Z');
   assert.equal(validToDate({ ...initialFormState(), validTo: '2026-06-01' }), undefined, 'no ValidTo when the material does not expire');
-  const sym = buildFormView(initialFormState({ keyId: 'k-sym', materialPath: '/m', importType: 'NEW_KEY_MATERIAL' }), ctx);
+  const sym = buildFormView(initialFormState({ keyId: 'k-sym', materialId: 'm1', importType: 'NEW_KEY_MATERIAL' }), ctx);
   assert.equal(sym.importTypeEnabled, true);
   assert.equal(sym.state.importType, 'NEW_KEY_MATERIAL');
-  const rsa = buildFormView(initialFormState({ keyId: 'k-rsa', materialPath: '/m', importType: 'NEW_KEY_MATERIAL' }), { ...base, material: materialCtx('RSA_2048') });
+  const rsa = buildFormView(initialFormState({ keyId: 'k-rsa', materialId: 'm1', importType: 'NEW_KEY_MATERIAL' }), { ...base, material: materialCtx('RSA_2048') });
   assert.equal(rsa.importTypeEnabled, false);
   assert.equal(rsa.state.importType, 'DEFAULT');
 });
 
 test('an unreadable material file is shown as an error finding', () => {
-  const v = buildFormView(initialFormState({ keyId: 'k-sym', materialPath: '/m' }), { provider: 'aws', keys: [pendingSym], materialError: 'This is a public key, not a private key.', now });
+  const v = buildFormView(initialFormState({ keyId: 'k-sym', materialId: 'm1' }), { provider: 'aws', keys: [pendingSym], materialError: 'This is a public key, not a private key.', now });
   assert.equal(v.findings[0].code, 'MATERIAL_UNREADABLE');
   assert.equal(v.canSubmit, false);
 });

@@ -10,7 +10,7 @@ import { parseMaterial, summarizeMaterial } from '../../src/core/material';
 import type { KeySpec } from '../../src/core/specs';
 import { buildFormView, initialFormState } from '../../src/extension/model/formModel';
 import { isFormPatch, isFormState, isFromForm, isToForm } from '../../src/webviews/form/protocol';
-import { isFromSummary, isSummaryIdentity, isToSummary } from '../../src/webviews/summary/protocol';
+import { isFromSummary, isSummaryRef, isToSummary } from '../../src/webviews/summary/protocol';
 
 test('form: host accepts well-formed messages and refuses the rest', () => {
   assert.ok(isFromForm({ type: 'ready', requestId: 1 }));
@@ -25,7 +25,7 @@ test('form: host accepts well-formed messages and refuses the rest', () => {
   assert.ok(!isFromForm(null));
   assert.ok(!isFromForm('submit'));
   assert.ok(!isFormPatch({ plaintext: 'AAAA' }));
-  assert.ok(isFormState(initialFormState({ keyId: 'k', materialPath: '/x' })));
+  assert.ok(isFormState(initialFormState({ keyId: 'k', materialId: 'm1' })));
   assert.ok(!isFormState({ ...initialFormState(), __v: 2 }), 'a state of another version is not restored');
   assert.ok(isFromForm({ type: 'ready', requestId: 1, state: initialFormState() }));
   assert.ok(!isFromForm({ type: 'ready', requestId: 1, state: { __v: 1, mode: 'sideways' } }));
@@ -44,9 +44,9 @@ test('form: webview accepts well-formed messages and refuses the rest', () => {
 });
 
 test('summary: identity, actions and data are checked on both ends', () => {
-  assert.ok(isSummaryIdentity({ accountId: 'sandbox', region: 'us-east-1', keyId: 'k' }));
-  assert.ok(!isSummaryIdentity({ accountId: 'sandbox', region: 'US EAST', keyId: 'k' }));
-  assert.ok(!isSummaryIdentity({ accountId: 'sandbox', region: 'us-east-1', keyId: '' }));
+  assert.ok(isSummaryRef({ accountId: 'sandbox', region: 'us-east-1', keyId: 'k' }));
+  assert.ok(!isSummaryRef({ accountId: 'sandbox', region: 'US EAST', keyId: 'k' }));
+  assert.ok(!isSummaryRef({ accountId: 'sandbox', region: 'us-east-1', keyId: '' }));
   assert.ok(isFromSummary({ type: 'action', action: 'downloadParameters', requestId: 1 }));
   assert.ok(!isFromSummary({ type: 'action', action: 'rm -rf', requestId: 1 }));
   assert.ok(!isFromSummary({ type: 'ready' }));
@@ -60,7 +60,7 @@ for (const spec of ['SYMMETRIC_DEFAULT', 'HMAC_256', 'RSA_2048', 'ECC_NIST_P256'
     const secret = Buffer.from(m.bytes);
     try {
       const s = summarizeMaterial(m);
-      const view = buildFormView(initialFormState({ mode: 'new', materialPath: '/tmp/key.bin' }), {
+      const view = buildFormView(initialFormState({ mode: 'new', materialId: 'm1' }), {
         provider: 'aws',
         keys: [],
         material: { summary: { fileName: 'key.bin', ...s }, facts: { kind: m.kind, byteLength: m.byteLength, keySpec: m.keySpec, modulusBits: m.modulusBits, curve: m.curve, primes: m.primes } },

@@ -1,5 +1,7 @@
 // Commands on parameter bundles and material files: download parameters, wrap (for a key, or from
-// the explorer), open a bundle, show the summary, generate test material.
+// the explorer), open a bundle, show the summary, generate test material. No output replaces an
+// existing file without a modal question (Overwrite / Keep Both / Cancel), and the key material being
+// wrapped is never replaced (src/extension/model/outputPaths.ts).
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -13,6 +15,7 @@ import { wrapKeyMaterial } from '../../core/wrap';
 import { newBundleDir, readMaterialInteractive } from '../importRunner';
 import { COMMANDS } from '../model/commandIds';
 import { keyLabel, providerForRegion, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
+import { planOutput, type OverwriteAnswer } from '../model/outputPaths';
 import { pickAccountRegion, pickKey } from '../pickers';
 import type { Services } from '../services';
 import { isKeyNode, type KeyNode } from '../tree/nodes';
@@ -74,7 +77,7 @@ async function downloadParameters(s: Services, node: KeyNode): Promise<string> {
       sub.dispose();
     }
   });
-  const dir = newBundleDir(s, keyLabel(node.key));
+  const dir = await newBundleDir(s, keyLabel(node.key));
   await writeBundle(dir, { keyArn: node.key.arn, keyId: node.key.keyId, provider, region: node.region, wrappingAlgorithm: params.wrappingAlgorithm, wrappingKeySpec: params.wrappingKeySpec, validTo: params.parametersValidTo, publicKey: params.publicKey, importToken: params.importToken });
   s.log.info(`Parameters for ${node.key.keyId} (${params.wrappingKeySpec}, ${params.wrappingAlgorithm}) written to ${dir}, valid to ${params.parametersValidTo.toISOString()}`);
   s.bundlesChanged();
@@ -97,6 +100,28 @@ export async function findBundles(): Promise<Array<{ dir: string; bundle: Parame
   return out.sort((a, b) => (b.bundle.validTo?.getTime() ?? 0) - (a.bundle.validTo?.getTime() ?? 0));
 }
 
+/** Modal: an output's name is taken. Overwrite is not offered for the key material itself. */
+async function askOverwrite(existing: string, canOverwrite: boolean): Promise<OverwriteAnswer> {
+  const overwrite = vscode.l10n.t('Overwrite');
+  const keepBoth = vscode.l10n.t('Keep Both');
+  const detail = canOverwrite
+    ? vscode.l10n.t('Overwrite replaces it. Keep Both writes the new file under the next free name ({0}-2…).', path.basename(existing, path.extname(existing)))
+    : vscode.l10n.t('It is the key material being wrapped, so it is never replaced. Keep Both writes the new file under the next free name.');
+  const c = await vscode.window.showWarningMessage(vscode.l10n.t('{0} already exists in {1}.', path.basename(existing), path.dirname(existing)), { modal: true, detail }, ...(canOverwrite ? [overwrite, keepBoth] : [keepBoth]));
+  return c === overwrite ? 'overwrite' : c === keepBoth ? 'keep-both' : undefined;
+}
+
+/** Writes an output the extension named, after asking if the name is taken; returns where it went. */
+async function writeOutput(target: string, data: Buffer, inputs: string[] = []): Promise<string> {
+  const plan = await planOutput(target, askOverwrite, inputs);
+  if (!plan) throw new UserCancelled();
+  // `overwrite` is what permits replacing a file where writeFileAtomic refuses an existing target
+  // unless told; where it replaces anyway, the question above has already been asked.
+  const opts: Parameters<typeof writeFileAtomic>[2] & { overwrite?: boolean } = { mode: 0o600, overwrite: plan.overwrite };
+  await writeFileAtomic(plan.path, data, opts);
+  return plan.path;
+}
+
 /** Wraps a material file with a bundle's public key; writes EncryptedKeyMaterial.bin next to the bundle. */
 async function wrapInto(s: Services, materialFile: string, dir: string, bundle: ParameterBundle): Promise<string> {
   assertBundleUsable(bundle);
@@ -110,8 +135,7 @@ async function wrapInto(s: Services, materialFile: string, dir: string, bundle: 
     for (const w of findings.filter((f) => f.severity === 'warning')) s.log.warn(`wrap: ${w.message}`);
     const pub = parseWrappingPublicKey(bundle.publicKey, bundle.wrappingKeySpec);
     const wrapped = wrapKeyMaterial(material.bytes, pub, bundle.wrappingAlgorithm);
-    const out = path.join(dir, 'EncryptedKeyMaterial.bin');
-    await writeFileAtomic(out, wrapped, { mode: 0o600 });
+    const out = await writeOutput(path.join(dir, 'EncryptedKeyMaterial.bin'), wrapped, [materialFile]);
     s.log.info(`Wrapped ${path.basename(materialFile)} (${material.description}) with ${bundle.wrappingAlgorithm} for ${bundle.keyId ?? 'the bundle key'} → ${out} (${wrapped.length} bytes)`);
     return out;
   } finally {
@@ -156,15 +180,16 @@ async function generate(s: Services, arg: unknown): Promise<string | undefined> 
   const target = await vscode.window.showSaveDialog({ title: vscode.l10n.t('Save test key material (plaintext: for trials only)'), defaultUri: vscode.Uri.joinPath(folder, defaultMaterialFileName(keySpec)), saveLabel: vscode.l10n.t('Save Test Material') });
   if (!target) throw new UserCancelled();
   const bytes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Generating {0} material…', keySpec) }, async () => generateMaterial(keySpec!, { china }));
+  let written: string;
   try {
     await fs.mkdir(path.dirname(target.fsPath), { recursive: true });
-    await writeFileAtomic(target.fsPath, bytes, { mode: 0o600 });
+    written = await writeOutput(target.fsPath, bytes);
   } finally {
     bytes.fill(0);
   }
-  s.log.info(`Generated ${keySpec} test material → ${target.fsPath} (mode 0600)`);
-  vscode.window.setStatusBarMessage(vscode.l10n.t('Test key material written to {0}', path.basename(target.fsPath)), 5000);
-  return target.fsPath;
+  s.log.info(`Generated ${keySpec} test material → ${written} (mode 0600)`);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Test key material written to {0}', path.basename(written)), 5000);
+  return written;
 }
 
 export function registerBundleCommands(s: Services): vscode.Disposable[] {
@@ -179,7 +204,7 @@ export function registerBundleCommands(s: Services): vscode.Disposable[] {
       const file = await pickMaterialFile(vscode.l10n.t('Choose the key material to wrap for {0}', keyLabel(node.key)), true);
       const { dir, bundle } = await pickBundle(s, node.key.keyId, vscode.l10n.t('Parameters to wrap with'), node);
       const out = await wrapInto(s, file, dir, bundle);
-      await announceWrapped(s, out, dir);
+      await announceWrapped(s, out);
       return out;
     }),
     registerCommand(COMMANDS.wrapFile, vscode.l10n.t('Wrap for KMS Import'), log, async (arg) => {
@@ -187,7 +212,7 @@ export function registerBundleCommands(s: Services): vscode.Disposable[] {
       const file = uri?.fsPath ?? (await pickMaterialFile(vscode.l10n.t('Choose the key material to wrap')));
       const { dir, bundle } = await pickBundle(s, undefined, vscode.l10n.t('Wrap {0} for which parameter bundle?', path.basename(file)));
       const out = await wrapInto(s, file, dir, bundle);
-      await announceWrapped(s, out, dir);
+      await announceWrapped(s, out);
       return out;
     }),
     registerCommand(COMMANDS.openBundle, vscode.l10n.t('Open Parameter Bundle'), log, async (arg) => {
@@ -216,10 +241,11 @@ async function showBundleSummary(s: Services, uri: vscode.Uri): Promise<void> {
   await s.showSummary({ accountId: account.id, region, keyId, bundleDir: dir });
 }
 
-async function announceWrapped(s: Services, out: string, dir: string): Promise<void> {
+async function announceWrapped(s: Services, out: string): Promise<void> {
   const importNow = vscode.l10n.t('Import Key Material');
   s.bundlesChanged();
   void vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0}.', path.relative(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', out) || out), importNow).then(async (c) => {
-    if (c === importNow) await vscode.commands.executeCommand(COMMANDS.importMaterial, vscode.Uri.file(dir));
+    // The file itself: with Keep Both it is not the bundle's EncryptedKeyMaterial.bin.
+    if (c === importNow) await vscode.commands.executeCommand(COMMANDS.importMaterial, vscode.Uri.file(out));
   });
 }

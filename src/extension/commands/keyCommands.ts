@@ -94,7 +94,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
             keyId: node.key.keyId,
             material,
             replicas,
-            bundleRoot: newBundleDir(s, `${keyLabel(node.key)}-rotation`),
+            bundleRoot: await newBundleDir(s, `${keyLabel(node.key)}-rotation`),
             signal: controller.signal,
             onStep: (e) => {
               log.info(`rotation ${e.target} step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
@@ -116,14 +116,17 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
 }
 
 /** Explorer: "Import Key Material" on a bundle folder or zip. With EncryptedKeyMaterial.bin next to the
- * parameters, it is uploaded as is; otherwise the form opens for the bundle's key. */
+ * parameters, it is uploaded as is; otherwise the form opens for the bundle's key. Given a wrapped
+ * file itself (EncryptedKeyMaterial-2.bin after Keep Both), that file is uploaded with its folder's bundle. */
 async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
-  const bundle = await readBundle(uri.fsPath);
+  const given = /^EncryptedKeyMaterial(-\d+)?\.bin$/.test(path.basename(uri.fsPath)) && (await fs.stat(uri.fsPath)).isFile() ? uri.fsPath : undefined;
+  const bundlePath = given ? path.dirname(given) : uri.fsPath;
+  const bundle = await readBundle(bundlePath);
   const keyId = bundle.keyId ?? bundle.keyArn?.split('/').pop();
   if (!keyId) throw new Error(vscode.l10n.t('The bundle at {0} does not say which key it belongs to (no manifest or README).', uri.fsPath));
   const { account, region } = await accountForBundle(s, bundle, keyId);
-  const dir = (await fs.stat(uri.fsPath)).isDirectory() ? uri.fsPath : path.dirname(uri.fsPath);
-  const wrappedFile = path.join(dir, 'EncryptedKeyMaterial.bin');
+  const dir = (await fs.stat(bundlePath)).isDirectory() ? bundlePath : path.dirname(bundlePath);
+  const wrappedFile = given ?? path.join(dir, 'EncryptedKeyMaterial.bin');
   let wrapped: Buffer | undefined;
   try {
     wrapped = await fs.readFile(wrappedFile);

@@ -35,8 +35,9 @@ export interface FormState {
   algorithm?: WrappingAlgorithm;
   /** Set by the user (not by the recommendation): the form keeps it while it stays valid. */
   wrappingChosen?: boolean;
-  /** Path of the material file on the host. The file's bytes never reach the webview. */
-  materialPath?: string;
+  /** Opaque id of the material file the host chose (src/extension/model/pathRefs.ts): its path and
+   * its bytes stay on the host. */
+  materialId?: string;
   expirationModel: ExpirationModel;
   /** yyyy-mm-dd (UTC) when the material expires. */
   validTo?: string;
@@ -121,7 +122,7 @@ export function requestFindings(state: FormState, ctx: FormContext): Finding[] {
   const src = 'kms-api.md §5.3 ImportKeyMaterial ValidTo / ExpirationModel';
   if (state.mode === 'existing' && !state.keyId) out.push({ severity: 'error', code: 'KEY_REQUIRED', message: 'No KMS key is chosen.', fix: 'Choose a key with origin EXTERNAL, or switch to "Create a new key".', source: 'form' });
   if (state.mode === 'new' && !effectiveKeySpec(state, ctx)) out.push({ severity: 'error', code: 'KEY_SPEC_REQUIRED', message: 'No key spec is chosen for the new key.', fix: 'Choose a key spec, or choose the material file first (its key spec is then used).', source: 'form' });
-  if (!state.materialPath) out.push({ severity: 'error', code: 'MATERIAL_REQUIRED', message: 'No key material file is chosen.', fix: 'Choose the file that holds your key material (or generate test material).', source: 'form' });
+  if (!state.materialId) out.push({ severity: 'error', code: 'MATERIAL_REQUIRED', message: 'No key material file is chosen.', fix: 'Choose the file that holds your key material (or generate test material).', source: 'form' });
   if (state.expirationModel === 'KEY_MATERIAL_EXPIRES') {
     const t = state.validTo ? Date.parse(`${state.validTo}T00:00:00Z`) : NaN;
     if (!state.validTo || Number.isNaN(t)) out.push({ severity: 'error', code: 'VALID_TO_REQUIRED', message: 'Expiring key material needs a ValidTo date.', fix: 'Pick a date within the next 365 days, or choose "does not expire".', source: src });

@@ -1,5 +1,8 @@
 // Redaction for everything the extension logs: never key material, never a full import token or
 // secret. Applied by the logger to every line and every structured value, whatever the caller passed.
+// Key material in any encoding the tool reads (hex in either case, 0x-prefixed, split by colons, spaces
+// or line breaks; base64 and base64url, one line or many; PEM) is cut to its first 8 characters, while
+// key ids, ARNs, paths, dates and fingerprints stay readable (test/extension/redactEncodings.test.ts).
 
 /** Field names whose values are never logged, whatever they hold. */
 export const SECRET_FIELDS = new Set(
@@ -7,10 +10,24 @@ export const SECRET_FIELDS = new Set(
 );
 
 const KEEP = 8;
-// Long runs that look like encoded binary: hex (≥ 32 chars: a 16-byte SM4 key) or base64 (≥ 20 chars
-// that look random: a 16-byte key is 22). Key ids and ARNs (UUIDs with dashes), paths and words stay.
-const HEX_RUN = /\b[0-9a-fA-F]{32,}\b/g;
-const B64_RUN = /[A-Za-z0-9+/]{20,}={0,2}/g;
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?(-----END \1-----|$)/g;
+
+// Shapes that are identifiers, not secrets, although they look like encoded bytes: key ids and request
+// ids (UUIDs), multi-Region key ids (mrk- and 32 hex), and SHA256:<base64> fingerprints of public keys
+// and tokens. They are set aside before the rules below run and put back after.
+const PROTECTED = /\bmrk-[0-9a-f]{32}\b|\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b|\bSHA256:[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])/g;
+const MARK = '\u0001';
+const MARKED = /\u0001(\d+)\u0001/g;
+
+// A line break inside an encoded value: LF, CRLF, or their JSON escapes, then indentation.
+const BREAK = String.raw`(?:\r?\n|\\r\\n|\\n)[ \t]*`;
+// Hex split by colons, spaces or line breaks (ab:cd:…, AB CD …, xxd -p lines, openssl -text dumps):
+// groups of hex digits with separators between them; redacted when they hold 16 bytes or more.
+const SPLIT_HEX = new RegExp(String.raw`(?<![0-9A-Za-z_+/-])(?:[0-9A-Fa-f]{2,}(?:[ \t]*:[ \t]*|[ \t]+|[ \t]*:?${BREAK}))+[0-9A-Fa-f]{2,}(?![0-9A-Za-z_+/-])`, 'g');
+// Hex in one piece (≥ 32 chars: a 16-byte SM4 key), optionally 0x-prefixed, also inside paths and words.
+const HEX_RUN = /\b(?:0x)?[0-9a-fA-F]{32,}\b/g;
+// Runs of the base64 and base64url alphabets, across line breaks, with their padding.
+const RUN = new RegExp(String.raw`[A-Za-z0-9+/_-]+(?:${BREAK}[A-Za-z0-9+/_-]+)*={0,2}`, 'g');
 
 const charClass = (c: string): number => (c >= 'a' && c <= 'z' ? 0 : c >= 'A' && c <= 'Z' ? 1 : c >= '0' && c <= '9' ? 2 : 3);
 
@@ -21,33 +38,53 @@ const charClass = (c: string): number => (c >= 'a' && c <= 'z' ? 0 : c >= 'A' &&
 export function looksRandom(run: string): boolean {
   if (!/[A-Za-z]/.test(run)) return false;
   if (/[0-9+]|=$/.test(run)) return true;
-  const body = run.replace(/=+$/, '');
-  let switches = 0;
-  for (let i = 1; i < body.length; i++) if (charClass(body[i]) !== charClass(body[i - 1])) switches++;
-  return switches / (body.length - 1) >= 0.4;
+  return switchRatio(run.replace(/=+$/, '')) >= 0.4;
 }
 
-// Absolute paths (/…/…, ~/…, C:\…) are kept as they are, apart from hex runs inside them.
-const PATH_TOKEN = /(^|[\s'"(=])((?:~|[A-Za-z]:)?[\\/][^\s'"()]*[\\/][^\s'"()]*)/g;
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?(-----END \1-----|$)/g;
+function switchRatio(body: string): number {
+  let switches = 0;
+  for (let i = 1; i < body.length; i++) if (charClass(body[i]) !== charClass(body[i - 1])) switches++;
+  return switches / (body.length - 1);
+}
+
+/** Mean length of the words a run splits into at case and digit boundaries (CamelCase, 2026, ABC). */
+function meanWordLength(body: string): number {
+  return body.length / (body.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+|[^A-Za-z0-9]+/g)?.length ?? 1);
+}
+
+/**
+ * Whether a run that may hold separators (/, -, _, line breaks) is encoded bytes: a piece between
+ * separators of 20 characters or more that looks random (the rule for one-piece base64), or the
+ * whole run, separators removed, breaking into words of fewer than 4 characters on average (4.5 from
+ * 32 characters on) at case and digit boundaries (random base64: about 1.9; paths, names, CamelCase
+ * and dates: 4.5 and more),
+ * or padded with '=' and mixed-case.
+ */
+export function runIsEncoded(run: string): boolean {
+  const pieces = run.split(/[/_\s\\-]+/);
+  if (pieces.some((p) => p.length >= 20 && looksRandom(p))) return true;
+  const body = pieces.join('').replace(/=+$/, '');
+  if (body.length < 16 || !/[A-Za-z]/.test(body)) return false;
+  // Base64 padding on a mixed-case run is encoding, whatever its words.
+  if (/=$/.test(run) && /[a-z]/.test(body) && /[A-Z]/.test(body)) return true;
+  // Longer runs average out: random ones stay near 1.9, so the bar can sit higher.
+  return meanWordLength(body) < (body.length >= 32 ? 4.5 : 4);
+}
+
+const cut = (m: string, what: string) => `${m.slice(0, KEEP)}…[${m.length} ${what} redacted]`;
 
 /** Shortens anything that looks like encoded bytes to its first 8 characters and a length. */
 export function redactText(text: string): string {
-  const hex = (t: string) => t.replace(HEX_RUN, (m) => `${m.slice(0, KEEP)}…[${m.length} hex chars redacted]`);
-  const b64 = (t: string) => t.replace(B64_RUN, (m) => (looksRandom(m) ? `${m.slice(0, KEEP)}…[${m.length} chars redacted]` : m));
-  const noPem = text.replace(PEM_BLOCK, (_m, label: string) => `[${label} redacted]`);
-  // Split into path tokens and the rest; only the rest gets the base64 rule.
-  let out = '';
-  let last = 0;
-  for (const m of noPem.matchAll(PATH_TOKEN)) {
-    const start = m.index! + m[1].length;
-    const token = m[2];
-    // A token with '+' or '=' padding is base64, not a path; a path's segments are checked one by one.
-    const kept = /[+]|=$/.test(token) ? b64(hex(token)) : token.split(/([\\/])/).map((seg) => b64(hex(seg))).join('');
-    out += b64(hex(noPem.slice(last, start))) + kept;
-    last = start + token.length;
-  }
-  return out + b64(hex(noPem.slice(last)));
+  const kept: string[] = [];
+  let t = text
+    .replaceAll(MARK, '?')
+    .replace(PEM_BLOCK, (_m, label: string) => `[${label} redacted]`)
+    .replace(PROTECTED, (m) => `${MARK}${kept.push(m) - 1}${MARK}`);
+  t = t
+    .replace(SPLIT_HEX, (m) => (m.replace(/[^0-9A-Fa-f]/g, '').length >= 32 ? cut(m, 'hex chars') : m))
+    .replace(HEX_RUN, (m) => cut(m, 'hex chars'))
+    .replace(RUN, (m) => (runIsEncoded(m) ? cut(m, 'chars') : m));
+  return t.replace(MARKED, (_m, i: string) => kept[Number(i)] ?? '');
 }
 
 /** A JSON-safe copy with secret fields masked, Buffers reduced to their length, strings redacted. */

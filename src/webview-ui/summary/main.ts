@@ -1,12 +1,13 @@
 // The import summary in the browser: the bundle's README as a person wants it, with a live countdown
 // to the parameters' expiry (warning under the threshold, red when expired, with a button to download
-// new ones). Persists only its identity so the host can rebuild it after a reload.
+// new ones). Persists only its identity (the bundle folder as the host's id, never its path) so the
+// host can rebuild it after a reload.
 import '../shared/panel.css';
 import { h, hostApi, initialData } from '../shared/vscode';
-import { isToSummary, type FromSummary, type SummaryAction, type SummaryData, type SummaryIdentity } from '../../webviews/summary/protocol';
+import { isToSummary, type FromSummary, type SummaryAction, type SummaryData, type SummaryRef } from '../../webviews/summary/protocol';
 
-const api = hostApi<FromSummary, { identity: SummaryIdentity }>();
-const initial = initialData<{ identity: SummaryIdentity }>();
+const api = hostApi<FromSummary, { identity: SummaryRef }>();
+const initial = initialData<{ identity: SummaryRef }>();
 if (initial?.identity) api.setState({ identity: initial.identity });
 
 let data: SummaryData | undefined;

@@ -1,6 +1,7 @@
 // Host side of the import form. Every change re-runs the core's compatibility check (formModel) and
 // sends back the whole view; the material is read on the host only (its path comes from an open
-// dialog), and only a secret-free summary crosses into the webview.
+// dialog or a host command and stays here), and only an opaque id and a secret-free summary cross
+// into the webview. A path the webview names (ready, saved state) is never read.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { isKmsImportError } from '../../core/errors';
@@ -13,6 +14,7 @@ import { mapFailure, readMaterialInteractive, runImport } from '../../extension/
 import { isCancellation } from '../../extension/commands/run';
 import type { Services } from '../../extension/services';
 import { settings } from '../../extension/settings';
+import { restoreFormState } from '../../extension/model/pathRefs';
 import { renderHtml, webviewOptions } from '../html';
 import { isFromForm, type FromForm, type ToForm } from './protocol';
 
@@ -22,6 +24,8 @@ export class FormPanel implements vscode.Disposable {
   private state: FormState;
   private keys: KeyChoice[] = [];
   private material?: FormContext['material'];
+  /** The chosen material file: host only (the state carries its id). */
+  private materialPath?: string;
   private materialError?: string;
   private passphrase?: string;
   private running?: AbortController;
@@ -43,14 +47,15 @@ export class FormPanel implements vscode.Disposable {
   /** Rebuilds the form after a window reload from the state the webview persisted. */
   static revive(s: Services, panel: vscode.WebviewPanel, saved: unknown): FormPanel {
     panel.webview.options = webviewOptions(s.context.extensionUri, vscode.Uri.joinPath);
-    const st = (saved as { form?: FormState } | undefined)?.form;
-    return new FormPanel(s, panel, st && st.__v === 1 ? st : {});
+    const { state, materialPath } = restoreFormState((saved as { form?: unknown } | undefined)?.form, s.paths.material);
+    return new FormPanel(s, panel, state ?? {}, materialPath);
   }
 
   private constructor(
     private readonly s: Services,
     readonly panel: vscode.WebviewPanel,
     init: Partial<FormState>,
+    materialPath?: string,
   ) {
     FormPanel.current = this;
     this.state = this.withDefaults(init);
@@ -71,7 +76,7 @@ export class FormPanel implements vscode.Disposable {
     );
     panel.webview.html = renderHtml({ webview: panel.webview, extensionUri: s.context.extensionUri, joinPath: vscode.Uri.joinPath, script: 'form.js', title: vscode.l10n.t('Import Key Material'), initial: { view: this.view() }, lang: vscode.env.language });
     void this.loadKeys();
-    if (this.state.materialPath) void this.loadMaterial(this.state.materialPath);
+    if (materialPath) void this.loadMaterial(materialPath);
   }
 
   private withDefaults(init: Partial<FormState>): FormState {
@@ -88,10 +93,10 @@ export class FormPanel implements vscode.Disposable {
   }
 
   private async reset(init: Partial<FormState>): Promise<void> {
-    this.state = this.withDefaults({ ...init, materialPath: init.materialPath ?? this.state.materialPath });
-    if (!init.materialPath) this.post({ type: 'view', view: this.view() });
+    // The chosen material stays: a reset names a key, not a file.
+    this.state = this.withDefaults({ ...init, materialId: this.state.materialId });
+    this.post({ type: 'view', view: this.view() });
     await this.loadKeys();
-    if (init.materialPath) await this.loadMaterial(init.materialPath);
   }
 
   private region(): string {
@@ -154,6 +159,8 @@ export class FormPanel implements vscode.Disposable {
   private async loadMaterial(file: string): Promise<void> {
     this.material = undefined;
     this.materialError = undefined;
+    this.materialPath = file;
+    this.state.materialId = await this.s.paths.material.remember(file);
     try {
       const m = await this.readWithPassphrase(file);
       try {
@@ -165,9 +172,7 @@ export class FormPanel implements vscode.Disposable {
       } finally {
         m.dispose();
       }
-      this.state.materialPath = file;
     } catch (e) {
-      this.state.materialPath = file;
       this.materialError = isKmsImportError(e) ? `${e.message} ${e.fix}` : (e as Error).message;
     }
     this.refresh();
@@ -184,9 +189,11 @@ export class FormPanel implements vscode.Disposable {
       switch (m.type) {
         case 'ready':
           this.ready = true;
-          if (m.state && !this.state.keyId && !this.state.materialPath) {
-            this.state = { ...this.state, ...m.state };
-            if (m.state.materialPath) void this.loadMaterial(m.state.materialPath);
+          if (m.state && !this.state.keyId && !this.materialPath) {
+            // Only the user's choices and a material id this host handed out; never a path from the webview.
+            const restored = restoreFormState(m.state, this.s.paths.material);
+            if (restored.state) this.state = { ...this.state, ...restored.state };
+            if (restored.materialPath) void this.loadMaterial(restored.materialPath);
           }
           this.queue.splice(0).forEach((q) => void this.panel.webview.postMessage(q));
           this.refresh();
@@ -239,7 +246,7 @@ export class FormPanel implements vscode.Disposable {
   private async submit(): Promise<void> {
     if (this.running) return;
     const view = this.view();
-    if (!view.canSubmit) {
+    if (!view.canSubmit || !this.materialPath) {
       this.post({ type: 'error', error: { title: vscode.l10n.t('Not ready to import'), cause: view.blocker ?? '', action: view.findings.find((f) => f.severity === 'error')?.fix ?? '', nextStep: 'none' } });
       return;
     }
@@ -254,7 +261,7 @@ export class FormPanel implements vscode.Disposable {
       const result = await runImport(this.s, {
         account,
         region,
-        materialPath: st.materialPath!,
+        materialPath: this.materialPath,
         passphrase: this.passphrase,
         target: st.mode === 'existing' ? { keyId: st.keyId! } : { create: { keySpec: st.keySpec!, keyUsage: st.keyUsage!, alias: st.alias?.trim() ? `alias/${st.alias.trim().replace(/^alias\//, '')}` : undefined } },
         wrappingKeySpec: st.wrappingKeySpec,
@@ -264,7 +271,7 @@ export class FormPanel implements vscode.Disposable {
         signal: controller.signal,
         onStep: (e) => this.post({ type: 'progress', step: e.id, status: e.status, detail: e.detail }),
       });
-      this.post({ type: 'result', result: { ok: result.ok, keyId: result.keyId, keyArn: result.keyArn, keyMaterialId: result.keyMaterialId, bundleDir: result.bundleDir, proof: { method: result.proof.method, holds: result.proof.holds, detail: result.proof.detail } } });
+      this.post({ type: 'result', result: { ok: result.ok, keyId: result.keyId, keyArn: result.keyArn, keyMaterialId: result.keyMaterialId, proof: { method: result.proof.method, holds: result.proof.holds, detail: result.proof.detail } } });
       // The key now exists and has material: the form switches to it (a second submit re-imports).
       this.state = { ...this.state, mode: 'existing', keyId: result.keyId, alias: undefined };
       this.keys.push({ keyId: result.keyId, label: result.keyId, keySpec: result.keySpec, keyUsage: st.keyUsage ?? 'ENCRYPT_DECRYPT', keyState: result.keyState ?? 'Enabled', hasMaterial: true });

@@ -1,7 +1,7 @@
 // The import form's message protocol: the ONE contract between the host (panel.ts) and the webview
 // (src/webview-ui/form/main.ts). Both ends check every inbound message with the guards below.
-// No message carries key material: the webview knows the material only by its file path and a
-// secret-free summary (MaterialSummary).
+// No message carries key material or a path the host would read: the webview knows the material only
+// by an opaque id the host handed out and a secret-free summary (MaterialSummary).
 import type { FormState, FormView } from '../../extension/model/formModel';
 
 export type StepId = 'create-key' | 'download-parameters' | 'check' | 'wrap' | 'import' | 'prove';
@@ -13,7 +13,6 @@ export interface FormResult {
   keyId: string;
   keyArn: string;
   keyMaterialId?: string;
-  bundleDir?: string;
   proof: { method: string; holds: boolean; detail: string };
 }
 
@@ -35,7 +34,7 @@ export type ToForm =
   | { type: 'reply'; requestId: number; ok: boolean; error?: string };
 
 // ---- webview → host ----
-/** Fields the webview may change (materialPath only through chooseMaterial on the host). */
+/** Fields the webview may change (the material only through chooseMaterial on the host). */
 export type FormPatch = Partial<Pick<FormState, 'mode' | 'keyId' | 'keySpec' | 'keyUsage' | 'alias' | 'wrappingKeySpec' | 'algorithm' | 'expirationModel' | 'validTo' | 'importType'>>;
 
 export type FromForm =
@@ -69,12 +68,16 @@ export function isFormPatch(x: unknown): x is FormPatch {
   return Object.entries(x).every(([k, v]) => Object.prototype.hasOwnProperty.call(PATCH_FIELDS, k) && (v === undefined || PATCH_FIELDS[k as keyof FormPatch](v)));
 }
 
-/** Persisted webview state: only the fields the user chose (no view data), versioned. */
+/**
+ * Persisted webview state: only the fields the user chose (no view data), versioned. A `materialPath`
+ * (what older versions persisted) is tolerated so the form still opens, and ignored by the host.
+ */
 export function isFormState(x: unknown): x is FormState {
   if (!isObj(x) || x.__v !== 1) return false;
-  const { __v: _v, materialPath, accountId, region, wrappingChosen, ...rest } = x;
+  const { __v: _v, materialPath, materialId, accountId, region, wrappingChosen, ...rest } = x;
   return (
     (materialPath === undefined || typeof materialPath === 'string') &&
+    (materialId === undefined || (typeof materialId === 'string' && materialId.length <= 64)) &&
     (accountId === undefined || typeof accountId === 'string') &&
     (region === undefined || typeof region === 'string') &&
     (wrappingChosen === undefined || typeof wrappingChosen === 'boolean') &&

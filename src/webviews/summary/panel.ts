@@ -1,5 +1,6 @@
 // Host side of the summary panel: the bundle's README as a person wants it, the key's state, the
-// proof, and the next step. Rebuilt after a reload from a small identity (WebviewPanelSerializer).
+// proof, and the next step. Rebuilt after a reload from a small identity (WebviewPanelSerializer):
+// the webview holds the bundle folder only as an id this host handed out; a path it names is ignored.
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -13,7 +14,8 @@ import type { Services } from '../../extension/services';
 import { settings } from '../../extension/settings';
 import { nextStep } from '../../extension/model/summaryModel';
 import { renderHtml, webviewOptions } from '../html';
-import { isFromSummary, isSummaryIdentity, type FromSummary, type SummaryData, type SummaryFile, type SummaryIdentity, type ToSummary } from './protocol';
+import { reviveSummaryIdentity } from '../../extension/model/pathRefs';
+import { isFromSummary, type FromSummary, type SummaryData, type SummaryFile, type SummaryIdentity, type SummaryRef, type ToSummary } from './protocol';
 
 const ROLE: Record<string, SummaryFile['role']> = {
   'WrappingPublicKey.bin': 'wrapping public key',
@@ -45,8 +47,8 @@ export class SummaryPanel implements vscode.Disposable {
 
   /** WebviewPanelSerializer: rebuild from the identity the webview saved; dispose if there is none. */
   static async revive(s: Services, panel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const identity = (state as { identity?: unknown } | undefined)?.identity;
-    if (!isSummaryIdentity(identity)) {
+    const identity = reviveSummaryIdentity(state, s.paths.bundle);
+    if (!identity) {
       panel.dispose();
       return;
     }
@@ -75,7 +77,8 @@ export class SummaryPanel implements vscode.Disposable {
         void this.handle(m);
       }),
     );
-    panel.webview.html = renderHtml({ webview: panel.webview, extensionUri: s.context.extensionUri, joinPath: vscode.Uri.joinPath, script: 'summary.js', title: vscode.l10n.t('Import Summary'), initial: { identity }, lang: vscode.env.language });
+    const initial: { identity: SummaryRef } = { identity: { accountId: identity.accountId, region: identity.region, keyId: identity.keyId } };
+    panel.webview.html = renderHtml({ webview: panel.webview, extensionUri: s.context.extensionUri, joinPath: vscode.Uri.joinPath, script: 'summary.js', title: vscode.l10n.t('Import Summary'), initial, lang: vscode.env.language });
   }
 
   private post(m: ToSummary): void {
@@ -94,7 +97,8 @@ export class SummaryPanel implements vscode.Disposable {
     const stored = this.s.results.get(keyId);
     const bundleDir = this.identity.bundleDir ?? stored?.bundleDir;
     const account = await this.s.accounts.find(accountId);
-    const data: SummaryData = { identity: { ...this.identity, bundleDir }, accountLabel: account?.label ?? accountId, provider: providerForRegion(region), nextStep: '', warnMs: settings.expiryWarningMinutes() * 60_000 };
+    const ref: SummaryRef = { accountId, region, keyId, ...(bundleDir ? { bundleId: await this.s.paths.bundle.remember(bundleDir) } : {}) };
+    const data: SummaryData = { identity: ref, accountLabel: account?.label ?? accountId, provider: providerForRegion(region), nextStep: '', warnMs: settings.expiryWarningMinutes() * 60_000 };
     let key: KeyInfo | undefined;
     if (account) {
       try {

@@ -1,13 +1,23 @@
 // The summary panel's message protocol: the ONE contract between the host (panel.ts) and the webview
 // (src/webview-ui/summary/main.ts), checked on both ends. Identifiers, dates, fingerprints only:
-// never a token, never key material.
+// never a token, never key material, never a path the host would read (the bundle folder travels as
+// an opaque id; its path is sent for display only).
 
-/** What the panel is about; persisted by the webview so the serializer can rebuild it after a reload. */
+/** What the panel is about, on the host. */
 export interface SummaryIdentity {
   accountId: string;
   region: string;
   keyId: string;
   bundleDir?: string;
+}
+
+/** What the webview knows and persists of the identity, so the serializer can rebuild the panel:
+ * the bundle folder only as an id the host resolves (src/extension/model/pathRefs.ts). */
+export interface SummaryRef {
+  accountId: string;
+  region: string;
+  keyId: string;
+  bundleId?: string;
 }
 
 export interface SummaryFile {
@@ -19,7 +29,7 @@ export interface SummaryFile {
 }
 
 export interface SummaryData {
-  identity: SummaryIdentity;
+  identity: SummaryRef;
   accountLabel: string;
   provider: string;
   key?: {
@@ -39,6 +49,7 @@ export interface SummaryData {
   };
   keyError?: string;
   bundle?: {
+    /** Display only: the host never reads a path the webview sends. */
     dir: string;
     layout: string;
     wrappingAlgorithm?: string;
@@ -64,13 +75,14 @@ export type FromSummary = { type: 'ready'; requestId: number } | { type: 'action
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-export function isSummaryIdentity(x: unknown): x is SummaryIdentity {
+/** A well-formed identity from the webview; any other field (a `bundleDir` older versions saved) is ignored. */
+export function isSummaryRef(x: unknown): x is SummaryRef {
   return (
     isObj(x) &&
     typeof x.accountId === 'string' && x.accountId.length < 300 &&
     typeof x.region === 'string' && /^[a-z0-9-]{1,40}$/.test(x.region) &&
     typeof x.keyId === 'string' && x.keyId.length > 0 && x.keyId.length < 2048 &&
-    (x.bundleDir === undefined || typeof x.bundleDir === 'string')
+    (x.bundleId === undefined || (typeof x.bundleId === 'string' && x.bundleId.length <= 64))
   );
 }
 
@@ -84,7 +96,7 @@ export function isFromSummary(x: unknown): x is FromSummary {
 /** Webview side. */
 export function isToSummary(x: unknown): x is ToSummary {
   if (!isObj(x)) return false;
-  if (x.type === 'data') return isObj(x.data) && isSummaryIdentity(x.data.identity) && typeof x.data.nextStep === 'string' && typeof x.data.warnMs === 'number';
+  if (x.type === 'data') return isObj(x.data) && isSummaryRef(x.data.identity) && typeof x.data.nextStep === 'string' && typeof x.data.warnMs === 'number';
   if (x.type === 'reply') return Number.isSafeInteger(x.requestId) && typeof x.ok === 'boolean';
   return false;
 }
