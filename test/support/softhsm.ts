@@ -90,3 +90,27 @@ export function makeEcP256(s: SoftHsm, o: KeyOptions): number {
   const priv = [...common(h, { ...o, id }), h.bool(CKA.SIGN, true)];
   return h.generateKeyPair(s.session, { mechanism: CKM.EC_KEY_PAIR_GEN }, pub, priv).privateKey;
 }
+
+/**
+ * Puts an existing private key (generated here, so the test also holds its PKCS#8) into the token, with
+ * its public key object under the same CKA_ID — for proofs of keys that were imported into KMS another way.
+ */
+export function putPrivateKey(s: SoftHsm, key: import('node:crypto').KeyObject, o: KeyOptions): number {
+  const h = s.hsm;
+  const jwk = key.export({ format: 'jwk' });
+  const b = (v: string | undefined) => Buffer.from(v!, 'base64url');
+  const id = o.id ?? Buffer.from(o.label);
+  const label = { type: CKA.LABEL, value: Buffer.from(o.label) };
+  if (jwk.kty === 'RSA') {
+    h.create(s.session, [h.ulong(CKA.CLASS, CKO.PUBLIC_KEY), h.ulong(CKA.KEY_TYPE, CKK.RSA), h.bool(CKA.TOKEN, true), label, { type: CKA.ID, value: id }, { type: CKA.MODULUS, value: b(jwk.n) }, { type: CKA.PUBLIC_EXPONENT, value: b(jwk.e) }]);
+    return h.create(s.session, [
+      h.ulong(CKA.CLASS, CKO.PRIVATE_KEY), h.ulong(CKA.KEY_TYPE, CKK.RSA), ...common(h, { ...o, id }), h.bool(CKA.SIGN, true),
+      { type: CKA.MODULUS, value: b(jwk.n) }, { type: CKA.PUBLIC_EXPONENT, value: b(jwk.e) }, { type: 0x123, value: b(jwk.d) },
+      { type: 0x124, value: b(jwk.p) }, { type: 0x125, value: b(jwk.q) }, { type: 0x126, value: b(jwk.dp) }, { type: 0x127, value: b(jwk.dq) }, { type: 0x128, value: b(jwk.qi) },
+    ]);
+  }
+  const params = Buffer.from('06082a8648ce3d030107', 'hex'); // P-256
+  const point = Buffer.concat([Buffer.from([0x04, 0x41, 0x04]), b(jwk.x), b(jwk.y)]);
+  h.create(s.session, [h.ulong(CKA.CLASS, CKO.PUBLIC_KEY), h.ulong(CKA.KEY_TYPE, CKK.EC), h.bool(CKA.TOKEN, true), label, { type: CKA.ID, value: id }, { type: CKA.EC_PARAMS, value: params }, { type: CKA.EC_POINT, value: point }]);
+  return h.create(s.session, [h.ulong(CKA.CLASS, CKO.PRIVATE_KEY), h.ulong(CKA.KEY_TYPE, CKK.EC), ...common(h, { ...o, id }), h.bool(CKA.SIGN, true), { type: CKA.EC_PARAMS, value: params }, { type: CKA.VALUE, value: b(jwk.d) }]);
+}
