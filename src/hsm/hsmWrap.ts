@@ -10,7 +10,7 @@ import { assertBundleUsable, readBundle, type ParameterBundle } from '../core/bu
 import { fingerprint } from '../core/encoding';
 import { incompatible, invalidInput, isKmsImportError } from '../core/errors';
 import { writeFileAtomic } from '../core/fsutil';
-import { parseWrappingPublicKey } from '../core/publicKey';
+import { parseWrappingPublicKey, type WrappingPublicKey } from '../core/publicKey';
 import { checkCompatibility, type ProviderId } from '../core/rules';
 import type { KeySpec, WrappingAlgorithm } from '../core/specs';
 import { describeWrapMechanisms, type WrapPlan } from './mechanisms';
@@ -53,30 +53,33 @@ export function defaultOutFile(bundle: ParameterBundle): string {
 
 export async function hsmWrap(opts: HsmWrapOptions): Promise<HsmWrapResult> {
   const log = opts.log ?? (() => undefined);
-  let bundle: ParameterBundle;
+  let prepared: Awaited<ReturnType<typeof prepare>>;
   try {
-    bundle = await readBundle(opts.bundle);
+    prepared = await prepare(opts);
   } catch (e) {
+    // Nothing reached the HSM: the PIN is dropped here.
     opts.pin.fill(0);
     throw e;
   }
-  const algorithm = bundle.wrappingAlgorithm;
-  const fail = (e: Error) => {
-    opts.pin.fill(0);
-    return e;
-  };
-  if (!algorithm) throw fail(invalidInput('BUNDLE_ALGORITHM_UNKNOWN', `The bundle ${bundle.source} does not say which wrapping algorithm its parameters are for.`, 'Use a bundle written by kms-import or the console download with its README.txt (it names the algorithm).'));
-  try {
-    assertBundleUsable(bundle);
-  } catch (e) {
-    throw fail(e as Error);
-  }
-  const wrappingKey = parseWrappingPublicKey(bundle.publicKey, bundle.wrappingKeySpec);
-  if (wrappingKey.kind !== 'rsa') throw fail(incompatible('HSM_WRAPPING_KEY_NOT_RSA', 'The bundle\'s wrapping key is SM2; PKCS#11 wrapping here is RSA only.', 'Download parameters with an RSA wrapping key spec.'));
-  const out = opts.out ?? defaultOutFile(bundle);
-  if (existsSync(out) && !opts.force) throw fail(invalidInput('OUTPUT_EXISTS', `${out} already exists.`, 'Give another --out, or --force to replace it.'));
-
+  const { bundle, algorithm, wrappingKey, out } = prepared;
   log(`Opening token "${opts.token}" in ${opts.module}`);
+  return wrapPrepared(opts, bundle, algorithm, wrappingKey, out, log);
+}
+
+/** The checks that need no HSM: the bundle, its algorithm and expiry, the wrapping key, the output file. */
+async function prepare(opts: HsmWrapOptions) {
+  const bundle = await readBundle(opts.bundle);
+  const algorithm = bundle.wrappingAlgorithm;
+  if (!algorithm) throw invalidInput('BUNDLE_ALGORITHM_UNKNOWN', `The bundle ${bundle.source} does not say which wrapping algorithm its parameters are for.`, 'Use a bundle written by kms-import or the console download with its README.txt (it names the algorithm).');
+  assertBundleUsable(bundle);
+  const wrappingKey = parseWrappingPublicKey(bundle.publicKey, bundle.wrappingKeySpec);
+  if (wrappingKey.kind !== 'rsa') throw incompatible('HSM_WRAPPING_KEY_NOT_RSA', 'The bundle\'s wrapping key is SM2; PKCS#11 wrapping here is RSA only.', 'Download parameters with an RSA wrapping key spec.');
+  const out = opts.out ?? defaultOutFile(bundle);
+  if (existsSync(out) && !opts.force) throw invalidInput('OUTPUT_EXISTS', `${out} already exists.`, 'Give another --out, or --force to replace it.');
+  return { bundle, algorithm, wrappingKey, out };
+}
+
+async function wrapPrepared(opts: HsmWrapOptions, bundle: ParameterBundle, algorithm: WrappingAlgorithm, wrappingKey: WrappingPublicKey, out: string, log: (line: string) => void): Promise<HsmWrapResult> {
   const s = openHsmKey(opts);
   let destroyed = 0;
   try {

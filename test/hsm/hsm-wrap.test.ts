@@ -183,4 +183,8 @@ test('the PIN buffer is zeroed after use, on success and on refusal', async () =
   const e = await refusal(hsmWrap({ ...missing, bundle: b.dir, force: true }));
   assert.equal(e.code, 'HSM_KEY_NOT_FOUND');
   assert.ok(missing.pin.every((x) => x === 0));
+  // Refused before the HSM is opened (the output exists): dropped too.
+  const early = target('hmac-pin');
+  assert.equal((await refusal(hsmWrap({ ...early, bundle: b.dir }))).code, 'OUTPUT_EXISTS');
+  assert.ok(early.pin.every((x) => x === 0));
 });
