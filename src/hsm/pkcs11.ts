@@ -6,6 +6,9 @@
 // and Node headers on every machine and CI). N-API means the same binary loads in VS Code desktop's
 // Electron. And with an FFI the PKCS#11 structs pkcs11js lacks (CK_RSA_AES_KEY_WRAP_PARAMS) are declared
 // here. koffi is loaded only when an HSM command runs (dist/cli-hsm.js, dist/hsm.js), never at activation.
+// It stays external to the bundles (its loader finds koffi.node relative to its own files), so a packaged
+// extension must carry node_modules/koffi and the target's @koromix/koffi-<os>-<arch> (a per-platform
+// .vsix, `vsce --target`). Calls are synchronous: a library that hangs blocks its thread.
 //
 // Guarantees: every call's CK_RV is checked and turned into a Pkcs11Error naming the function and the
 // CKR_ name; the PIN buffer is zeroed after C_Login; functions are taken from C_GetFunctionList (the
