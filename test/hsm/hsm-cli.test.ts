@@ -3,7 +3,7 @@
 // code, a message and a fix, no stack trace and nothing written; --cloudhsm-steps prints the commands.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as crypto from 'node:crypto';
 import { writeBundle } from '../../src/core/bundle';
@@ -78,4 +78,14 @@ test('--cloudhsm-steps prints the CloudHSM CLI commands for this bundle without 
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`key import pem --path '${bundle}/WrappingPublicKey.pem' --label kms-wrapping-key-1234abcd --key-type-class rsa-public --attributes wrap=true`));
   assert.match(r.stdout, /key wrap rsa-oaep --payload-filter attr.label=ec-priv-import-to-kms --wrapping-filter attr.label=kms-wrapping-key-1234abcd --hash-function sha1 --mgf mgf1-sha1 --path /);
+});
+
+test('koffi and the HSM code stay out of the CLI bundle: only dist/cli-hsm.js loads them, on hsm-wrap', () => {
+  const root = join(__dirname, '..', '..');
+  const cli = readFileSync(join(root, 'dist', 'cli.js'), 'utf8');
+  assert.doesNotMatch(cli, /koffi|C_GetFunctionList/);
+  assert.match(cli, /cli-hsm\.js/);
+  const chunk = readFileSync(join(root, 'dist', 'cli-hsm.js'), 'utf8');
+  assert.match(chunk, /require\("koffi"\)/);
+  assert.match(chunk, /C_GetFunctionList/);
 });
