@@ -25,7 +25,11 @@ const common = {
 // node-forge (only for PKCS#12 material) is its own lazily loaded chunk, dist/forge.js.
 const lazyForge = { name: 'lazy-forge', setup(build) { build.onResolve({ filter: /^node-forge$/ }, () => ({ path: './forge.js', external: true })); } };
 const builds = [
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cli-server.js'], plugins: [lazyForge] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, external: ['./cli-server.js', './cli-hsm.js'], plugins: [lazyForge] },
+  // `kms-import hsm-wrap`: koffi (the PKCS#11 FFI, N-API with per-platform prebuilt binaries) stays a runtime
+  // dependency, loaded only with this chunk. (The extension's HSM chunk, src/hsm/index.ts → dist/hsm.js, comes
+  // with its commands and a per-platform .vsix that carries koffi.)
+  { ...common, entryPoints: ['src/cli/hsmCommand.ts'], outfile: 'dist/cli-hsm.js', external: ['koffi'], plugins: [lazyForge] },
   // `kms-import wrap` over a large batch: the launcher starts the worker threads (cli-wrap-pool.js, no core in it)
   // before it loads cli.js; each worker runs cli-wrap-worker.js.
   { ...common, entryPoints: ['src/cli/wrapPool.ts'], outfile: 'dist/cli-wrap-pool.js' },

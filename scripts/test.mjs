@@ -1,6 +1,6 @@
 // The test command (`npm test`): type-check, build, then every tier with Node's test runner.
 // Prints one closing line: "N passed, N failed" (", N skipped" when any were skipped).
-//   node scripts/test.mjs [tier…]     tiers: typecheck, core, core-boringssl, cli, sandbox, sandbox-boringssl, extension, e2e
+//   node scripts/test.mjs [tier…]     tiers: typecheck, core, core-boringssl, cli, sandbox, sandbox-boringssl, extension, hsm, e2e
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -33,6 +33,8 @@ const tiers = [
   // The sandbox also runs inside VS Code desktop (in-process): its import, SM2 and rotation paths and the import flow under BoringSSL's gaps.
   { name: 'sandbox-boringssl', files: ['sandbox-import', 'sandbox-sm2', 'sandbox-rotation', 'flow-import'].map((f) => `test/sandbox/${f}.test.ts`).filter((f) => existsSync(join(root, f))), preload: ['--import', './test/support/boringssl-gaps.mjs'], env: { KMS_IMPORT_SIMULATE_BORINGSSL: '1' } },
   { name: 'extension', files: files('test/extension') },
+  // A real SoftHSM2 token (installed by scripts/hsm-tools.mjs ensure when missing) and the sandbox.
+  { name: 'hsm', files: files('test/hsm'), setup: 'scripts/hsm-tools.mjs' },
   { name: 'e2e', files: files('test/e2e'), setup: 'scripts/vscode-host.mjs' },
 ];
 

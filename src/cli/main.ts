@@ -16,6 +16,8 @@ Usage:
   kms-import bundle DIR|ZIP [--normalize [--out DIR]]                 summary and expiry of a parameter download
   kms-import sandbox [--port N] [--state DIR]                         a local AWS KMS for rehearsal and tests
   kms-import demo                                                     the whole flow against the sandbox
+  kms-import hsm-wrap --module LIB --token LABEL (--pin-file F | KMS_IMPORT_HSM_PIN) (--key-label L | --key-id HEX) --bundle DIR [--out FILE] [--force]
+                                                                      wrap inside a PKCS#11 HSM (--cloudhsm-steps: the CloudHSM CLI commands)
 
 The flow against AWS KMS, its China Regions, or the sandbox:
   kms-import create-key --key-spec S [--key-usage U] [--alias A] [--description D]
@@ -53,7 +55,15 @@ const COMMANDS: Record<string, Command> = {
   verify: async (argv) => loadServer().verifyCommand(argv),
   list: async (argv) => loadServer().listCommand(argv),
   'delete-material': async (argv) => loadServer().deleteMaterialCommand(argv),
+  'hsm-wrap': async (argv, out) => loadHsm().hsmWrapCommand(argv, out),
 };
+
+/** dist/cli-hsm.js (koffi and the HSM code) only for hsm-wrap; src/cli/hsmCommand.ts from source. */
+function loadHsm(): typeof import('./hsmCommand') {
+  const name = __filename.endsWith('.ts') ? './hsmCommand' : './cli-hsm.js';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(name);
+}
 
 /** dist/cli-server.js in the build; src/cli/server.ts when run from source (tests with tsx). */
 function loadServer(): typeof import('./server') {

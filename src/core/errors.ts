@@ -35,6 +35,9 @@ export const incompatible = (code: string, message: string, fix: string): KmsImp
 
 export const usageError = (message: string, fix: string): KmsImportError => new KmsImportError('usage', 'usage', message, fix);
 
+/** Also true for a KmsImportError from another bundle (the CLI's lazily loaded chunks carry their own copy of this class). */
 export function isKmsImportError(e: unknown): e is KmsImportError {
-  return e instanceof KmsImportError || (e instanceof Error && (e as Partial<KmsImportError>).kmsImportError === true && typeof (e as Partial<KmsImportError>).describe === 'function');
+  if (e instanceof KmsImportError) return true;
+  const x = e as Partial<KmsImportError> | null;
+  return e instanceof Error && (x!.kmsImportError === true || x!.name === 'KmsImportError') && typeof x!.kind === 'string' && typeof x!.code === 'string' && typeof x!.fix === 'string';
 }
