@@ -1,12 +1,13 @@
 // One file of `kms-import wrap`: read, checked, wrapped and written in synchronous calls, on whichever thread
 // took it from the queue (src/cli/wrapPool.ts).
-import { invalidInput, isKmsImportError } from '../core/errors';
+import { isKmsImportError } from '../core/errors';
 import { readFileCheckedSync, writeFileAtomicSync } from '../core/fsutil';
 import { parseMaterial, type KeyMaterial } from '../core/material';
 import { parseWrappingPublicKey, type WrappingPublicKey } from '../core/publicKey';
-import { checkCompatibility, type Finding } from '../core/rules';
+import type { Finding } from '../core/rules';
 import { KEY_SPECS } from '../core/specs';
 import { wrapKeyMaterial } from '../core/wrap';
+import { checkBeforeWrap } from '../flow/steps/wrap';
 import type { WrapFileResult, WrapJob } from './wrapPool';
 
 /** Material files are at most this large (a PKCS#12 or encrypted PEM RSA-4096 file is a few KB). */
@@ -24,9 +25,7 @@ export function wrapFile(job: WrapJob, publicKey: WrappingPublicKey, i: number):
     const expectRaw = job.keySpec !== undefined && (KEY_SPECS[job.keySpec].kind === 'symmetric' || KEY_SPECS[job.keySpec].kind === 'hmac');
     material = parseMaterial(readFileCheckedSync(file, MAX_MATERIAL_BYTES), { passphrase: job.passphrase, fileName: file, expectRaw });
     const keySpec = job.keySpec ?? material.keySpec;
-    const findings = checkCompatibility({ provider: job.provider, keySpec, wrappingKeySpec: publicKey.wrappingKeySpec, algorithm: job.algorithm, material });
-    const firstError = findings.find((f) => f.severity === 'error');
-    if (firstError) throw Object.assign(invalidInput(firstError.code, firstError.message, firstError.fix), { findings });
+    const findings = checkBeforeWrap({ provider: job.provider, keySpec, wrappingKeySpec: publicKey.wrappingKeySpec, algorithm: job.algorithm, material });
     const wrapped = wrapKeyMaterial(material.bytes, publicKey, job.algorithm);
     writeFileAtomicSync(job.targets[i], wrapped, { mode: 0o600 });
     return { material: file, out: job.targets[i], keySpec, bytes: wrapped.length, findings: findings.filter((f) => f.severity === 'warning') };

@@ -5,11 +5,13 @@
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { assertBundleUsable, bundleExpiry, readBundle, writeBundle, type ParameterBundle } from '../../core/bundle';
+import { assertBundleUsable, bundleExpiry, readBundle, type ParameterBundle } from '../../core/bundle';
 import { writeFileAtomic } from '../../core/fsutil';
 import { defaultMaterialFileName, generateMaterial } from '../../core/generate';
 import { parseWrappingPublicKey } from '../../core/publicKey';
 import { checkCompatibility, optionMatrix, recommend } from '../../core/rules';
+import { runDownloadParameters } from '../../flow/compositions';
+import { checkBeforeWrap, materialFacts } from '../../flow/steps/wrap';
 import { IMPORTABLE_KEY_SPECS, KEY_SPECS, isKeySpec, type KeySpec } from '../../core/specs';
 import { wrapKeyMaterial } from '../../core/wrap';
 import { newBundleDir, readMaterialInteractive } from '../importRunner';
@@ -68,18 +70,18 @@ async function downloadParameters(s: Services, node: KeyNode): Promise<string> {
   const pick = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Wrapping key spec and algorithm for {0} ({1})', keyLabel(node.key), node.key.keySpec), ignoreFocusOut: true });
   if (!pick) throw new UserCancelled();
   const kms = await s.accounts.provider(node.account, node.region);
-  const params = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading wrapping key and import token…'), cancellable: true }, async (_p, token) => {
+  const dir = await newBundleDir(s, keyLabel(node.key));
+  // The flow's download step: the bundle folder is written complete into a temporary sibling, then renamed.
+  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading wrapping key and import token…'), cancellable: true }, async (_p, token) => {
     const c = new AbortController();
     const sub = token.onCancellationRequested(() => c.abort());
     try {
-      return await kms.getParametersForImport(node.key.keyId, pick.row.algorithm, pick.row.wrappingKeySpec, { signal: c.signal });
+      return await runDownloadParameters({ provider: kms, keyId: node.key.keyId, wrapping: { wrappingAlgorithm: pick.row.algorithm, wrappingKeySpec: pick.row.wrappingKeySpec }, bundleDir: dir, signal: c.signal });
     } finally {
       sub.dispose();
     }
   });
-  const dir = await newBundleDir(s, keyLabel(node.key));
-  await writeBundle(dir, { keyArn: node.key.arn, keyId: node.key.keyId, provider, region: node.region, wrappingAlgorithm: params.wrappingAlgorithm, wrappingKeySpec: params.wrappingKeySpec, validTo: params.parametersValidTo, publicKey: params.publicKey, importToken: params.importToken });
-  s.log.info(`Parameters for ${node.key.keyId} (${params.wrappingKeySpec}, ${params.wrappingAlgorithm}) written to ${dir}, valid to ${params.parametersValidTo.toISOString()}`);
+  s.log.info(`Parameters for ${r.keyId} (${r.choice.wrappingKeySpec}, ${r.choice.wrappingAlgorithm}) written to ${r.bundleDir}, valid to ${r.validTo.toISOString()}`);
   s.bundlesChanged();
   await s.showSummary({ accountId: node.account.id, region: node.region, keyId: node.key.keyId, bundleDir: dir });
   return dir;
@@ -129,9 +131,8 @@ async function wrapInto(s: Services, materialFile: string, dir: string, bundle: 
   const { material } = await readMaterialInteractive(materialFile);
   try {
     const keySpec = bundle.keyId ? s.tree.knownKeysAll().find((k) => k.keyId === bundle.keyId)?.keySpec : undefined;
-    const findings = checkCompatibility({ provider: bundle.provider ?? 'aws', keySpec, wrappingKeySpec: bundle.wrappingKeySpec, algorithm: bundle.wrappingAlgorithm, material: { kind: material.kind, byteLength: material.byteLength, keySpec: material.keySpec, modulusBits: material.modulusBits, curve: material.curve, primes: material.primes } });
-    const err = findings.find((f) => f.severity === 'error');
-    if (err) throw new Error(`${err.message} ${err.fix}`);
+    // The flow's check, then the core's wrap: a refusal is a KmsImportError with its fix.
+    const findings = checkBeforeWrap({ provider: bundle.provider ?? 'aws', keySpec, wrappingKeySpec: bundle.wrappingKeySpec, algorithm: bundle.wrappingAlgorithm, material: materialFacts(material) });
     for (const w of findings.filter((f) => f.severity === 'warning')) s.log.warn(`wrap: ${w.message}`);
     const pub = parseWrappingPublicKey(bundle.publicKey, bundle.wrappingKeySpec);
     const wrapped = wrapKeyMaterial(material.bytes, pub, bundle.wrappingAlgorithm);

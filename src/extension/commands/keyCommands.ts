@@ -9,8 +9,9 @@ import type { KeyMaterial } from '../../core/material';
 import { KEY_SPECS } from '../../core/specs';
 import { readPublicKeyForProof } from '../../core/verify';
 import { proveImport } from '../../flow/proof';
+import { runWrappedImport } from '../../flow/compositions';
 import { rotateImportedMaterial } from '../../flow/rotation';
-import { isProviderError } from '../../providers/types';
+import { STEP_LABELS, isImportFlowError } from '../../flow/types';
 import { mapFailure, newBundleDir, readMaterialInteractive } from '../importRunner';
 import { COMMANDS } from '../model/commandIds';
 import { keyLabel } from '../model/treeModel';
@@ -155,21 +156,31 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
   }
   const provider = await s.accounts.provider(account, region);
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing {0}', path.basename(wrappedFile)) }, () =>
-      provider.importKeyMaterial({ keyId, encryptedKeyMaterial: wrapped!, importToken: bundle.importToken, expirationModel: expPick.model, validTo, context: { wrappingAlgorithm: bundle.wrappingAlgorithm, wrappingKeySpec: bundle.wrappingKeySpec } }),
-    );
-  } catch (e) {
-    if (isProviderError(e) && e.info.ambiguous) {
-      const k = await provider.describeKey(keyId).catch(() => undefined);
-      s.log.warn(`ImportKeyMaterial outcome was ambiguous; DescribeKey says ${k?.keyState ?? 'unknown'}`);
-      if (k && k.keyState !== 'PendingImport') {
-        void vscode.window.showInformationMessage(vscode.l10n.t('The import reply was lost, but the key is now {0}: the material landed.', k.keyState));
-        await s.tree.refreshKey(account, region, keyId);
-        return;
+    // The flow's upload-as-is: expiry and size checked before upload, ambiguous failures settled with DescribeKey.
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing {0}', path.basename(wrappedFile)), cancellable: true }, async (progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      try {
+        return await runWrappedImport({
+          provider,
+          keyId,
+          bundle,
+          wrapped: wrapped!,
+          expiration: expPick.model === 'KEY_MATERIAL_EXPIRES' ? { model: expPick.model, validTo: validTo! } : { model: expPick.model },
+          signal: controller.signal,
+          onStep: (e) => {
+            s.log.info(`step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
+            if (e.status === 'running') progress.report({ message: STEP_LABELS[e.id] });
+          },
+        });
+      } finally {
+        sub.dispose();
       }
-    }
+    });
+  } catch (e) {
     const m = mapFailure(e);
     s.log.error(`Import of ${wrappedFile} failed: ${m.title}: ${m.cause}`, { action: m.action });
+    if (isImportFlowError(e) && e.cancelled && e.extra.landed !== true) throw new UserCancelled();
     const download = vscode.l10n.t('Download New Parameters');
     void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1} {2}', m.title, m.cause, m.action), ...(m.nextStep === 'download-parameters' ? [download] : [])).then(async (c) => {
       if (c === download) await vscode.commands.executeCommand(COMMANDS.downloadParameters, await keyNodeFor(s, account.id, region, keyId));

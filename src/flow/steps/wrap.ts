@@ -2,6 +2,7 @@
 // parameters before anything is uploaded, then the material wrapped locally with the wrapping public
 // key. Also the choice of wrapping when the user made none, and the silent pre-check that refuses a
 // forbidden combination before a key is created. No vscode, no SDK.
+import { incompatible } from '../../core/errors';
 import type { KeyMaterial } from '../../core/material';
 import { parseWrappingPublicKey, type WrappingPublicKey } from '../../core/publicKey';
 import { checkCompatibility, recommend, type Finding, type MaterialFacts, type ProviderId } from '../../core/rules';
@@ -54,6 +55,18 @@ function sm2pkeRefusal(algorithm: WrappingAlgorithm): typeof SM2PKE_REFUSAL | un
   return WRAPPING_ALGORITHMS[algorithm].scheme === 'sm2pke' ? SM2PKE_REFUSAL : undefined;
 }
 
+/**
+ * The check before any wrap, wherever it runs (this flow, `kms-import wrap`, the explorer's wrap): the KMS's
+ * rules for this material under this wrapping key and algorithm. Returns the warnings and notes; throws the
+ * first error as a KmsImportError (kind 'incompatible') that carries all findings. Synchronous and pure.
+ */
+export function checkBeforeWrap(input: { provider: ProviderId; keySpec?: KeySpec; material: MaterialFacts; wrappingKeySpec?: WrappingKeySpec; algorithm: WrappingAlgorithm }): Finding[] {
+  const findings = checkCompatibility({ provider: input.provider, keySpec: input.keySpec, wrappingKeySpec: input.wrappingKeySpec, algorithm: input.algorithm, material: input.material });
+  const firstError = findings.find((f) => f.severity === 'error');
+  if (firstError) throw Object.assign(incompatible(firstError.code, firstError.message, firstError.fix), { findings });
+  return findings;
+}
+
 export interface CheckResult {
   wrappingKey: WrappingPublicKey;
   findings: Finding[];
@@ -64,11 +77,14 @@ export async function checkCompatibilityStep(run: FlowRun, input: { provider: Pr
   const { choice } = input;
   return run.step('check', `${input.keySpec} material, ${choice.wrappingKeySpec} wrapping key, ${choice.wrappingAlgorithm}`, () => {
     const wrappingKey = parseWrappingPublicKey(input.publicKey, choice.wrappingKeySpec);
-    const findings = checkCompatibility({ provider: input.provider, keySpec: input.keySpec, wrappingKeySpec: choice.wrappingKeySpec, algorithm: choice.wrappingAlgorithm, material: input.material });
-    run.partial.findings = findings;
-    const firstError = findings.find((f) => f.severity === 'error');
-    if (firstError) run.refuse('check', firstError.code, firstError.message, firstError.fix);
-    return { wrappingKey, findings };
+    try {
+      const findings = checkBeforeWrap({ provider: input.provider, keySpec: input.keySpec, wrappingKeySpec: choice.wrappingKeySpec, algorithm: choice.wrappingAlgorithm, material: input.material });
+      run.partial.findings = findings;
+      return { wrappingKey, findings };
+    } catch (e) {
+      run.partial.findings = (e as { findings?: Finding[] }).findings;
+      throw e;
+    }
   }, (r) => {
     const warnings = r.findings.filter((f) => f.severity === 'warning');
     return warnings.length ? `Allowed, with ${warnings.length} warning(s): ${warnings.map((w) => w.code).join(', ')}` : 'Allowed';
