@@ -28,7 +28,7 @@ export function wrapFile(job: WrapJob, publicKey: WrappingPublicKey, i: number):
     const firstError = findings.find((f) => f.severity === 'error');
     if (firstError) throw Object.assign(invalidInput(firstError.code, firstError.message, firstError.fix), { findings });
     const wrapped = wrapKeyMaterial(material.bytes, publicKey, job.algorithm);
-    writeFileAtomicSync(job.targets[i], wrapped, { mode: 0o600 });
+    writeFileAtomicSync(job.targets[i], wrapped, { mode: 0o600, overwrite: job.overwrite });
     return { material: file, out: job.targets[i], keySpec, bytes: wrapped.length, findings: findings.filter((f) => f.severity === 'warning') };
   } catch (e) {
     if (!isKmsImportError(e)) throw e;

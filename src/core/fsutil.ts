@@ -20,8 +20,8 @@ export interface WriteOptions {
 
 export async function writeFileAtomic(file: string, data: Buffer | string, opts: WriteOptions): Promise<void> {
   const mode = opts.mode ?? 0o600;
-  if (!opts.overwrite) await fs.lstat(file).then((st) => Promise.reject(outputExists(file, st)), (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(writeFailed(file, e))));
   const tmp = tempNameFor(file);
+  if (!opts.overwrite) await fs.lstat(file).then((st) => Promise.reject(outputExists(file, st)), (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(writeFailed(file, e))));
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(tmp, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, mode);
@@ -44,6 +44,7 @@ export async function writeFileAtomic(file: string, data: Buffer | string, opts:
  * (`kms-import wrap` over many files), where a promise round trip per step costs more than the write.
  */
 export function writeFileAtomicSync(file: string, data: Buffer | string, opts: Omit<WriteOptions, 'durable'>): void {
+  const tmp = tempNameFor(file);
   if (!opts.overwrite) {
     let st: Stats | undefined;
     try {
@@ -53,7 +54,6 @@ export function writeFileAtomicSync(file: string, data: Buffer | string, opts: O
     }
     if (st) throw outputExists(file, st);
   }
-  const tmp = tempNameFor(file);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, opts.mode ?? 0o600);

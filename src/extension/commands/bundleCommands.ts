@@ -111,7 +111,7 @@ async function wrapInto(s: Services, materialFile: string, dir: string, bundle: 
     const pub = parseWrappingPublicKey(bundle.publicKey, bundle.wrappingKeySpec);
     const wrapped = wrapKeyMaterial(material.bytes, pub, bundle.wrappingAlgorithm);
     const out = path.join(dir, 'EncryptedKeyMaterial.bin');
-    await writeFileAtomic(out, wrapped, { mode: 0o600 });
+    await writeFileAtomic(out, wrapped, { mode: 0o600, overwrite: true }); // as before: replaces an earlier wrap next to the bundle
     s.log.info(`Wrapped ${path.basename(materialFile)} (${material.description}) with ${bundle.wrappingAlgorithm} for ${bundle.keyId ?? 'the bundle key'} → ${out} (${wrapped.length} bytes)`);
     return out;
   } finally {
@@ -158,7 +158,7 @@ async function generate(s: Services, arg: unknown): Promise<string | undefined> 
   const bytes = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Generating {0} material…', keySpec) }, async () => generateMaterial(keySpec!, { china }));
   try {
     await fs.mkdir(path.dirname(target.fsPath), { recursive: true });
-    await writeFileAtomic(target.fsPath, bytes, { mode: 0o600 });
+    await writeFileAtomic(target.fsPath, bytes, { mode: 0o600, overwrite: true }); // the save dialog asked before replacing
   } finally {
     bytes.fill(0);
   }
