@@ -262,9 +262,13 @@ function checkReadable(file: string, st: Stats, maxBytes: number): void {
   if (st.isDirectory()) throw folderNotFile(file);
   if (!st.isFile()) {
     const what = st.isFIFO() ? 'a FIFO (named pipe)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
-    throw new KmsImportError('invalid-input', 'NOT_A_REGULAR_FILE', `${file} is ${what}, not a regular file; it is not read.`, 'Give the path of a regular file (copy the data into one first).');
+    throw notRegular(file, what);
   }
   if (st.size > maxBytes) throw tooLarge(file, `is ${st.size} bytes`, maxBytes);
+}
+
+function notRegular(file: string, what: string): KmsImportError {
+  return new KmsImportError('invalid-input', 'NOT_A_REGULAR_FILE', `${file} is ${what}, not a regular file; it is not read.`, 'Give the path of a regular file (copy the data into one first).');
 }
 
 function tooLarge(file: string, what: string, maxBytes: number): KmsImportError {
@@ -278,5 +282,6 @@ function folderNotFile(file: string): KmsImportError {
 function notReadable(file: string, e: unknown): KmsImportError {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'EISDIR') return folderNotFile(file);
+  if (code === 'ENXIO') return notRegular(file, 'a socket or a device with nothing behind it'); // what open() says of a socket
   return new KmsImportError('io', 'READ_FAILED', code === 'ENOENT' ? `No such file: ${file}.` : `Could not read ${file}: ${code ?? (e as Error).message}.`, code === 'ENOENT' ? 'Check the path.' : 'Check the file permissions.');
 }

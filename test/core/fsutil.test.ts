@@ -8,6 +8,8 @@ import nodeFs from 'node:fs';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
+import * as net from 'node:net';
+import { once } from 'node:events';
 import { readFileChecked, readFileCheckedSync, writeFileAtomic, writeFileAtomicSync } from '../../src/core/fsutil';
 import { isKmsImportError } from '../../src/core/errors';
 import { tempDir } from '../support/openssl';
@@ -134,6 +136,16 @@ for (const [kind, read] of Object.entries(readers)) {
       ];
       for (const [file, message] of cases) {
         await assert.rejects(read(file, 4096), (e: unknown) => isKmsImportError(e) && e.code === 'NOT_A_REGULAR_FILE' && e.kind === 'invalid-input' && message.test(e.message) && /regular file/.test(e.fix), file);
+      }
+    });
+    test('a Unix socket: NOT_A_REGULAR_FILE', { timeout: 10_000 }, async () => {
+      const sock = tmp.path(`sock-${kind}`);
+      const server = net.createServer().listen(sock);
+      await once(server, 'listening');
+      try {
+        await assert.rejects(read(sock, 4096), (e: unknown) => isKmsImportError(e) && e.code === 'NOT_A_REGULAR_FILE' && /not a regular file/.test(e.message));
+      } finally {
+        server.close();
       }
     });
     test('a regular file whose stat size is 0 but holds more (/proc): read up to the cap + 1 byte, then FILE_TOO_LARGE', async () => {
