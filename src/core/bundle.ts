@@ -6,7 +6,7 @@ import { promises as fs, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeBase64Text, sha256Hex } from './encoding';
 import { invalidInput, KmsImportError } from './errors';
-import { readFileChecked, readFileCheckedSync, writeFileAtomic } from './fsutil';
+import { readFileChecked, readFileCheckedSync, writeFilesAtomic } from './fsutil';
 import { parseWrappingPublicKey } from './publicKey';
 import { isProviderId, type ProviderId } from './rules';
 import { ALL_WRAPPING_ALGORITHMS, isWrappingAlgorithm, isWrappingKeySpec, type WrappingAlgorithm, type WrappingKeySpec } from './specs';
@@ -467,32 +467,13 @@ export async function writeBundle(dir: string, input: BundleWriteInput, opts: { 
     sha256: { publicKey: sha256Hex(input.publicKey), importToken: sha256Hex(input.importToken) },
   };
   // Token and key first, manifest last: a reader never sees a manifest that names missing files.
-  const writes: Array<[string, Buffer | string, number]> = [
-    [names.publicKey, input.publicKey, 0o644],
-    [names.importToken, input.importToken, 0o600],
-    [names.readme, renderReadme(input, names), 0o644],
-    [MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n', 0o644],
-  ];
-  const overwrite = opts.overwrite ?? false;
-  const todo = overwrite ? writes : await withoutSameFiles(dir, writes);
-  for (const [name, data, mode] of todo) await writeFileAtomic(path.join(dir, name), data, { mode, overwrite });
+  await writeFilesAtomic(dir, [
+    { name: names.publicKey, data: input.publicKey, mode: 0o644 },
+    { name: names.importToken, data: input.importToken, mode: 0o600 },
+    { name: names.readme, data: renderReadme(input, names), mode: 0o644 },
+    { name: MANIFEST_FILE, data: JSON.stringify(manifest, null, 2) + '\n', mode: 0o644 },
+  ], { overwrite: opts.overwrite ?? false });
   return { dir, files: [names.publicKey, names.importToken, names.readme, MANIFEST_FILE].map((n) => path.join(dir, n)) };
-}
-
-/** The writes whose file does not already hold those bytes; any file in the way with other bytes is refused first. */
-async function withoutSameFiles(dir: string, writes: Array<[string, Buffer | string, number]>): Promise<Array<[string, Buffer | string, number]>> {
-  const todo: Array<[string, Buffer | string, number]> = [];
-  for (const w of writes) {
-    const file = path.join(dir, w[0]);
-    const st = await fs.lstat(file).catch(() => undefined);
-    if (!st) {
-      todo.push(w);
-      continue;
-    }
-    const same = st.isFile() && st.size === Buffer.byteLength(w[1]) && (await readFileChecked(file, st.size).then((b) => b.equals(Buffer.from(w[1])), () => false));
-    if (!same) throw new KmsImportError('invalid-input', 'OUTPUT_EXISTS', `${file} already exists with other contents; nothing was written.`, 'Choose another output folder, or allow replacing the files (kms-import: --force).');
-  }
-  return todo;
 }
 
 /** Writes the canonical layout for any bundle that was read (`kms-import bundle --normalize`). */

@@ -75,6 +75,27 @@ export function writeFileAtomicSync(file: string, data: Buffer | string, opts: O
   if (!opts.overwrite) rmQuietSync(tmp); // the file keeps the linked name
 }
 
+/**
+ * Writes files of one folder in the order given, each with writeFileAtomic. With `overwrite` false, a file that exists
+ * with other contents is refused (OUTPUT_EXISTS) before any is written, and one that already holds the same bytes is
+ * left as it is (writing the same set again is no conflict).
+ */
+export async function writeFilesAtomic(dir: string, files: Array<{ name: string; data: Buffer | string; mode?: number }>, opts: { overwrite: boolean }): Promise<void> {
+  const todo: typeof files = [];
+  for (const f of files) {
+    const file = path.join(dir, f.name);
+    const st = opts.overwrite ? undefined : await fs.lstat(file).catch(() => undefined);
+    if (!st) {
+      todo.push(f);
+      continue;
+    }
+    const bytes = Buffer.from(f.data);
+    const same = st.isFile() && st.size === bytes.length && (await readFileChecked(file, st.size).then((b) => b.equals(bytes), () => false));
+    if (!same) throw new KmsImportError('invalid-input', 'OUTPUT_EXISTS', `${file} already exists with other contents; nothing was written.`, 'Choose another output folder, or allow replacing the files (kms-import: --force).');
+  }
+  for (const f of todo) await writeFileAtomic(path.join(dir, f.name), f.data, { mode: f.mode, overwrite: opts.overwrite });
+}
+
 /** Errors of link() that mean "this file system has no hard links", where an exclusive copy takes its place. */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 

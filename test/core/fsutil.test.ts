@@ -10,7 +10,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import * as net from 'node:net';
 import { once } from 'node:events';
-import { readFileChecked, readFileCheckedSync, writeFileAtomic, writeFileAtomicSync } from '../../src/core/fsutil';
+import { readFileChecked, readFileCheckedSync, writeFileAtomic, writeFileAtomicSync, writeFilesAtomic } from '../../src/core/fsutil';
 import { isKmsImportError } from '../../src/core/errors';
 import { tempDir } from '../support/openssl';
 
@@ -110,6 +110,23 @@ for (const [kind, write] of Object.entries(writers)) {
     });
   });
 }
+
+describe('writeFilesAtomic', () => {
+  test('overwrite false: the same set again is no conflict; a file with other contents stops the whole set before any write', async () => {
+    const dir = tmp.path('set');
+    mkdirSync(dir);
+    const set = [{ name: 'a.bin', data: Buffer.from('A') }, { name: 'b.txt', data: 'B' }];
+    await writeFilesAtomic(dir, set, { overwrite: false });
+    await writeFilesAtomic(dir, set, { overwrite: false });
+    assert.deepEqual(readdirSync(dir).sort(), ['a.bin', 'b.txt']);
+    writeFileSync(join(dir, 'c.txt'), 'mine');
+    await assert.rejects(writeFilesAtomic(dir, [{ name: 'new.bin', data: 'N' }, { name: 'c.txt', data: 'theirs' }], { overwrite: false }), (e: unknown) => isKmsImportError(e) && e.code === 'OUTPUT_EXISTS' && /c\.txt already exists with other contents/.test(e.message));
+    assert.deepEqual(readdirSync(dir).sort(), ['a.bin', 'b.txt', 'c.txt'], 'new.bin not written either');
+    assert.equal(readFileSync(join(dir, 'c.txt'), 'utf8'), 'mine');
+    await writeFilesAtomic(dir, [{ name: 'c.txt', data: 'theirs' }], { overwrite: true });
+    assert.equal(readFileSync(join(dir, 'c.txt'), 'utf8'), 'theirs');
+  });
+});
 
 for (const [kind, read] of Object.entries(readers)) {
   describe(`readFileChecked (${kind})`, () => {
