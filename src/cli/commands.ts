@@ -1,9 +1,9 @@
 // The core commands of `kms-import`: inspect, check, wrap, generate, bundle. Thin over src/core.
-import { mkdirSync, promises as fs } from 'node:fs';
+import { lstatSync, mkdirSync, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { assertBundleUsable, bundleExpiry, normalizeBundle, readBundle, readBundleSync, type ParameterBundle } from '../core/bundle';
 import { fingerprint, sha256Hex } from '../core/encoding';
-import { KmsImportError, invalidInput, isKmsImportError, usageError } from '../core/errors';
+import { KmsImportError, incompatible, invalidInput, isKmsImportError, usageError } from '../core/errors';
 import { readFileChecked, writeFileAtomic } from '../core/fsutil';
 import { defaultMaterialFileName, generateMaterial } from '../core/generate';
 import { parseMaterial, summarizeMaterial, type KeyMaterial } from '../core/material';
@@ -247,8 +247,8 @@ async function wrapBatch(p: Parsed, out: Output, pool: WrapPool): Promise<number
   }
   const keySpec = keySpecOf(p, false);
   const passphrase = await passphraseOf(p);
+  const force = p.bools.has('force');
 
-  if (outDir) makeFolder(outDir);
   // EncryptedKeyMaterial_<name>.bin; a name already taken gets the file's position too, so no output overwrites another
   // (names compared without case, as macOS and Windows compare them).
   const taken = new Set<string>();
@@ -260,7 +260,12 @@ async function wrapBatch(p: Parsed, out: Output, pool: WrapPool): Promise<number
     taken.add(name.toLowerCase());
     return path.join(outDir!, name);
   });
-  const job: WrapJob = { algorithm, provider, keySpec, passphrase, spki: publicKey.spki, wrappingKeySpec: publicKey.wrappingKeySpec, materials, targets };
+  // Before anything is written: no output may be one of the inputs (even with --force), nor replace a file without --force.
+  const inputs = [...materials, pkPath, one(p, 'passphrase-file'), ...(bundle ? bundleFiles(bundle) : [])];
+  refuseInputsAsOutputs(targets, inputs.filter((f): f is string => f !== undefined));
+  if (!force) refuseExisting(targets, outFile ? '--out' : '--out-dir');
+  if (outDir) makeFolder(outDir);
+  const job: WrapJob = { algorithm, provider, keySpec, passphrase, spki: publicKey.spki, wrappingKeySpec: publicKey.wrappingKeySpec, materials, targets, overwrite: force };
   const results = await pool.run(job, (i) => wrapFile(job, publicKey, i));
   const refused = results.filter((r) => r.error).length;
   out.result({ algorithm, wrappingKeySpec: publicKey.wrappingKeySpec, provider, bundle: bundle ? { source: bundle.source, keyArn: bundle.keyArn ?? bundle.keyId, validTo: bundle.validTo?.toISOString() } : undefined, results, wrapped: results.length - refused, refused }, () => [
@@ -273,6 +278,48 @@ async function wrapBatch(p: Parsed, out: Output, pool: WrapPool): Promise<number
     ...(bundle && refused < results.length ? [`Next: import with ${path.join(bundle.source, bundle.files.importToken)} before ${bundle.validTo?.toISOString() ?? 'the parameters expire'}.`] : []),
   ]);
   return refused ? 3 : 0;
+}
+
+/** The files a bundle was read from (the zip or JSON itself, or the files of its folder). */
+function bundleFiles(b: ParameterBundle): string[] {
+  if (!quietly(() => statSync(b.source))?.isDirectory()) return [b.source];
+  return [b.files.publicKey, b.files.importToken, b.files.readme, b.files.manifest].filter((f): f is string => !!f).map((f) => path.join(b.source, f));
+}
+
+/** Same device and inode: the same file, whatever the paths (links, `./`, case on macOS). */
+function fileId(file: string): string | undefined {
+  const st = quietly(() => statSync(file));
+  return st ? `${st.dev}:${st.ino}` : undefined;
+}
+
+/** undefined for a path that cannot be looked at (missing, a file in the way of a folder): the read or write says why. */
+function quietly<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+function refuseInputsAsOutputs(targets: string[], inputs: string[]): void {
+  const ids = new Map<string, string>();
+  for (const f of inputs) {
+    const id = fileId(f);
+    if (id) ids.set(id, f);
+  }
+  for (const t of targets) {
+    const input = ids.get(fileId(t) ?? '');
+    if (input !== undefined) {
+      throw invalidInput('OUTPUT_IS_INPUT', `The output ${t} is the input ${input}: writing it would destroy the input.`, 'Choose an output path that is not one of the input files.');
+    }
+  }
+}
+
+function refuseExisting(targets: string[], flag: string): void {
+  const existing = targets.filter((t) => quietly(() => lstatSync(t)) !== undefined);
+  if (!existing.length) return;
+  const more = existing.length > 1 ? ` (and ${existing.length - 1} more)` : '';
+  throw invalidInput('OUTPUT_EXISTS', `${existing[0]} already exists${more}; nothing was written.`, `Give --force to replace existing files, or choose another ${flag}.`);
 }
 
 function makeFolder(dir: string): void {
@@ -289,19 +336,24 @@ function makeFolder(dir: string): void {
 // generate
 
 export async function generate(argv: string[], out: Output): Promise<number> {
-  const p = parseArgs(argv, { json: {}, 'key-spec': { value: true }, out: { value: true }, provider: { value: true } }, 'generate');
+  const p = parseArgs(argv, { json: {}, 'key-spec': { value: true }, out: { value: true }, provider: { value: true }, force: {} }, 'generate');
   const keySpec = keySpecOf(p, true)!;
   const provider = providerOf(p);
   const file = one(p, 'out') ?? defaultMaterialFileName(keySpec);
   if (KEY_SPECS[keySpec].importability !== 'importable') throw usageError(`${keySpec} key material cannot be generated: it is not importable.`, 'Choose SYMMETRIC_DEFAULT, HMAC_*, RSA_*, ECC_* or SM2.');
+  const overwrite = p.bools.has('force');
+  if (!overwrite) refuseExisting([file, file + '.TEST-MATERIAL.txt'], '--out');
   const material = generateMaterial(keySpec, { china: provider === 'aws-cn' });
   try {
-    await writeFileAtomic(file, material, { mode: 0o600 });
+    await writeFileAtomic(file, material, { mode: 0o600, overwrite });
     await writeFileAtomic(
       file + '.TEST-MATERIAL.txt',
       `${path.basename(file)} is TEST key material (${keySpec}, ${material.length} bytes), generated by kms-import on ${new Date().toISOString()}.\nFor testing and rehearsal only: production key material comes from your HSM or key manager.\nDelete both files when you are done.\n`,
-      { mode: 0o600 },
-    );
+      { mode: 0o600, overwrite },
+    ).catch(async (e) => {
+      if (!overwrite) await fs.rm(file, { force: true }); // written just now, by this call: no material without its marker
+      throw e;
+    });
   } finally {
     material.fill(0);
   }
@@ -313,16 +365,18 @@ export async function generate(argv: string[], out: Output): Promise<number> {
 // bundle
 
 export async function bundle(argv: string[], out: Output): Promise<number> {
-  const p = parseArgs(argv, { json: {}, normalize: {}, out: { value: true } }, 'bundle');
-  if (p.positionals.length !== 1) throw usageError('bundle needs one DIR or ZIP.', 'kms-import bundle DIR|ZIP [--normalize [--out DIR]]');
+  const p = parseArgs(argv, { json: {}, normalize: {}, out: { value: true }, force: {}, algorithm: { value: true }, 'wrapping-key-spec': { value: true } }, 'bundle');
+  if (p.positionals.length !== 1) throw usageError('bundle needs one DIR, ZIP or JSON.', 'kms-import bundle DIR|ZIP|JSON [--algorithm A] [--wrapping-key-spec W] [--normalize [--out DIR] [--force]]');
   const src = p.positionals[0];
   const b = await readBundle(src);
+  const normalize = p.bools.has('normalize');
+  statedFacts(b, algorithmOf(p), wrappingKeySpecOf(p, false), normalize);
   const summary = bundleSummary(b);
   let normalized: string | undefined;
-  if (p.bools.has('normalize')) {
+  if (normalize) {
     const st = await fs.stat(src);
     const dir = one(p, 'out') ?? (st.isDirectory() ? src : src.replace(/\.(zip|json)$/i, '') + '-bundle');
-    normalized = (await normalizeBundle(b, dir)).dir;
+    normalized = (await normalizeBundle(b, dir, { overwrite: p.bools.has('force') })).dir;
   }
   out.result({ ...summary, normalized }, () => [`${src}:`, ...bundleLines(summary), ...(normalized ? [`normalized: wrote WrappingPublicKey.bin, ImportToken.bin, README.txt, kms-import.json in ${normalized}`] : [])]);
   if (summary.expired) {
@@ -330,4 +384,28 @@ export async function bundle(argv: string[], out: Output): Promise<number> {
     return 3;
   }
   return 0;
+}
+
+/**
+ * `--algorithm` and `--wrapping-key-spec` for what a download does not say (the API's JSON names neither). A value that
+ * contradicts the bundle or the public key itself is refused; for --normalize, the wrapping key spec the public key
+ * has is taken when neither the bundle nor the command line says it.
+ */
+function statedFacts(b: ParameterBundle, algorithm: WrappingAlgorithm | undefined, wrappingKeySpec: WrappingKeySpec | undefined, normalize: boolean): void {
+  if (algorithm && b.wrappingAlgorithm && algorithm !== b.wrappingAlgorithm) {
+    throw invalidInput('ALGORITHM_MISMATCH', `--algorithm ${algorithm} differs from the algorithm these parameters were downloaded for (${b.wrappingAlgorithm}).`, `Drop --algorithm, or download parameters for ${algorithm}.`);
+  }
+  if (wrappingKeySpec || (normalize && !b.wrappingKeySpec)) {
+    // Throws WRAPPING_KEY_SPEC_MISMATCH when the key's actual size is another spec.
+    const actual = parseWrappingPublicKey(b.publicKey, wrappingKeySpec).wrappingKeySpec;
+    if (b.wrappingKeySpec && actual !== b.wrappingKeySpec) {
+      throw invalidInput('WRAPPING_KEY_SPEC_MISMATCH', `The wrapping public key is ${actual}, but the bundle says ${b.wrappingKeySpec}.`, 'Use the public key and import token from the same download, or download a new set.');
+    }
+    b.wrappingKeySpec = actual;
+  }
+  b.wrappingAlgorithm ??= algorithm;
+  if (b.wrappingAlgorithm && b.wrappingKeySpec) {
+    const pairing = checkCompatibility({ provider: b.provider ?? 'aws', wrappingKeySpec: b.wrappingKeySpec, algorithm: b.wrappingAlgorithm }).find((f) => f.code === 'SM2PKE_NEEDS_SM2_KEY' || f.code === 'SM2_KEY_NEEDS_SM2PKE');
+    if (pairing) throw incompatible(pairing.code, pairing.message, pairing.fix);
+  }
 }

@@ -11,9 +11,10 @@ Usage:
   kms-import inspect FILE…                       what each file is (never prints secret bytes)
   kms-import check --key-spec S --wrapping-key-spec W --algorithm A [--provider aws|aws-cn|huawei] [--material FILE]
   kms-import wrap --material FILE… (--bundle DIR|ZIP | --public-key FILE --algorithm A)
-                  [--key-spec S] [--provider P] [--jobs N] (--out FILE | --out-dir DIR)
-  kms-import generate --key-spec S [--out FILE] [--provider aws-cn]   test material (mode 0600)
-  kms-import bundle DIR|ZIP [--normalize [--out DIR]]                 summary and expiry of a parameter download
+                  [--key-spec S] [--provider P] [--jobs N] (--out FILE | --out-dir DIR) [--force]
+  kms-import generate --key-spec S [--out FILE] [--provider aws-cn] [--force]   test material (mode 0600)
+  kms-import bundle DIR|ZIP|JSON [--algorithm A] [--wrapping-key-spec W]
+                  [--normalize [--out DIR] [--force]]                 summary and expiry of a parameter download
   kms-import sandbox [--port N] [--state DIR]                         a local AWS KMS for rehearsal and tests
   kms-import demo                                                     the whole flow against the sandbox
   kms-import hsm-wrap --module LIB --token LABEL (--pin-file F | KMS_IMPORT_HSM_PIN) (--key-label L | --key-id HEX) --bundle DIR [--out FILE] [--force]
@@ -35,6 +36,10 @@ Connection, as the AWS CLI reads it: --profile P (else AWS_PROFILE, else the def
 
 Every command takes --json. Encrypted keys: --passphrase-file FILE or KMS_IMPORT_PASSPHRASE.
 wrap shares batches of 48 files or more with worker threads; --jobs N sets the threads (--jobs 1: one).
+bundle: --algorithm and --wrapping-key-spec state what a download does not say (the GetParametersForImport JSON
+names neither); they must agree with the bundle and its public key.
+Outputs never replace an existing file unless --force is given, and never an input file (not even with --force).
+Inputs must be regular files: devices, FIFOs and sockets are refused.
 Exit codes: 0 done, 2 usage error, 3 refused (incompatible or invalid input), 1 anything else.
 `;
 

@@ -27,7 +27,7 @@ export function wrapFile(job: WrapJob, publicKey: WrappingPublicKey, i: number):
     const keySpec = job.keySpec ?? material.keySpec;
     const findings = checkBeforeWrap({ provider: job.provider, keySpec, wrappingKeySpec: publicKey.wrappingKeySpec, algorithm: job.algorithm, material });
     const wrapped = wrapKeyMaterial(material.bytes, publicKey, job.algorithm);
-    writeFileAtomicSync(job.targets[i], wrapped, { mode: 0o600 });
+    writeFileAtomicSync(job.targets[i], wrapped, { mode: 0o600, overwrite: job.overwrite });
     return { material: file, out: job.targets[i], keySpec, bytes: wrapped.length, findings: findings.filter((f) => f.severity === 'warning') };
   } catch (e) {
     if (!isKmsImportError(e)) throw e;

@@ -23,6 +23,7 @@ export const WRAP_FLAGS: Record<string, FlagSpec> = {
   'out-dir': { value: true },
   'passphrase-file': { value: true },
   jobs: { value: true },
+  force: {},
 };
 
 /** Everything a thread needs to wrap any file of the batch. No secret in it but the passphrase, if one was given. */
@@ -36,6 +37,8 @@ export interface WrapJob {
   wrappingKeySpec: WrappingKeySpec | undefined;
   materials: string[];
   targets: string[];
+  /** --force: an existing output may be replaced (otherwise one that appears meanwhile is refused, OUTPUT_EXISTS). */
+  overwrite: boolean;
 }
 
 export interface WrapFileResult {

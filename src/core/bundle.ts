@@ -2,11 +2,11 @@
 // of them (key, algorithm, wrapping key spec, expiry). Reads every layout users get (sources/000, 002,
 // 003, landscape.md) from a folder, the console's zip, or the API's JSON; writes the current console
 // layout plus a manifest that binds the pair by SHA-256.
-import { promises as fs, readdirSync, readFileSync, statSync } from 'node:fs';
+import { promises as fs, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeBase64Text, sha256Hex } from './encoding';
 import { invalidInput, KmsImportError } from './errors';
-import { writeFileAtomic } from './fsutil';
+import { readFileChecked, readFileCheckedSync, writeFilesAtomic } from './fsutil';
 import { parseWrappingPublicKey } from './publicKey';
 import { isProviderId, type ProviderId } from './rules';
 import { ALL_WRAPPING_ALGORITHMS, isWrappingAlgorithm, isWrappingKeySpec, type WrappingAlgorithm, type WrappingKeySpec } from './specs';
@@ -89,14 +89,14 @@ async function loadSource(p: string): Promise<FileSet> {
     const read = await Promise.all(names.map(async (name) => {
       const full = path.join(p, name);
       const s = await fs.stat(full).catch(() => undefined);
-      return s?.isFile() && s.size <= MAX_PART ? fs.readFile(full).catch((e) => Promise.reject(unreadable(full, e))) : undefined;
+      return s?.isFile() && s.size <= MAX_PART ? readFileChecked(full, MAX_PART).catch((e) => Promise.reject(unreadable(full, e))) : undefined;
     }));
     const files = new Map<string, Buffer>();
     names.forEach((name, i) => read[i] && files.set(name, read[i]!));
     return { files, source: p };
   }
   if (st.size > MAX_SINGLE) throw tooLarge(p, st.size);
-  return fromSingleFile(p, await fs.readFile(p).catch((e) => Promise.reject(unreadable(p, e))));
+  return fromSingleFile(p, await readFileChecked(p, MAX_SINGLE).catch((e) => Promise.reject(unreadable(p, e))));
 }
 
 /** loadSource in synchronous calls, for the CLI (no I/O thread pool to start for four small files). */
@@ -108,12 +108,12 @@ function loadSourceSync(p: string): FileSet {
     for (const name of syncOr(() => readdirSync(p), (e) => { throw unreadable(p, e); })) {
       const full = path.join(p, name);
       const s = syncOr(() => statSync(full), () => undefined);
-      if (s?.isFile() && s.size <= MAX_PART) files.set(name, syncOr(() => readFileSync(full), (e) => { throw unreadable(full, e); }));
+      if (s?.isFile() && s.size <= MAX_PART) files.set(name, syncOr(() => readFileCheckedSync(full, MAX_PART), (e) => { throw unreadable(full, e); }));
     }
     return { files, source: p };
   }
   if (st.size > MAX_SINGLE) throw tooLarge(p, st.size);
-  return fromSingleFile(p, syncOr(() => readFileSync(p), (e) => { throw unreadable(p, e); }));
+  return fromSingleFile(p, syncOr(() => readFileCheckedSync(p, MAX_SINGLE), (e) => { throw unreadable(p, e); }));
 }
 
 function syncOr<T, F>(f: () => T, onError: (e: unknown) => F): T | F {
@@ -129,7 +129,10 @@ function tooLarge(p: string, size: number) {
 }
 
 function unreadable(p: string, e: unknown) {
-  return new KmsImportError('io', 'BUNDLE_UNREADABLE', `Could not read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, 'Check the permissions of the parameter folder and its files.');
+  // From the checked reads: not a regular file or too large is said as it is; a failed read is this bundle's error.
+  if (e instanceof KmsImportError && e.code !== 'READ_FAILED') return e;
+  const why = e instanceof KmsImportError ? e.message : `Could not read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`;
+  return new KmsImportError('io', 'BUNDLE_UNREADABLE', why, 'Check the permissions of the parameter folder and its files.');
 }
 
 /** A zip's entries (flattened, without macOS metadata), or the file itself (JSON output, a lone key). */
@@ -442,7 +445,11 @@ export function renderReadme(input: BundleWriteInput, files: { publicKey: string
   return lines.join('\n');
 }
 
-export async function writeBundle(dir: string, input: BundleWriteInput): Promise<{ dir: string; files: string[] }> {
+/**
+ * `overwrite` false (the default): a file of the bundle that exists with other contents is refused (OUTPUT_EXISTS)
+ * before anything is written, one with the same contents is left as it is, and none is replaced meanwhile.
+ */
+export async function writeBundle(dir: string, input: BundleWriteInput, opts: { overwrite?: boolean } = {}): Promise<{ dir: string; files: string[] }> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const names = { publicKey: 'WrappingPublicKey.bin', importToken: 'ImportToken.bin', readme: 'README.txt' };
   const manifest: Manifest = {
@@ -460,15 +467,17 @@ export async function writeBundle(dir: string, input: BundleWriteInput): Promise
     sha256: { publicKey: sha256Hex(input.publicKey), importToken: sha256Hex(input.importToken) },
   };
   // Token and key first, manifest last: a reader never sees a manifest that names missing files.
-  await writeFileAtomic(path.join(dir, names.publicKey), input.publicKey, { mode: 0o644 });
-  await writeFileAtomic(path.join(dir, names.importToken), input.importToken, { mode: 0o600 });
-  await writeFileAtomic(path.join(dir, names.readme), renderReadme(input, names), { mode: 0o644 });
-  await writeFileAtomic(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o644 });
+  await writeFilesAtomic(dir, [
+    { name: names.publicKey, data: input.publicKey, mode: 0o644 },
+    { name: names.importToken, data: input.importToken, mode: 0o600 },
+    { name: names.readme, data: renderReadme(input, names), mode: 0o644 },
+    { name: MANIFEST_FILE, data: JSON.stringify(manifest, null, 2) + '\n', mode: 0o644 },
+  ], { overwrite: opts.overwrite ?? false });
   return { dir, files: [names.publicKey, names.importToken, names.readme, MANIFEST_FILE].map((n) => path.join(dir, n)) };
 }
 
 /** Writes the canonical layout for any bundle that was read (`kms-import bundle --normalize`). */
-export async function normalizeBundle(b: ParameterBundle, dir: string): Promise<{ dir: string; files: string[] }> {
+export async function normalizeBundle(b: ParameterBundle, dir: string, opts: { overwrite?: boolean } = {}): Promise<{ dir: string; files: string[] }> {
   const missing = (['keyId', 'wrappingAlgorithm', 'wrappingKeySpec', 'validTo'] as const).filter((k) => b[k] === undefined);
   if (missing.length) {
     throw invalidInput('BUNDLE_FACTS_MISSING', `The bundle does not say its ${missing.join(', ')}; a canonical bundle needs them.`, 'Keep the README that came with the download, or download the parameters again with this tool.');
@@ -484,5 +493,5 @@ export async function normalizeBundle(b: ParameterBundle, dir: string): Promise<
     issuedAt: b.issuedAt,
     publicKey: b.publicKey,
     importToken: b.importToken,
-  });
+  }, opts);
 }

@@ -1,13 +1,27 @@
-// Files written atomically (temp file in the same folder, fsync, rename) with mode 0600 by default,
-// so a failure never leaves a half-written file and secrets are never world-readable.
-import { promises as fs, constants as fsc, closeSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+// Files written atomically (temp file in the same folder, fsync, then rename — or, when the caller must not replace
+// an existing file, a hard link that fails if the name is taken) with mode 0600 by default, so a failure never leaves
+// a half-written file, secrets are never world-readable, and a file that exists (or appears meanwhile) is never
+// replaced unless the caller says so. Reads open the file once (without waiting on a FIFO), refuse anything that is not
+// a regular file on that descriptor, and read at most the cap + 1 bytes, whatever stat() says of the size.
+import { promises as fs, constants as fsc, closeSync, copyFileSync, fstatSync, linkSync, lstatSync, openSync, readSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import { KmsImportError } from './errors';
 
-export async function writeFileAtomic(file: string, data: Buffer | string, opts: { mode?: number; durable?: boolean } = {}): Promise<void> {
+export interface WriteOptions {
+  mode?: number;
+  durable?: boolean;
+  /**
+   * Whether an existing file of that name may be replaced. When false, a file that exists — or is created between the
+   * check and the write — is left as it is and the write fails with OUTPUT_EXISTS.
+   */
+  overwrite: boolean;
+}
+
+export async function writeFileAtomic(file: string, data: Buffer | string, opts: WriteOptions): Promise<void> {
   const mode = opts.mode ?? 0o600;
   const tmp = tempNameFor(file);
+  if (!opts.overwrite) await fs.lstat(file).then((st) => Promise.reject(outputExists(file, st)), (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(writeFailed(file, e))));
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(tmp, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, mode);
@@ -15,20 +29,31 @@ export async function writeFileAtomic(file: string, data: Buffer | string, opts:
     if (opts.durable) await handle.sync();
     await handle.close();
     handle = undefined;
-    await fs.rename(tmp, file);
+    if (opts.overwrite) await fs.rename(tmp, file);
+    else await linkNoClobber(tmp, file);
   } catch (e) {
     if (handle) await handle.close().catch(() => undefined);
     await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw writeFailed(file, e);
+    throw e instanceof KmsImportError ? e : writeFailed(file, e);
   }
+  if (!opts.overwrite) await fs.rm(tmp, { force: true }).catch(() => undefined); // the file keeps the linked name
 }
 
 /**
  * The same contract as writeFileAtomic, in synchronous calls: for batch work on a thread of its own
  * (`kms-import wrap` over many files), where a promise round trip per step costs more than the write.
  */
-export function writeFileAtomicSync(file: string, data: Buffer | string, opts: { mode?: number } = {}): void {
+export function writeFileAtomicSync(file: string, data: Buffer | string, opts: Omit<WriteOptions, 'durable'>): void {
   const tmp = tempNameFor(file);
+  if (!opts.overwrite) {
+    let st: Stats | undefined;
+    try {
+      st = lstatSync(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeFailed(file, e);
+    }
+    if (st) throw outputExists(file, st);
+  }
   let fd: number | undefined;
   try {
     fd = openSync(tmp, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, opts.mode ?? 0o600);
@@ -36,15 +61,96 @@ export function writeFileAtomicSync(file: string, data: Buffer | string, opts: {
     for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
     closeSync(fd);
     fd = undefined;
-    renameSync(tmp, file);
+    if (opts.overwrite) renameSync(tmp, file);
+    else linkNoClobberSync(tmp, file);
   } catch (e) {
     try {
       if (fd !== undefined) closeSync(fd);
-      rmSync(tmp, { force: true });
     } catch {
       // the error that matters is the write's
     }
-    throw writeFailed(file, e);
+    rmQuietSync(tmp);
+    throw e instanceof KmsImportError ? e : writeFailed(file, e);
+  }
+  if (!opts.overwrite) rmQuietSync(tmp); // the file keeps the linked name
+}
+
+/**
+ * Writes files of one folder in the order given, each with writeFileAtomic. With `overwrite` false, a file that exists
+ * with other contents is refused (OUTPUT_EXISTS) before any is written, and one that already holds the same bytes is
+ * left as it is (writing the same set again is no conflict).
+ */
+export async function writeFilesAtomic(dir: string, files: Array<{ name: string; data: Buffer | string; mode?: number }>, opts: { overwrite: boolean }): Promise<void> {
+  const todo: typeof files = [];
+  for (const f of files) {
+    const file = path.join(dir, f.name);
+    const st = opts.overwrite ? undefined : await fs.lstat(file).catch(() => undefined);
+    if (!st) {
+      todo.push(f);
+      continue;
+    }
+    const bytes = Buffer.from(f.data);
+    const same = st.isFile() && st.size === bytes.length && (await readFileChecked(file, st.size).then((b) => b.equals(bytes), () => false));
+    if (!same) throw new KmsImportError('invalid-input', 'OUTPUT_EXISTS', `${file} already exists with other contents; nothing was written.`, 'Choose another output folder, or allow replacing the files (kms-import: --force).');
+  }
+  for (const f of todo) await writeFileAtomic(path.join(dir, f.name), f.data, { mode: f.mode, overwrite: opts.overwrite });
+}
+
+/** Errors of link() that mean "this file system has no hard links", where an exclusive copy takes its place. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
+
+/**
+ * Gives the complete temporary file `tmp` the name `file` only if no file has it: link() fails with EEXIST rather
+ * than replace one. Where the file system has no hard links, an exclusive copy (COPYFILE_EXCL) does the same.
+ */
+async function linkNoClobber(tmp: string, file: string): Promise<void> {
+  try {
+    await fs.link(tmp, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') throw outputExists(file, await fs.lstat(file).catch(() => undefined));
+    if (!NO_LINKS.has(code)) throw e;
+    try {
+      await fs.copyFile(tmp, file, fsc.COPYFILE_EXCL);
+    } catch (c) {
+      if ((c as NodeJS.ErrnoException).code === 'EEXIST') throw outputExists(file, await fs.lstat(file).catch(() => undefined));
+      await fs.rm(file, { force: true }).catch(() => undefined); // a partial copy is ours (COPYFILE_EXCL created it)
+      throw c;
+    }
+  }
+}
+
+function linkNoClobberSync(tmp: string, file: string): void {
+  const exists = () => {
+    let st: Stats | undefined;
+    try {
+      st = lstatSync(file);
+    } catch {
+      st = undefined;
+    }
+    return outputExists(file, st);
+  };
+  try {
+    linkSync(tmp, file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EEXIST') throw exists();
+    if (!NO_LINKS.has(code)) throw e;
+    try {
+      copyFileSync(tmp, file, fsc.COPYFILE_EXCL);
+    } catch (c) {
+      if ((c as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
+      rmQuietSync(file); // a partial copy is ours (COPYFILE_EXCL created it)
+      throw c;
+    }
+  }
+}
+
+function rmQuietSync(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // nothing left to do about it
   }
 }
 
@@ -58,45 +164,136 @@ function writeFailed(file: string, e: unknown): KmsImportError {
   return new KmsImportError('io', 'WRITE_FAILED', `Could not write ${file}: ${err.code ?? err.message}.`, err.code === 'ENOENT' ? 'Create the folder first, or choose another output path.' : err.code === 'EACCES' ? 'Choose a folder you can write to.' : 'Check the path and free disk space, then try again.');
 }
 
-/** Reads a file with a clear error (never a stack trace) and a size cap. */
+/** The refusal to replace an existing file (callers that may ask the user catch code OUTPUT_EXISTS). A folder in the way cannot be replaced at all. */
+function outputExists(file: string, st: Stats | undefined): KmsImportError {
+  if (st?.isDirectory()) return new KmsImportError('io', 'WRITE_FAILED', `Could not write ${file}: a folder has that name.`, 'Choose another output path.');
+  return new KmsImportError('invalid-input', 'OUTPUT_EXISTS', `${file} already exists; it was left as it is.`, 'Choose another output path, or allow replacing it (kms-import: --force).');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+/** Where O_NONBLOCK exists (not on Windows): opening a FIFO then does not wait for a writer, so it can be refused. */
+const OPEN_FOR_CHECK = fsc.O_RDONLY | (fsc.O_NONBLOCK ?? 0);
+
+/** Reads a regular file with a clear error (never a stack trace, never a hang on a FIFO) and a size cap. */
 export async function readFileChecked(file: string, maxBytes = 64 * 1024 * 1024): Promise<Buffer> {
-  let st;
+  let handle: fs.FileHandle;
   try {
-    st = await fs.stat(file);
+    handle = await fs.open(file, OPEN_FOR_CHECK);
   } catch (e) {
     throw notReadable(file, e);
   }
-  checkReadable(file, st, maxBytes);
   try {
-    return await fs.readFile(file);
-  } catch (e) {
-    throw notReadable(file, e);
-  }
-}
-
-/** readFileChecked in synchronous calls (one open, one fstat, one read), for batch work on a thread of its own. */
-export function readFileCheckedSync(file: string, maxBytes = 64 * 1024 * 1024): Buffer {
-  let fd: number | undefined;
-  try {
+    let st: Stats;
     try {
-      fd = openSync(file, 'r');
+      st = await handle.stat();
     } catch (e) {
       throw notReadable(file, e);
     }
-    checkReadable(file, fstatSync(fd), maxBytes);
-    try {
-      return readFileSync(fd);
-    } catch (e) {
-      throw notReadable(file, e);
-    }
+    checkReadable(file, st, maxBytes);
+    return await readCapped(file, st.size, maxBytes, (buf, off) => handle.read(buf, off, buf.length - off, null).then((r) => r.bytesRead));
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    await handle.close().catch(() => undefined);
   }
 }
 
-function checkReadable(file: string, st: { isDirectory(): boolean; size: number }, maxBytes: number): void {
+/** readFileChecked in synchronous calls (one open, one fstat, reads), for batch work on a thread of its own. */
+export function readFileCheckedSync(file: string, maxBytes = 64 * 1024 * 1024): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(file, OPEN_FOR_CHECK);
+  } catch (e) {
+    throw notReadable(file, e);
+  }
+  try {
+    let st: Stats;
+    try {
+      st = fstatSync(fd);
+    } catch (e) {
+      throw notReadable(file, e);
+    }
+    checkReadable(file, st, maxBytes);
+    return readCappedSync(file, st.size, maxBytes, (b, off) => readSync(fd, b, off, b.length - off, null));
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // read already done or failed with its own error
+    }
+  }
+}
+
+/**
+ * Reads until end of file into a buffer sized from stat (a file that grows meanwhile is followed), but never more than
+ * maxBytes + 1 bytes: one byte past the cap proves the file too large. Buffers outgrown are zeroed (they may hold key material).
+ */
+async function readCapped(file: string, size: number, maxBytes: number, read: (buf: Buffer, off: number) => Promise<number>): Promise<Buffer> {
+  let buf: Buffer = Buffer.alloc(Math.min(size, maxBytes) + 1);
+  let len = 0;
+  for (;;) {
+    let n: number;
+    try {
+      n = await read(buf, len);
+    } catch (e) {
+      buf.fill(0);
+      throw notReadable(file, e);
+    }
+    if (n === 0) break;
+    len += n;
+    if (len > maxBytes) {
+      buf.fill(0);
+      throw tooLarge(file, `has more than ${maxBytes} bytes`, maxBytes);
+    }
+    if (len === buf.length) buf = grow(buf, maxBytes);
+  }
+  return buf.subarray(0, len);
+}
+
+function readCappedSync(file: string, size: number, maxBytes: number, read: (buf: Buffer, off: number) => number): Buffer {
+  let buf: Buffer = Buffer.alloc(Math.min(size, maxBytes) + 1);
+  let len = 0;
+  for (;;) {
+    let n: number;
+    try {
+      n = read(buf, len);
+    } catch (e) {
+      buf.fill(0);
+      throw notReadable(file, e);
+    }
+    if (n === 0) break;
+    len += n;
+    if (len > maxBytes) {
+      buf.fill(0);
+      throw tooLarge(file, `has more than ${maxBytes} bytes`, maxBytes);
+    }
+    if (len === buf.length) buf = grow(buf, maxBytes);
+  }
+  return buf.subarray(0, len);
+}
+
+function grow(buf: Buffer, maxBytes: number): Buffer {
+  const bigger = Buffer.alloc(Math.min(buf.length * 2, maxBytes + 1));
+  buf.copy(bigger);
+  buf.fill(0);
+  return bigger;
+}
+
+function checkReadable(file: string, st: Stats, maxBytes: number): void {
   if (st.isDirectory()) throw folderNotFile(file);
-  if (st.size > maxBytes) throw new KmsImportError('invalid-input', 'FILE_TOO_LARGE', `${file} is ${st.size} bytes, more than this input can be (${maxBytes}).`, 'Choose the right file.');
+  if (!st.isFile()) {
+    const what = st.isFIFO() ? 'a FIFO (named pipe)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
+    throw notRegular(file, what);
+  }
+  if (st.size > maxBytes) throw tooLarge(file, `is ${st.size} bytes`, maxBytes);
+}
+
+function notRegular(file: string, what: string): KmsImportError {
+  return new KmsImportError('invalid-input', 'NOT_A_REGULAR_FILE', `${file} is ${what}, not a regular file; it is not read.`, 'Give the path of a regular file (copy the data into one first).');
+}
+
+function tooLarge(file: string, what: string, maxBytes: number): KmsImportError {
+  return new KmsImportError('invalid-input', 'FILE_TOO_LARGE', `${file} ${what}, more than this input can be (${maxBytes}).`, 'Choose the right file.');
 }
 
 function folderNotFile(file: string): KmsImportError {
@@ -106,5 +303,6 @@ function folderNotFile(file: string): KmsImportError {
 function notReadable(file: string, e: unknown): KmsImportError {
   const code = (e as NodeJS.ErrnoException).code;
   if (code === 'EISDIR') return folderNotFile(file);
+  if (code === 'ENXIO') return notRegular(file, 'a socket or a device with nothing behind it'); // what open() says of a socket
   return new KmsImportError('io', 'READ_FAILED', code === 'ENOENT' ? `No such file: ${file}.` : `Could not read ${file}: ${code ?? (e as Error).message}.`, code === 'ENOENT' ? 'Check the path.' : 'Check the file permissions.');
 }

@@ -112,7 +112,7 @@ async function wrapPrepared(opts: HsmWrapOptions, bundle: ParameterBundle, algor
     if (test.plan.kind === 'oaep' ? wrapped.length !== k : wrapped.length < k + 24) {
       throw incompatible('HSM_WRAP_LENGTH', `The HSM returned ${wrapped.length} bytes for ${test.plan.description}; ${algorithm} under RSA-${wrappingKey.bits} needs ${test.plan.kind === 'oaep' ? `exactly ${k}` : `more than ${k + 16}`}.`, 'Check the HSM library version; nothing was written.');
     }
-    await writeFileAtomic(out, wrapped, { mode: 0o600 });
+    await writeFileAtomic(out, wrapped, { mode: 0o600, overwrite: opts.force === true });
     log(`Wrote ${out} (${wrapped.length} bytes)`);
     destroyed = s.close().destroyed;
     const { ecParams: _omit, ...key } = facts;

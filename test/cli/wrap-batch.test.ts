@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeBundle } from '../../src/core/bundle';
 import { generateMaterial } from '../../src/core/generate';
@@ -101,6 +101,7 @@ describe('WrapPool', () => {
     wrappingKeySpec: 'RSA_3072',
     materials: names,
     targets,
+    overwrite: false,
   });
   /** This thread's share: wait (polling the shared queue, with a deadline) until the worker has taken `claimed` files in all. */
   const afterWorkerTook = (pool: WrapPool, claimed: number, then: () => ReturnType<typeof wrapFile>) => {
@@ -126,6 +127,26 @@ describe('WrapPool', () => {
       assert.equal(r.out, job.targets[i]);
       assert.deepEqual(unwrapKeyMaterial(readFileSync(r.out!), wrapKey, 'RSA_AES_KEY_WRAP_SHA_256'), parseMaterial(readFileSync(names[i])).bytes);
     }
+  });
+
+  test('an output that appeared after the command checked (no --force) is not replaced by any thread: OUTPUT_EXISTS for it, the others written', async () => {
+    const names = files.filter((_, i) => !refusedAt.has(i)).slice(0, 8);
+    const outDir = tmp.path('pool-exists');
+    mkdirSync(outDir);
+    const job = jobFor(names, outDir);
+    for (const i of [0, 5]) writeFileSync(job.targets[i], `someone else's file ${i}`);
+    const pool = new WrapPool(1);
+    const publicKey = publicKeyOf(job);
+    const results = await pool.run(job, (i) => afterWorkerTook(pool, names.length, () => wrapFile(job, publicKey, i)));
+    for (const [i, r] of results.entries()) {
+      if (i === 0 || i === 5) {
+        assert.equal(r.error?.code, 'OUTPUT_EXISTS', `file ${i}`);
+        assert.equal(readFileSync(job.targets[i], 'utf8'), `someone else's file ${i}`);
+      } else {
+        assert.deepEqual(unwrapKeyMaterial(readFileSync(r.out!), wrapKey, 'RSA_AES_KEY_WRAP_SHA_256'), parseMaterial(readFileSync(names[i])).bytes);
+      }
+    }
+    assert.equal(readdirSync(outDir).length, names.length, 'no temporary file left');
   });
 
   test('a worker thread that fails stops the batch with its error: this thread takes no further file', async () => {
