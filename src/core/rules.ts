@@ -158,7 +158,7 @@ export function checkCompatibility(input: CheckInput): Finding[] {
   if (wrappingKeySpec && !rules.wrappingKeySpecs.includes(wrappingKeySpec)) {
     out.push(
       wrappingKeySpec === 'SM2'
-        ? f('error', 'SM2_WRAPPING_CHINA_ONLY', 'The SM2 wrapping key spec is offered only in the AWS China Regions.', 'Use RSA_4096 (preferred), RSA_3072 or RSA_2048.', SRC.sm2Cn)
+        ? f('error', 'SM2_WRAPPING_CHINA_ONLY', 'The SM2 wrapping key spec is offered only in the AWS China Regions.', 'For a China Region (cn-north-1, cn-northwest-1), choose the provider aws-cn (--provider aws-cn); elsewhere use RSA_4096 (preferred), RSA_3072 or RSA_2048.', SRC.sm2Cn)
         : f('error', 'WRAPPING_KEY_SPEC_UNSUPPORTED', `${rules.label} does not offer the ${wrappingKeySpec} wrapping key spec.`, `Use one of: ${rules.wrappingKeySpecs.join(', ')}.`, rules.source),
     );
   }
@@ -168,7 +168,7 @@ export function checkCompatibility(input: CheckInput): Finding[] {
     } else if (algorithm.startsWith('RSA_AES_KEY_WRAP') && isChina) {
       out.push(f('error', 'RSA_AES_NOT_IN_CHINA', `${algorithm} is not supported in the AWS China Regions.`, kind === 'rsa' ? 'Use the SM2 wrapping key spec with SM2PKE for RSA private keys in China Regions.' : 'Use RSAES_OAEP_SHA_256 (or SM2PKE with the SM2 wrapping key spec).', SRC.rsaAesCn));
     } else if (algorithm === 'SM2PKE') {
-      out.push(f('error', 'SM2PKE_CHINA_ONLY', 'SM2PKE is offered only in the AWS China Regions.', 'Use RSAES_OAEP_SHA_256, or RSA_AES_KEY_WRAP_SHA_256 for RSA private keys.', SRC.sm2Cn));
+      out.push(f('error', 'SM2PKE_CHINA_ONLY', 'SM2PKE is offered only in the AWS China Regions.', 'For a China Region, choose the provider aws-cn (--provider aws-cn); elsewhere use RSAES_OAEP_SHA_256, or RSA_AES_KEY_WRAP_SHA_256 for RSA private keys.', SRC.sm2Cn));
     } else {
       out.push(f('error', 'ALGORITHM_NOT_OFFERED', `${rules.label} does not offer the ${algorithm} wrapping algorithm.`, `Use one of: ${rules.algorithms.join(', ')}.`, rules.source));
     }
