@@ -35,18 +35,8 @@ const NOBLE: Record<Exclude<EcCurveName, 'SM2'>, () => NobleCurve> = {
 };
 
 function sm2(): NobleCurve {
-  const w = require('@noble/curves/abstract/weierstrass') as typeof import('@noble/curves/abstract/weierstrass');
-  const { Field } = require('@noble/curves/abstract/modular') as typeof import('@noble/curves/abstract/modular');
-  // SM2 recommended curve parameters (GM/T 0003.5-2012).
-  return w.weierstrassPoints({
-    a: BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFC'),
-    b: BigInt('0x28E9FA9E9D9F5E344D5A9E4BCF6509A7F39789F515AB8F92DDBCBD414D940E93'),
-    Fp: Field(BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF')),
-    n: BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123'),
-    Gx: BigInt('0x32C4AE2C1F1981195F9904466A39C9948FE30BBFF2660BE1715A4589334C74C7'),
-    Gy: BigInt('0xBC3736A2F4F6779C59BDCEE36B692153D0A9877CC62A474002DF32E52139F0A0'),
-    h: BigInt(1),
-  });
+  // The one SM2 curve definition (GM/T 0003.5 recommended parameters): ./sm2.
+  return (require('./sm2') as typeof import('./sm2')).SM2_POINTS;
 }
 
 function curve(name: EcCurveName): CurveLike {

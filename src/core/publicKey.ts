@@ -1,5 +1,9 @@
 // Reading the wrapping public key in every form users get it: DER SPKI (WrappingPublicKey.bin,
-// wrappingKey_<id>_<ts>), PEM, base64 text (PublicKey.b64) and PKCS#1 RSAPublicKey.
+// wrappingKey_<id>_<ts>), PEM, base64 text (PublicKey.b64) and PKCS#1 RSAPublicKey. RSA keys become a
+// KeyObject; SM2 keys (China Regions: id-ecPublicKey with the SM2 curve OID, or the SM2 algorithm OID)
+// are checked to be a point on sm2p256v1 in pure TypeScript (BoringSSL has no SM2) and kept as the
+// uncompressed point for SM2PKE. The key's spec is read from the key itself, and a spec the caller
+// expects (from the bundle's README, manifest or JSON) must agree with it.
 import * as crypto from 'node:crypto';
 import * as asn1 from './asn1';
 import { decodeBase64Text, fingerprint, isProbablyText, parsePem } from './encoding';
@@ -13,6 +17,8 @@ export interface WrappingPublicKey {
   spki: Buffer;
   /** For RSA keys: a KeyObject ready for publicEncrypt. */
   keyObject: crypto.KeyObject;
+  /** For SM2 keys: the uncompressed public point 04 ‖ X ‖ Y, checked to be on the curve. */
+  point?: Buffer;
   wrappingKeySpec: WrappingKeySpec | undefined;
   fingerprint: string;
   /** How the input was encoded (for `inspect`). */
@@ -56,10 +62,20 @@ function fromDer(der: Buffer, encoding: WrappingPublicKey['encoding']): Wrapping
   }
   const algOid = asn1.oidOf(asn1.children(items[0])[0], 'algorithm');
   const algParams = asn1.children(items[0])[1];
-  const isSm2 = algOid === asn1.OID.sm2Algorithm || (algOid === asn1.OID.ecPublicKey && algParams?.tag === asn1.Tag.OID && asn1.decodeOid(algParams.value) === asn1.OID.sm2Algorithm);
-  if (isSm2) {
-    // No KeyObject: BoringSSL has no SM2, and this tool does not wrap with SM2PKE yet.
-    return { kind: 'sm2', bits: 256, spki: der, keyObject: undefined as unknown as crypto.KeyObject, wrappingKeySpec: 'SM2', fingerprint: fingerprint(der), encoding };
+  const curveOid = algOid === asn1.OID.ecPublicKey && algParams?.tag === asn1.Tag.OID ? asn1.decodeOid(algParams.value) : undefined;
+  if (algOid === asn1.OID.sm2Algorithm || curveOid === asn1.OID.sm2Algorithm) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { sm2Point } = require('./sm2') as typeof import('./sm2'); // loaded on first use (the curve's tables)
+    let point: Buffer;
+    try {
+      point = Buffer.from(sm2Point(asn1.expect(items[1], asn1.Tag.BIT_STRING, 'public key').value.subarray(1)).toRawBytes(false));
+    } catch {
+      throw notAPublicKey('the SM2 public key is not a point on the SM2 curve');
+    }
+    return { kind: 'sm2', bits: 256, spki: der, keyObject: undefined as unknown as crypto.KeyObject, point, wrappingKeySpec: 'SM2', fingerprint: fingerprint(der), encoding };
+  }
+  if (algOid === asn1.OID.ecPublicKey) {
+    throw notAPublicKey(`it is an EC public key${curveOid ? ` on curve ${curveOid}` : ''}; KMS wrapping keys are RSA, or SM2 (curve 1.2.156.10197.1.301) in China Regions`);
   }
   if (algOid !== asn1.OID.rsaEncryption) {
     throw notAPublicKey(`it is a public key of another type (algorithm ${algOid}); KMS wrapping keys are RSA (or SM2 in China Regions)`);

@@ -6,6 +6,7 @@ import {
   WRAPPING_KEY_SPECS,
   oaepMaxPayload,
   pkcs1MaxPayload,
+  SM2PKE_MAX_PAYLOAD,
   type KeySpec,
   type MaterialKind,
   type WrappingAlgorithm,
@@ -85,6 +86,8 @@ export interface CheckInput {
   wrappingKeySpec?: WrappingKeySpec;
   algorithm?: WrappingAlgorithm;
   material?: MaterialFacts;
+  /** The signing algorithm a proof or a Sign call will use (SM2DSA is China-only, with SM2 keys). */
+  signingAlgorithm?: string;
 }
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -113,6 +116,10 @@ const SRC = {
   preferSha256: 'sources/004 "We recommend that you use the SHA-256 hashing algorithm whenever possible."',
   sha1Huawei: 'sources/002 "The RSAES_OAEP_SHA_1 encryption algorithm is no longer secure."',
   ciphertextLimit: 'kms-api.md §1 ImportKeyMaterial: EncryptedKeyMaterial is a blob of 1–6144 bytes',
+  sm2pkeMaterial: 'sources/000 "The following table shows the wrapping algorithms that are supported for each type of key material…": rows "128-bit SM4 key (China Regions only)", "Asymmetric RSA private key", "Asymmetric elliptic curve (ECC) private key", "Asymmetric SM2 private key (China Regions only)"; "…except in China Regions, where you must use the SM2PKE wrapping algorithm."',
+  sm2WrapAsym: 'sources/000 "AWS KMS supports the following key spec for the SM2 wrapping keys used to import asymmetric key material."',
+  sm2pkeFormat: 'sources/000 "SM2PKE (China Regions only) – An elliptic curve based encryption algorithm defined by OSCCA in GM/T 0003.4-2012."; sources/001 "To encrypt your key material using an SM2 public key (China Regions only), use the SM2OfflineOperationHelper class." (neither states the byte format)',
+  sm2dsa: 'kms-api.md §5.6 "`SM2` key spec: China Regions only."; CreateKey KeySpec: "SM2 key pairs … (China Regions only)"; SigningAlgorithmSpec SM2DSA is the SM2 key pair\'s signing algorithm',
   twoPrimes: 'KMS RSA key specs are two-prime keys (vectors/README.md: "KMS key material itself must be two-prime")',
 };
 
@@ -151,7 +158,7 @@ export function checkCompatibility(input: CheckInput): Finding[] {
   if (wrappingKeySpec && !rules.wrappingKeySpecs.includes(wrappingKeySpec)) {
     out.push(
       wrappingKeySpec === 'SM2'
-        ? f('error', 'SM2_WRAPPING_CHINA_ONLY', 'The SM2 wrapping key spec is offered only in the AWS China Regions.', 'Use RSA_4096 (preferred), RSA_3072 or RSA_2048.', SRC.sm2Cn)
+        ? f('error', 'SM2_WRAPPING_CHINA_ONLY', 'The SM2 wrapping key spec is offered only in the AWS China Regions.', 'For a China Region (cn-north-1, cn-northwest-1), choose the provider aws-cn (--provider aws-cn); elsewhere use RSA_4096 (preferred), RSA_3072 or RSA_2048.', SRC.sm2Cn)
         : f('error', 'WRAPPING_KEY_SPEC_UNSUPPORTED', `${rules.label} does not offer the ${wrappingKeySpec} wrapping key spec.`, `Use one of: ${rules.wrappingKeySpecs.join(', ')}.`, rules.source),
     );
   }
@@ -161,7 +168,7 @@ export function checkCompatibility(input: CheckInput): Finding[] {
     } else if (algorithm.startsWith('RSA_AES_KEY_WRAP') && isChina) {
       out.push(f('error', 'RSA_AES_NOT_IN_CHINA', `${algorithm} is not supported in the AWS China Regions.`, kind === 'rsa' ? 'Use the SM2 wrapping key spec with SM2PKE for RSA private keys in China Regions.' : 'Use RSAES_OAEP_SHA_256 (or SM2PKE with the SM2 wrapping key spec).', SRC.rsaAesCn));
     } else if (algorithm === 'SM2PKE') {
-      out.push(f('error', 'SM2PKE_CHINA_ONLY', 'SM2PKE is offered only in the AWS China Regions.', 'Use RSAES_OAEP_SHA_256, or RSA_AES_KEY_WRAP_SHA_256 for RSA private keys.', SRC.sm2Cn));
+      out.push(f('error', 'SM2PKE_CHINA_ONLY', 'SM2PKE is offered only in the AWS China Regions.', 'For a China Region, choose the provider aws-cn (--provider aws-cn); elsewhere use RSAES_OAEP_SHA_256, or RSA_AES_KEY_WRAP_SHA_256 for RSA private keys.', SRC.sm2Cn));
     } else {
       out.push(f('error', 'ALGORITHM_NOT_OFFERED', `${rules.label} does not offer the ${algorithm} wrapping algorithm.`, `Use one of: ${rules.algorithms.join(', ')}.`, rules.source));
     }
@@ -211,7 +218,22 @@ export function checkCompatibility(input: CheckInput): Finding[] {
     out.push(f('warning', 'PKCS1_LEGACY', 'RSAES_PKCS1_V1_5 is a legacy padding; Huawei offers it only for HSMs without OAEP.', 'Use RSAES_OAEP_SHA_256 if your HSM supports OAEP.', 'sources/002 "If the HSMs do not support OAEP, use RSAES_PKCS1_V1_5 to encrypt the key material."'));
   }
   if (alg?.scheme === 'sm2pke' && isChina) {
-    out.push(f('warning', 'SM2PKE_LOCAL_WRAP_UNAVAILABLE', 'This tool cannot wrap with SM2PKE yet; the combination is valid in China Regions.', "Wrap in your HSM, or with AWS's SM2OfflineOperationHelper, then import the result.", 'sources/001 "To encrypt your key material using an SM2 public key (China Regions only), use the SM2OfflineOperationHelper class."'));
+    if (kind === 'hmac') {
+      out.push(f('warning', 'SM2PKE_HMAC_UNDOCUMENTED', 'AWS documents the SM2 wrapping key for asymmetric key material and 128-bit SM4 keys; HMAC keys wrapped with SM2PKE are not documented.', 'Prefer RSAES_OAEP_SHA_256 with an RSA_4096 wrapping key for HMAC keys in China Regions.', SRC.sm2WrapAsym));
+    }
+    out.push(f('info', 'SM2PKE_FORMAT', 'SM2PKE output is written as the GM/T 0009 DER SEQUENCE { C1x, C1y, C3, C2 }, as `openssl pkeyutl -encrypt` writes it; AWS\'s pages name GM/T 0003.4 but do not state the byte format.', "If KMS refuses the wrapped material, wrap with AWS's SM2OfflineOperationHelper and import that file.", SRC.sm2pkeFormat));
+  }
+
+  // --- signing algorithm (the proof after import, Sign) ---
+  const sig = input.signingAlgorithm;
+  if (sig === 'SM2DSA' && !isChina) {
+    out.push(f('error', 'SM2DSA_CHINA_ONLY', 'SM2DSA signs with SM2 keys, which exist only in the AWS China Regions.', 'Choose the provider aws-cn, or an ECDSA_* signing algorithm with an ECC_NIST_* key.', SRC.sm2dsa));
+  }
+  if (sig === 'SM2DSA' && keySpec && keySpec !== 'SM2') {
+    out.push(f('error', 'SM2DSA_NEEDS_SM2_KEY', `SM2DSA signs only with SM2 keys, not ${keySpec}.`, keySpec.startsWith('ECC_') ? 'Use an ECDSA_SHA_* signing algorithm.' : 'Use a signing algorithm of the key spec.', SRC.sm2dsa));
+  }
+  if (keySpec === 'SM2' && sig && sig !== 'SM2DSA') {
+    out.push(f('error', 'SM2_KEY_SIGNS_WITH_SM2DSA', `SM2 keys sign with SM2DSA, not ${sig}.`, 'Use SM2DSA.', SRC.sm2dsa));
   }
 
   const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -261,6 +283,8 @@ function materialFindings(input: CheckInput, rules: RuleSet): Finding[] {
   const alg = input.algorithm ? WRAPPING_ALGORITHMS[input.algorithm] : undefined;
   if (alg && input.wrappingKeySpec && WRAPPING_KEY_SPECS[input.wrappingKeySpec].kind === 'rsa') {
     out.push(...payloadFindings(m.byteLength, alg.algorithm, WRAPPING_KEY_SPECS[input.wrappingKeySpec].bits, describeFacts(m)));
+  } else if (alg?.scheme === 'sm2pke') {
+    out.push(...payloadFindings(m.byteLength, alg.algorithm, 256, describeFacts(m)));
   }
   return out;
 }
@@ -273,6 +297,8 @@ function payloadFindings(len: number, algorithm: WrappingAlgorithm, bits: number
   } else if (alg.scheme === 'pkcs1') {
     const max = pkcs1MaxPayload(bits);
     if (len > max) return [f('error', 'PKCS1_PAYLOAD_TOO_LARGE', `${what} is ${len} bytes; RSAES_PKCS1_V1_5 with an RSA-${bits} key carries at most ${max}.`, 'Use a larger wrapping key.', SRC.pkcs1Limit)];
+  } else if (alg.scheme === 'sm2pke') {
+    if (len > SM2PKE_MAX_PAYLOAD) return [f('error', 'CIPHERTEXT_TOO_LARGE', `${what} is ${len} bytes; wrapped with SM2PKE it would exceed the 6144 bytes ImportKeyMaterial takes.`, 'Check that the file holds one private key only.', SRC.ciphertextLimit)];
   } else if (alg.scheme === 'rsa-aes') {
     const total = bits / 8 + 8 * Math.ceil(len / 8) + 8;
     if (total > 6144) return [f('error', 'CIPHERTEXT_TOO_LARGE', `The wrapped material would be ${total} bytes; ImportKeyMaterial takes at most 6144.`, 'Check that the file holds one private key only.', SRC.ciphertextLimit)];

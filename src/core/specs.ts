@@ -133,6 +133,13 @@ export function isWrappingAlgorithm(s: string): s is WrappingAlgorithm {
 export function oaepMaxPayload(modulusBits: number, hashBytes: number): number {
   return Math.ceil(modulusBits / 8) - 2 * hashBytes - 2;
 }
+/**
+ * SM2PKE output is the DER SEQUENCE { C1x, C1y, C3, C2 }: the material's length plus at most 115 bytes
+ * (SEQUENCE header 4, two INTEGERs 35 each, C3 34, C2 header up to 4 + 3 spare). ImportKeyMaterial takes
+ * at most 6144 bytes (kms-api.md §1), so SM2PKE carries at most 6144 − 115 bytes of material.
+ */
+export const SM2PKE_OVERHEAD = 115;
+export const SM2PKE_MAX_PAYLOAD = 6144 - SM2PKE_OVERHEAD;
 /** PKCS#1 v1.5 can carry at most modulus − 11 bytes (RFC 8017 §7.2.1). */
 export function pkcs1MaxPayload(modulusBits: number): number {
   return Math.ceil(modulusBits / 8) - 11;

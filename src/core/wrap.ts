@@ -1,10 +1,12 @@
 // Wrapping key material for import (and the inverse, used by the sandbox and by tests).
 // Only primitives BoringSSL also has: RSA OAEP with SHA-1/SHA-256 (MGF1 = same hash), PKCS#1 v1.5,
-// AES-ECB (under our own RFC 5649 key wrap) and randomBytes.
+// AES-ECB (under our own RFC 5649 key wrap) and randomBytes; SM2PKE (China Regions) is ./sm2 in pure
+// TypeScript and writes the GM/T 0009 DER SEQUENCE { C1x, C1y, C3, C2 } that `openssl pkeyutl -encrypt`
+// writes (AWS's pages do not spell the format out; see ./sm2). Nothing is written for a refused input.
 import * as crypto from 'node:crypto';
 import { aesKeyUnwrapPad, aesKeyWrapPad } from './kwp';
 import { incompatible, invalidInput } from './errors';
-import { WRAPPING_ALGORITHMS, oaepMaxPayload, pkcs1MaxPayload, type WrappingAlgorithm } from './specs';
+import { SM2PKE_MAX_PAYLOAD, WRAPPING_ALGORITHMS, oaepMaxPayload, pkcs1MaxPayload, type WrappingAlgorithm } from './specs';
 import type { WrappingPublicKey } from './publicKey';
 
 function rsaEncrypt(key: crypto.KeyObject, scheme: 'oaep' | 'pkcs1', hash: string | undefined, data: Buffer): Buffer {
@@ -19,7 +21,17 @@ function rsaEncrypt(key: crypto.KeyObject, scheme: 'oaep' | 'pkcs1', hash: strin
 export function wrapKeyMaterial(material: Buffer, publicKey: WrappingPublicKey, algorithm: WrappingAlgorithm): Buffer {
   const alg = WRAPPING_ALGORITHMS[algorithm];
   if (alg.scheme === 'sm2pke') {
-    throw incompatible('SM2PKE_NOT_IMPLEMENTED', 'This tool cannot wrap with SM2PKE yet.', "Wrap in your HSM or with AWS's SM2OfflineOperationHelper, or (outside China Regions) use RSAES_OAEP_SHA_256 / RSA_AES_KEY_WRAP_SHA_256.");
+    if (publicKey.kind !== 'sm2' || !publicKey.point) {
+      throw incompatible('WRAPPING_KEY_NOT_SM2', `SM2PKE needs an SM2 wrapping public key; this one is ${publicKey.wrappingKeySpec ?? publicKey.kind.toUpperCase()}.`, 'Download parameters with the SM2 wrapping key spec (China Regions), or choose an RSA wrapping algorithm.');
+    }
+    if (material.length === 0) throw invalidInput('EMPTY_MATERIAL', 'The key material is empty.', 'Choose the file that holds the key material.');
+    const max = SM2PKE_MAX_PAYLOAD;
+    if (material.length > max) {
+      throw incompatible('CIPHERTEXT_TOO_LARGE', `The key material is ${material.length} bytes; wrapped with SM2PKE it would exceed the 6144 bytes ImportKeyMaterial takes (at most ${max} bytes of material).`, 'Check that the file holds one private key only.');
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { sm2Encrypt } = require('./sm2') as typeof import('./sm2'); // loaded on first use
+    return sm2Encrypt(publicKey.point, material);
   }
   if (publicKey.kind !== 'rsa') {
     throw incompatible('WRAPPING_KEY_NOT_RSA', `${algorithm} needs an RSA wrapping public key; this one is ${publicKey.kind.toUpperCase()}.`, 'Download parameters with an RSA wrapping key spec.');
@@ -49,13 +61,22 @@ export function wrapKeyMaterial(material: Buffer, publicKey: WrappingPublicKey, 
 }
 
 /**
- * The inverse of wrapKeyMaterial with the wrapping private key. Throws `UNWRAP_FAILED` for anything
- * that does not decrypt (the sandbox maps it to InvalidCiphertextException).
+ * The inverse of wrapKeyMaterial with the wrapping private key (for SM2PKE: the 32-byte private scalar,
+ * since BoringSSL cannot load SM2 keys). Throws `UNWRAP_FAILED` for anything that does not decrypt
+ * (the sandbox maps it to InvalidCiphertextException).
  */
-export function unwrapKeyMaterial(blob: Buffer, privateKey: crypto.KeyObject, algorithm: WrappingAlgorithm): Buffer {
+export function unwrapKeyMaterial(blob: Buffer, privateKey: crypto.KeyObject | Uint8Array, algorithm: WrappingAlgorithm): Buffer {
   const alg = WRAPPING_ALGORITHMS[algorithm];
   const fail = (why: string) => invalidInput('UNWRAP_FAILED', `The encrypted key material could not be decrypted with ${algorithm}: ${why}.`, 'Wrap the material with the wrapping public key and algorithm of the same parameter set.');
-  if (alg.scheme === 'sm2pke') throw fail('SM2PKE is not implemented');
+  if (alg.scheme === 'sm2pke') {
+    if (!(privateKey instanceof Uint8Array) || privateKey.length !== 32) throw fail('SM2PKE needs the 32-byte SM2 private scalar');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { sm2Decrypt } = require('./sm2') as typeof import('./sm2');
+    const plain = sm2Decrypt(privateKey, blob);
+    if (!plain) throw fail('decryption error');
+    return plain;
+  }
+  if (privateKey instanceof Uint8Array) throw fail('an RSA wrapping algorithm needs the RSA private key');
   const details = privateKey.asymmetricKeyDetails;
   const k = Math.ceil((details?.modulusLength ?? 0) / 8);
   try {

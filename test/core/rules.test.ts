@@ -32,7 +32,41 @@ test('000: "An RSA_AES_KEY_WRAP_SHA_* wrapping algorithm is required for wrappin
 test('000: "…except in China Regions, where you must use the SM2PKE wrapping algorithm."', () => {
   assert.ok(errors({ provider: 'aws-cn', keySpec: 'RSA_2048', wrappingKeySpec: 'RSA_4096', algorithm: 'RSAES_OAEP_SHA_256' }).includes('RSA_NEEDS_SM2PKE_IN_CHINA'));
   assert.deepEqual(errors({ provider: 'aws-cn', keySpec: 'RSA_2048', wrappingKeySpec: 'SM2', algorithm: 'SM2PKE' }), []);
-  assert.ok(codes({ provider: 'aws-cn', keySpec: 'RSA_2048', wrappingKeySpec: 'SM2', algorithm: 'SM2PKE' }).includes('warning:SM2PKE_LOCAL_WRAP_UNAVAILABLE'));
+  // The tool wraps with SM2PKE now; what it writes (AWS's pages do not say) is stated as information.
+  const fmt = checkCompatibility({ provider: 'aws-cn', keySpec: 'RSA_2048', wrappingKeySpec: 'SM2', algorithm: 'SM2PKE' }).find((x) => x.code === 'SM2PKE_FORMAT')!;
+  assert.equal(fmt.severity, 'info');
+  assert.match(fmt.message, /GM\/T 0009 DER/);
+  assert.match(fmt.source, /GM\/T 0003\.4-2012/);
+  assert.ok(!codes({ provider: 'aws-cn', keySpec: 'RSA_2048', wrappingKeySpec: 'SM2', algorithm: 'SM2PKE' }).some((c) => c.includes('LOCAL_WRAP_UNAVAILABLE')));
+});
+
+test('000: SM2PKE rows "128-bit SM4 key (China Regions only)", "Asymmetric RSA private key", "Asymmetric elliptic curve (ECC) private key", "Asymmetric SM2 private key (China Regions only)"', () => {
+  const cn = (keySpec: CheckInput['keySpec'], material?: CheckInput['material']) => errors({ provider: 'aws-cn', keySpec, wrappingKeySpec: 'SM2', algorithm: 'SM2PKE', material });
+  for (const k of ['RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1', 'SM2'] as const) assert.deepEqual(cn(k), [], k);
+  assert.deepEqual(cn('SYMMETRIC_DEFAULT', { kind: 'symmetric', byteLength: 16 }), []);
+  assert.ok(cn('SYMMETRIC_DEFAULT', { kind: 'symmetric', byteLength: 32 }).includes('SYMMETRIC_LENGTH'));
+  assert.deepEqual(cn('RSA_4096', { kind: 'rsa', byteLength: 2374, modulusBits: 4096, keySpec: 'RSA_4096', primes: 2 }), []);
+  // The SM2 wrapping key is documented "used to import asymmetric key material": HMAC with it is flagged.
+  const h = checkCompatibility({ provider: 'aws-cn', keySpec: 'HMAC_256', wrappingKeySpec: 'SM2', algorithm: 'SM2PKE' }).find((x) => x.code === 'SM2PKE_HMAC_UNDOCUMENTED')!;
+  assert.equal(h.severity, 'warning');
+  assert.match(h.source, /used to import asymmetric key material/);
+  // ImportKeyMaterial takes at most 6144 bytes: SM2PKE adds at most 115.
+  assert.ok(cn(undefined, { kind: 'other', byteLength: 6144 - 114 }).includes('CIPHERTEXT_TOO_LARGE'));
+  assert.ok(!cn(undefined, { kind: 'other', byteLength: 6144 - 115 }).includes('CIPHERTEXT_TOO_LARGE'));
+  // In China Regions, RSA private keys must use SM2PKE; the OAEP algorithms remain for EC, SM2 and symmetric keys.
+  for (const k of ['ECC_NIST_P256', 'SM2'] as const) assert.deepEqual(errors({ provider: 'aws-cn', keySpec: k, wrappingKeySpec: 'RSA_4096', algorithm: 'RSAES_OAEP_SHA_256' }), [], k);
+  assert.deepEqual(recommend('aws-cn', 'RSA_4096'), { wrappingKeySpec: 'SM2', algorithm: 'SM2PKE' });
+});
+
+test('kms-api.md §5.6 "SM2 key spec: China Regions only": SM2DSA only there and only with SM2 keys', () => {
+  assert.deepEqual(errors({ provider: 'aws-cn', keySpec: 'SM2', signingAlgorithm: 'SM2DSA' }), []);
+  assert.ok(errors({ provider: 'aws', keySpec: 'ECC_NIST_P256', signingAlgorithm: 'SM2DSA' }).includes('SM2DSA_CHINA_ONLY'));
+  assert.ok(errors({ provider: 'huawei', signingAlgorithm: 'SM2DSA' }).includes('SM2DSA_CHINA_ONLY'));
+  assert.ok(errors({ provider: 'aws-cn', keySpec: 'ECC_NIST_P256', signingAlgorithm: 'SM2DSA' }).includes('SM2DSA_NEEDS_SM2_KEY'));
+  assert.ok(errors({ provider: 'aws-cn', keySpec: 'SM2', signingAlgorithm: 'ECDSA_SHA_256' }).includes('SM2_KEY_SIGNS_WITH_SM2DSA'));
+  assert.ok(errors({ provider: 'aws', keySpec: 'SM2', signingAlgorithm: 'SM2DSA' }).includes('SM2_KEY_CHINA_ONLY'));
+  const f = checkCompatibility({ provider: 'aws', signingAlgorithm: 'SM2DSA' }).find((x) => x.code === 'SM2DSA_CHINA_ONLY')!;
+  assert.match(f.source, /China Regions only/);
 });
 
 test('001: "The RSA_AES_KEY_WRAP_SHA_256 and RSA_AES_KEY_WRAP_SHA_1 wrapping algorithms are not supported in China Regions."', () => {
@@ -155,4 +189,10 @@ test('optionMatrix marks refused combinations with their reason (used by the imp
   assert.equal(cell('RSA_4096', 'RSAES_OAEP_SHA_256').allowed, false);
   assert.match(cell('RSA_4096', 'RSAES_OAEP_SHA_256').reason!, /RSA_AES_KEY_WRAP/);
   assert.equal(cell('SM2', 'SM2PKE').allowed, false);
+  const cn = optionMatrix({ provider: 'aws-cn', keySpec: 'RSA_2048' });
+  const cnCell = (w: string, a: string) => cn.find((r) => r.wrappingKeySpec === w && r.algorithm === a)!;
+  assert.equal(cnCell('SM2', 'SM2PKE').allowed, true);
+  assert.equal(cnCell('RSA_4096', 'RSA_AES_KEY_WRAP_SHA_256').allowed, false);
+  assert.equal(cnCell('SM2', 'RSAES_OAEP_SHA_256').allowed, false);
+  assert.equal(cnCell('RSA_4096', 'SM2PKE').allowed, false);
 });

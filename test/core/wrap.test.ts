@@ -44,7 +44,7 @@ describe('wrapping public key input', () => {
     const cases: Array<[Buffer, RegExp]> = [
       [kp.privateKey.export({ type: 'pkcs8', format: 'der' }), /private key/],
       [Buffer.from(kp.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string), /PRIVATE KEY.*Never upload/],
-      [crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }), /another type/],
+      [crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }), /EC public key on curve 1\.2\.840\.10045\.3\.1\.7; KMS wrapping keys are RSA, or SM2/],
       [crypto.generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'der' }), /RSA-1024; KMS wrapping keys are RSA 2048, 3072 or 4096/],
       [Buffer.from('hello, this is not a key'), /neither PEM nor base64/],
       [Buffer.alloc(0), /empty/],
@@ -83,8 +83,8 @@ describe('wrap', () => {
     const m = crypto.randomBytes(32);
     for (const a of ['RSAES_OAEP_SHA_256', 'RSA_AES_KEY_WRAP_SHA_1'] as const) assert.notDeepEqual(wrapKeyMaterial(m, pub, a), wrapKeyMaterial(m, pub, a));
   });
-  test('SM2PKE is refused with a clear message and a way forward', () => {
-    assert.throws(() => wrapKeyMaterial(crypto.randomBytes(16), parseWrappingPublicKey(spki), 'SM2PKE'), (e: Error & { code?: string; fix?: string }) => e.code === 'SM2PKE_NOT_IMPLEMENTED' && /SM2OfflineOperationHelper/.test(e.fix!));
+  test('SM2PKE with an RSA wrapping key is refused with what is needed', () => {
+    assert.throws(() => wrapKeyMaterial(crypto.randomBytes(16), parseWrappingPublicKey(spki), 'SM2PKE'), (e: Error & { code?: string; fix?: string }) => e.code === 'WRAPPING_KEY_NOT_SM2' && /RSA_3072/.test(e.message) && /SM2 wrapping key spec/.test(e.fix!));
   });
   test('payload limits: OAEP SHA-256 with RSA-3072 takes 318 bytes, not 319; PKCS#1 v1.5 takes k − 11', () => {
     const pub = parseWrappingPublicKey(spki);

@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import { CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, GetParametersForImportCommand, GetPublicKeyCommand, ImportKeyMaterialCommand, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
 import { sm3, sm2Decrypt } from '../../src/sandbox/sm2';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox';
-import { createExternalKey, getParams, materialFor, rejection } from '../support/sandboxImport';
+import { createExternalKey, getParams, materialFor, rejection, wrap } from '../support/sandboxImport';
+import * as asn1 from '../../src/core/asn1';
+import { encodeSm2Ciphertext, SM2_CURVE } from '../../src/core/sm2';
 
 let t: TestSandbox;
 let dir: string;
@@ -129,5 +131,48 @@ describe('SM2 KMS keys', () => {
     const e = await rejection(t.kms.send(new DecryptCommand({ KeyId: keyId, CiphertextBlob: tampered, EncryptionAlgorithm: 'SM2PKE' })));
     assert.equal(e.name, 'InvalidCiphertextException');
     assert.equal(sm2Decrypt(Buffer.alloc(32, 1), Buffer.from(enc.CiphertextBlob!)), undefined);
+  });
+});
+
+describe('the core\'s SM2PKE wrap, imported into the sandbox', () => {
+  test('RSA_4096, SM2 and 128-bit SM4 material wrapped by the core imports, and the key proves it', async () => {
+    for (const spec of ['RSA_4096', 'SM2', 'SYMMETRIC_DEFAULT']) {
+      const keyId = await createExternalKey(t.kms, spec);
+      const material = spec === 'SYMMETRIC_DEFAULT' ? crypto.randomBytes(16) : materialFor(spec);
+      const p = await getParams(t.kms, keyId, 'SM2PKE', 'SM2');
+      await t.kms.send(new ImportKeyMaterialCommand({ KeyId: keyId, ImportToken: p.token, EncryptedKeyMaterial: wrap(material, p.publicKey, 'SM2PKE'), ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }));
+      assert.equal((await t.kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState, 'Enabled', spec);
+      if (spec !== 'SYMMETRIC_DEFAULT') {
+        fs.writeFileSync(file(`${spec}.der`), material);
+        assert.deepEqual(Buffer.from((await t.kms.send(new GetPublicKeyCommand({ KeyId: keyId }))).PublicKey!), openssl('pkey', '-inform', 'DER', '-in', `${spec}.der`, '-pubout', '-outform', 'DER'), spec);
+      }
+    }
+  });
+
+  test('bad SM2 ciphertexts → InvalidCiphertextException, each, and the sandbox carries on', async () => {
+    const keyId = await createExternalKey(t.kms, 'SYMMETRIC_DEFAULT');
+    const p = await getParams(t.kms, keyId, 'SM2PKE', 'SM2');
+    const material = crypto.randomBytes(16);
+    const good = wrap(material, p.publicKey, 'SM2PKE');
+    const items = asn1.children(asn1.parse(good));
+    const big = (n: asn1.Node) => BigInt('0x' + asn1.unsignedInt(n, 'int').toString('hex'));
+    const [x, y, c3, c2] = [big(items[0]), big(items[1]), Buffer.from(items[2].value), Buffer.from(items[3].value)];
+    const flipped = Buffer.from(c3);
+    flipped[0] ^= 0x40;
+    const bad: Array<[string, Buffer]> = [
+      ['C3 altered', encodeSm2Ciphertext(x, y, flipped, c2)],
+      ['C1 not on the curve', encodeSm2Ciphertext(x, (y + BigInt(1)) % SM2_CURVE.p, c3, c2)],
+      ['C1 the point at infinity', encodeSm2Ciphertext(BigInt(0), BigInt(0), c3, c2)],
+      ['truncated DER', good.subarray(0, good.length - 5)],
+      ['trailing bytes', Buffer.concat([good, Buffer.from([0, 0])])],
+    ];
+    for (const [what, blob] of bad) {
+      const e = await rejection(t.kms.send(new ImportKeyMaterialCommand({ KeyId: keyId, ImportToken: p.token, EncryptedKeyMaterial: blob, ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' })));
+      assert.equal(e.name, 'InvalidCiphertextException', what);
+      assert.equal(e.$metadata?.httpStatusCode, 400, what);
+    }
+    // No crash, no half state: the untouched ciphertext still imports with the same token.
+    await t.kms.send(new ImportKeyMaterialCommand({ KeyId: keyId, ImportToken: p.token, EncryptedKeyMaterial: good, ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }));
+    assert.equal((await t.kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!.KeyState, 'Enabled');
   });
 });

@@ -1,0 +1,70 @@
+// SM2PKE interop with the OpenSSL CLI in both directions (China Regions), as strict as the RSA matrix of
+// openssl-interop.test.ts: for {16-byte symmetric, RSA_2048/3072/4096, P-256, P-384, P-521, secp256k1, SM2}
+// material, every SM2PKE output of the core decrypts with `openssl pkeyutl -decrypt -inkey sm2.pem` to the
+// exact normalised material, and what `openssl pkeyutl -encrypt` writes with the SM2 wrapping public key
+// decrypts with the sandbox's decrypt (sandboxUnwrap, given the PKCS#8 wrapping key OpenSSL generated).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseMaterial } from '../../src/core/material';
+import { parseWrappingPublicKey } from '../../src/core/publicKey';
+import { checkCompatibility } from '../../src/core/rules';
+import { unwrapKeyMaterial, wrapKeyMaterial } from '../../src/core/wrap';
+import type { KeySpec } from '../../src/core/specs';
+import { ecScalar, sandboxUnwrap } from '../../src/sandbox/keycrypto';
+import { openssl, opensslGenPkcs8, tempDir } from '../support/openssl';
+
+const tmp = tempDir('kms-import-sm2-interop-');
+const MATERIALS: Array<{ spec: KeySpec; make: () => Buffer }> = [
+  { spec: 'SYMMETRIC_DEFAULT', make: () => openssl(['rand', '16']) },
+  { spec: 'RSA_2048', make: () => opensslGenPkcs8('rsa', '2048') },
+  { spec: 'RSA_3072', make: () => opensslGenPkcs8('rsa', '3072') },
+  { spec: 'RSA_4096', make: () => opensslGenPkcs8('rsa', '4096') },
+  { spec: 'ECC_NIST_P256', make: () => opensslGenPkcs8('ec', 'P-256') },
+  { spec: 'ECC_NIST_P384', make: () => opensslGenPkcs8('ec', 'P-384') },
+  { spec: 'ECC_NIST_P521', make: () => opensslGenPkcs8('ec', 'P-521') },
+  { spec: 'ECC_SECG_P256K1', make: () => opensslGenPkcs8('ec', 'secp256k1') },
+  { spec: 'SM2', make: () => opensslGenPkcs8('ec', 'SM2') },
+];
+const material = new Map<KeySpec, Buffer>();
+let keyPem = '';
+let pubDerFile = '';
+let privateDer: Buffer;
+
+before(() => {
+  for (const m of MATERIALS) material.set(m.spec, m.make());
+  // The SM2 wrapping key pair, as KMS would hold it; the public half as WrappingPublicKey.bin (DER).
+  keyPem = tmp.write('sm2.pem', openssl(['genpkey', '-algorithm', 'ec', '-pkeyopt', 'ec_paramgen_curve:SM2']));
+  pubDerFile = tmp.path('WrappingPublicKey.bin');
+  openssl(['pkey', '-in', keyPem, '-pubout', '-outform', 'der', '-out', pubDerFile]);
+  privateDer = openssl(['pkcs8', '-topk8', '-nocrypt', '-outform', 'der', '-in', keyPem]);
+});
+after(() => tmp.cleanup());
+
+let n = 0;
+describe('SM2PKE with the SM2 wrapping key spec (aws-cn)', () => {
+  for (const m of MATERIALS) {
+    test(`${m.spec}: core → openssl pkeyutl -decrypt, and openssl pkeyutl -encrypt → the sandbox's decrypt`, () => {
+      const raw = material.get(m.spec)!;
+      const parsed = parseMaterial(raw);
+      // The normalised material is byte-identical to what OpenSSL produced (raw bytes or PKCS#8 DER).
+      assert.deepEqual(parsed.bytes, raw);
+      const errors = checkCompatibility({ provider: 'aws-cn', keySpec: m.spec, wrappingKeySpec: 'SM2', algorithm: 'SM2PKE', material: parsed }).filter((f) => f.severity === 'error');
+      assert.deepEqual(errors, [], errors.map((e) => e.code).join(','));
+      const pub = parseWrappingPublicKey(readFileSync(pubDerFile), 'SM2');
+      const outputs = [wrapKeyMaterial(parsed.bytes, pub, 'SM2PKE'), wrapKeyMaterial(parsed.bytes, pub, 'SM2PKE')];
+      assert.notDeepEqual(outputs[0], outputs[1], 'a fresh k for every wrap');
+      for (const blob of outputs) {
+        assert.ok(blob.length <= parsed.bytes.length + 115 && blob.length <= 6144);
+        const f = tmp.write(`core_${n++}.bin`, blob);
+        assert.deepEqual(openssl(['pkeyutl', '-decrypt', '-inkey', keyPem, '-in', f]), raw);
+      }
+      const matFile = tmp.write(`PlaintextKeyMaterial_${n}.bin`, raw);
+      const encFile = tmp.path(`EncryptedKeyMaterial_${n++}.bin`);
+      openssl(['pkeyutl', '-encrypt', '-pubin', '-inkey', pubDerFile, '-keyform', 'DER', '-in', matFile, '-out', encFile]);
+      const fromOpenssl = readFileSync(encFile);
+      assert.deepEqual(sandboxUnwrap(fromOpenssl, privateDer, 'SM2PKE'), raw);
+      assert.deepEqual(unwrapKeyMaterial(fromOpenssl, ecScalar(privateDer), 'SM2PKE'), raw);
+    });
+  }
+});
