@@ -331,7 +331,8 @@ export function hasErrors(findings: Finding[]): boolean {
 /** The recommended wrapping choice for a key spec under a provider (issue 4: preselected in the form). */
 export function recommend(provider: ProviderId, keySpec?: KeySpec): { wrappingKeySpec: WrappingKeySpec; algorithm: WrappingAlgorithm } {
   const kind = keySpec ? KEY_SPECS[keySpec].kind : undefined;
-  if (provider === 'aws-cn' && (kind === 'rsa' || keySpec === 'SM2')) return { wrappingKeySpec: 'SM2', algorithm: 'SM2PKE' };
+  // China Regions: SM2PKE for every private key (RSA keys have no other way in there: no RSA_AES_*).
+  if (provider === 'aws-cn' && (kind === 'rsa' || kind === 'ec')) return { wrappingKeySpec: 'SM2', algorithm: 'SM2PKE' };
   if (provider === 'aws' && kind === 'rsa') return { wrappingKeySpec: 'RSA_4096', algorithm: 'RSA_AES_KEY_WRAP_SHA_256' };
   return { wrappingKeySpec: 'RSA_4096', algorithm: 'RSAES_OAEP_SHA_256' };
 }

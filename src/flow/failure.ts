@@ -39,7 +39,7 @@ const REFUSED_BY_KMS = new Set([
 ]);
 
 /** Flow codes that are refusals of the user's input or of the key's state (exit 3). */
-const REFUSED_BY_FLOW = new Set(['PARAMETERS_EXPIRED', 'VALID_TO_PAST', 'BUNDLE_OTHER_KEY', 'BUNDLE_NO_EXPIRY', 'BUNDLE_DIR_NOT_EMPTY', 'KEY_NOT_EXTERNAL', 'KEY_STATE', 'SM2PKE_NOT_IMPLEMENTED', 'WRAPPED_FILE_INVALID', 'BUNDLE_NO_ALGORITHM']);
+const REFUSED_BY_FLOW = new Set(['PARAMETERS_EXPIRED', 'VALID_TO_PAST', 'BUNDLE_OTHER_KEY', 'BUNDLE_NO_EXPIRY', 'BUNDLE_DIR_NOT_EMPTY', 'KEY_NOT_EXTERNAL', 'KEY_STATE', 'WRAPPED_FILE_INVALID', 'BUNDLE_NO_ALGORITHM']);
 
 export function describeFailure(e: unknown): Failure {
   if (isImportFlowError(e)) {

@@ -18,7 +18,7 @@ import { resolveKey } from './steps/key';
 import { downloadParameters, useParameters } from './steps/parameters';
 import { proveStep } from './steps/prove';
 import { uploadWrapped, type ExpirationChoice } from './steps/upload';
-import { assertCanWrap, checkCompatibilityStep, chooseWrapping, materialFacts, precheckBeforeCreate, wrapStep } from './steps/wrap';
+import { checkCompatibilityStep, chooseWrapping, materialFacts, precheckBeforeCreate, wrapStep } from './steps/wrap';
 import type { ImportFlowResult, StepEvent } from './types';
 
 export type { ExpirationChoice } from './steps/upload';
@@ -73,7 +73,6 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
       wrappingKeySpec: opts.parameters?.wrappingKeySpec ?? requested.wrappingKeySpec,
     });
     Object.assign(run.partial, choice);
-    assertCanWrap(run, choice.wrappingAlgorithm);
 
     const params: ImportParameters = opts.parameters
       ? await useParameters(run, key, opts.parameters, choice)

@@ -183,4 +183,30 @@ describe('kms-import flow commands against the sandbox', () => {
     assert.equal((await cli(['import', '--key-spec', 'SYMMETRIC_DEFAULT', '--material', bad, '--valid-to', 'tomorrow'])).status, 2);
     assert.ok(!existsSync(tmp.path('kms-import')), 'nothing was written for refused commands');
   });
+
+  test('China Regions: import --key-spec RSA_2048 --region cn-north-1 chooses SM2 and SM2PKE by itself and names the aws-cn ARN', async () => {
+    const cn = await startSandbox({ port: 0, wrappingKeyPool: 1, region: 'cn-north-1' });
+    try {
+      const cnEnv = { ...env, AWS_ACCESS_KEY_ID: cn.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: cn.credentials.secretAccessKey, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_KMS: cn.endpoint };
+      const pem = tmp.path('cn-rsa.pem');
+      openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', pem]);
+      const r = await runCliAsync(['import', '--key-spec', 'RSA_2048', '--material', pem, '--region', 'cn-north-1', '--out-dir', tmp.path('cn-out')], { env: cnEnv, cwd: tmp.dir });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^Key: +arn:aws-cn:kms:cn-north-1:\d{12}:key\/[0-9a-f-]{36} \(created\)$/m);
+      assert.match(r.stdout, /^Wrapping: +SM2PKE under SM2$/m);
+      assert.match(r.stdout, /^PROVEN: GetPublicKey equals the local public key/m);
+      const j = await runCliAsync(['import', '--key-spec', 'RSA_2048', '--material', pem, '--region', 'cn-north-1', '--out-dir', tmp.path('cn-out'), '--json'], { env: cnEnv, cwd: tmp.dir });
+      assert.equal(j.status, 0, j.stderr);
+      assert.equal(json(j).wrappingAlgorithm, 'SM2PKE');
+      assert.match(json(j).keyArn, /^arn:aws-cn:/);
+      // RSA_AES is not offered there: refused before anything is created, with the rule's fix.
+      const creates = cn.admin.requestCount('CreateKey');
+      const refused = await runCliAsync(['import', '--key-spec', 'RSA_2048', '--material', pem, '--region', 'cn-north-1', '--algorithm', 'RSA_AES_KEY_WRAP_SHA_256', '--wrapping-key-spec', 'RSA_4096'], { env: cnEnv, cwd: tmp.dir });
+      assert.equal(refused.status, 3, refused.stderr);
+      assert.match(refused.stderr, /^Fix: .*SM2PKE/m);
+      assert.equal(cn.admin.requestCount('CreateKey'), creates);
+    } finally {
+      await cn.close();
+    }
+  });
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readBundle } from '../../src/core/bundle';
+import { readBundle, readBundleSync } from '../../src/core/bundle';
 import { IMPORTABLE_KEY_SPECS, KEY_SPECS } from '../../src/core/specs';
 import { runImportFlow } from '../../src/flow/importFlow';
 import { isImportFlowError, type ImportFlowError, type StepEvent } from '../../src/flow/types';
@@ -89,7 +89,7 @@ describe('runImportFlow: every importable key spec', () => {
 });
 
 describe('runImportFlow: choices and refusals', () => {
-  test('China Region: a 16-byte SM4 symmetric key and an SM2 key pair, with RSAES_OAEP_SHA_256', async () => {
+  test('China Region: SM4 with RSAES_OAEP_SHA_256; RSA, ECC and SM2 private keys with SM2PKE by default, proven; RSA_AES refused before anything is created', async () => {
     const cn = await startRig({ region: 'cn-north-1' });
     try {
       const p = cn.provider();
@@ -97,19 +97,25 @@ describe('runImportFlow: choices and refusals', () => {
       const r = await runImportFlow({ provider: p, material: material('SYMMETRIC_DEFAULT', { china: true }), target: { create: { keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT' } }, bundleDir: path.join(tmp, 'cn-sm4') });
       assert.equal(r.ok, true);
       assert.equal(r.wrappingAlgorithm, 'RSAES_OAEP_SHA_256');
+      assert.equal(r.proof.method, 'round-trip');
       assert.match(r.keyArn, /^arn:aws-cn:kms:cn-north-1:/);
-      // SM2 key pair: the default wrapping is one this tool can do locally (not SM2PKE); the public key proves it.
-      const sm2 = await runImportFlow({ provider: p, material: material('SM2', { china: true }), target: { create: { keySpec: 'SM2', keyUsage: 'SIGN_VERIFY' } } });
-      assert.equal(sm2.ok, true, sm2.proof.detail);
-      assert.equal(sm2.wrappingAlgorithm, 'RSAES_OAEP_SHA_256');
-      assert.equal(sm2.proof.method, 'public-key');
-      // SM2PKE chosen explicitly: this tool cannot wrap with it, so it is refused before a key is created.
+      // Every importable private-key spec: the flow chooses SM2 + SM2PKE by itself and proves by GetPublicKey.
+      for (const spec of ['SM2', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1'] as const) {
+        const res = await runImportFlow({ provider: p, material: material(spec, { china: true }), target: { create: { keySpec: spec, keyUsage: 'SIGN_VERIFY' } }, bundleDir: path.join(tmp, `cn-${spec}`) });
+        assert.equal(res.ok, true, `${spec}: ${res.proof.detail}`);
+        assert.equal(res.wrappingAlgorithm, 'SM2PKE', spec);
+        assert.equal(res.wrappingKeySpec, 'SM2', spec);
+        assert.equal(res.proof.method, 'public-key', spec);
+        assert.equal(readBundleSync(path.join(tmp, `cn-${spec}`)).wrappingKeySpec, 'SM2', `${spec}: the bundle holds the SM2 wrapping key`);
+      }
+      // RSA_AES is not offered in China Regions: refused with the rule's fix before a key is created or anything uploaded.
       const n0 = cn.sandbox.admin.requestCount('CreateKey');
-      const e = await flowError(runImportFlow({ provider: p, material: material('SM2', { china: true }), target: { create: { keySpec: 'SM2', keyUsage: 'SIGN_VERIFY' } }, wrappingAlgorithm: 'SM2PKE', wrappingKeySpec: 'SM2' }));
+      const i0 = cn.sandbox.admin.requestCount('ImportKeyMaterial');
+      const e = await flowError(runImportFlow({ provider: p, material: material('RSA_2048', { china: true }), target: { create: { keySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY' } }, wrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256', wrappingKeySpec: 'RSA_4096' }));
       assert.equal(e.step, 'check');
-      assert.equal(e.code, 'SM2PKE_NOT_IMPLEMENTED');
-      assert.match(e.fix, /RSAES_OAEP_SHA_256/);
+      assert.match(e.fix, /SM2PKE/);
       assert.equal(cn.sandbox.admin.requestCount('CreateKey'), n0);
+      assert.equal(cn.sandbox.admin.requestCount('ImportKeyMaterial'), i0);
     } finally {
       await cn.close();
     }

@@ -6,30 +6,16 @@ import { incompatible } from '../../core/errors';
 import type { KeyMaterial } from '../../core/material';
 import { parseWrappingPublicKey, type WrappingPublicKey } from '../../core/publicKey';
 import { checkCompatibility, recommend, type Finding, type MaterialFacts, type ProviderId } from '../../core/rules';
-import { KEY_SPECS, WRAPPING_ALGORITHMS, type KeySpec, type WrappingAlgorithm, type WrappingKeySpec } from '../../core/specs';
+import { KEY_SPECS, type KeySpec, type WrappingAlgorithm, type WrappingKeySpec } from '../../core/specs';
 import { wrapKeyMaterial } from '../../core/wrap';
 import type { FlowRun } from '../run';
 import type { WrappingChoice } from './parameters';
 
-/** This tool wraps with RSA only; SM2PKE is refused before anything is created or downloaded. */
-const SM2PKE_REFUSAL = {
-  code: 'SM2PKE_NOT_IMPLEMENTED',
-  message: 'This tool cannot wrap with SM2PKE, so it cannot run the import with it.',
-  fix: "Choose RSAES_OAEP_SHA_256 with an RSA wrapping key (allowed for SM4 and SM2 keys in China Regions), or wrap in your HSM / with AWS's SM2OfflineOperationHelper and import that file.",
-};
-
 export const materialFacts = (m: Pick<KeyMaterial, 'kind' | 'byteLength' | 'keySpec' | 'modulusBits' | 'curve' | 'primes'>): MaterialFacts => ({ kind: m.kind, byteLength: m.byteLength, keySpec: m.keySpec, modulusBits: m.modulusBits, curve: m.curve, primes: m.primes });
 
-/**
- * The core's recommendation, except where it is SM2PKE (China Regions), which this tool cannot wrap
- * locally: then RSA_4096 + RSAES_OAEP_SHA_256 when the rules allow it for this material (SM2/EC keys).
- */
-export function defaultWrapping(provider: ProviderId, keySpec: KeySpec, material?: MaterialFacts): { wrappingKeySpec: WrappingKeySpec; algorithm: WrappingAlgorithm } {
-  const rec = recommend(provider, keySpec);
-  if (rec.algorithm !== 'SM2PKE') return rec;
-  const alt = { wrappingKeySpec: 'RSA_4096' as const, algorithm: 'RSAES_OAEP_SHA_256' as const };
-  const ok = !checkCompatibility({ provider, keySpec, material, ...alt }).some((f) => f.severity === 'error');
-  return ok ? alt : rec;
+/** The recommended wrapping for this provider and key spec (the core's rules; SM2PKE in China Regions for private keys). */
+export function defaultWrapping(provider: ProviderId, keySpec: KeySpec, _material?: MaterialFacts): { wrappingKeySpec: WrappingKeySpec; algorithm: WrappingAlgorithm } {
+  return recommend(provider, keySpec);
 }
 
 /** The wrapping to use: what the caller asked for, else the recommendation for this key spec and material. */
@@ -41,18 +27,8 @@ export function chooseWrapping(provider: ProviderId, keySpec: KeySpec, material:
 /** Before a key is created: refuse (as step "check") a combination the rules forbid, so no key is left behind. */
 export function precheckBeforeCreate(run: FlowRun, provider: ProviderId, keySpec: KeySpec, material: MaterialFacts, requested: Partial<WrappingChoice>): void {
   const c = chooseWrapping(provider, keySpec, material, requested);
-  const err = checkCompatibility({ provider, keySpec, wrappingKeySpec: c.wrappingKeySpec, algorithm: c.wrappingAlgorithm, material }).find((f) => f.severity === 'error') ?? sm2pkeRefusal(c.wrappingAlgorithm);
+  const err = checkCompatibility({ provider, keySpec, wrappingKeySpec: c.wrappingKeySpec, algorithm: c.wrappingAlgorithm, material }).find((f) => f.severity === 'error');
   if (err) run.refuse('check', err.code, err.message, err.fix);
-}
-
-/** Refuses, as step "check", a wrapping this tool cannot perform. */
-export function assertCanWrap(run: FlowRun, algorithm: WrappingAlgorithm): void {
-  const err = sm2pkeRefusal(algorithm);
-  if (err) run.refuse('check', err.code, err.message, err.fix);
-}
-
-function sm2pkeRefusal(algorithm: WrappingAlgorithm): typeof SM2PKE_REFUSAL | undefined {
-  return WRAPPING_ALGORITHMS[algorithm].scheme === 'sm2pke' ? SM2PKE_REFUSAL : undefined;
 }
 
 /**
