@@ -25,6 +25,11 @@ export type KeySpec =
   | 'ML_KEM_1024';
 
 export type MaterialKind = 'symmetric' | 'hmac' | 'rsa' | 'ec' | 'other';
+/** KMS key states, expiration models and import types (AWS's names; browser-safe, shared with the webviews' protocol). */
+export type KeyState = 'Creating' | 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport' | 'PendingReplicaDeletion' | 'Unavailable' | 'Updating';
+export type ExpirationModel = 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
+export type ImportType = 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
+
 export type KeyUsage = 'ENCRYPT_DECRYPT' | 'SIGN_VERIFY' | 'GENERATE_VERIFY_MAC' | 'KEY_AGREEMENT' | 'KEY_ENCAPSULATION';
 export type Importability = 'importable' | 'not-importable' | 'unconfirmed';
 

@@ -14,8 +14,8 @@ import type { Services } from './services';
 import { settings } from './settings';
 import { BundleStatus } from './statusBar';
 import { KeysTree } from './tree/keysTree';
-import { FormPanel } from '../webviews/form/panel';
-import { SummaryPanel } from '../webviews/summary/panel';
+import { FormPanel } from './webviews/formPanel';
+import { SummaryPanel } from './webviews/summaryPanel';
 
 let services: Services | undefined;
 

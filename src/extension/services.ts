@@ -5,7 +5,7 @@ import type { Logger } from './logger';
 import type { ResultStore } from './results';
 import type { SandboxHost } from './sandboxHost';
 import type { FormState } from './model/formModel';
-import type { SummaryIdentity } from '../webviews/summary/protocol';
+import type { SummaryIdentity } from '../protocol/summary';
 import type { KeysTree } from './tree/keysTree';
 import type { PathRefs } from './model/pathRefs';
 

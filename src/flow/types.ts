@@ -3,8 +3,9 @@ import type { Finding } from '../core/rules';
 import type { KeySpec, WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
 import type { ExpirationModel, ImportType, KeyState, ProviderErrorInfo } from '../providers/types';
 
-export type StepId = 'create-key' | 'download-parameters' | 'check' | 'wrap' | 'import' | 'prove';
-export type StepStatus = 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
+import type { StepId, StepStatus } from '../core/steps';
+
+export { STEP_LABELS, type StepId, type StepStatus } from '../core/steps';
 
 /** One progress event. `detail` is for people and never holds secret bytes. */
 export interface StepEvent {
@@ -13,15 +14,6 @@ export interface StepEvent {
   detail?: string;
   at: Date;
 }
-
-export const STEP_LABELS: Record<StepId, string> = {
-  'create-key': 'Create key',
-  'download-parameters': 'Download parameters',
-  check: 'Check compatibility',
-  wrap: 'Wrap key material',
-  import: 'Import key material',
-  prove: 'Prove the import',
-};
 
 export type ProofOutcome =
   | { method: 'public-key'; holds: boolean; localFingerprint: string; kmsFingerprint: string; detail: string }

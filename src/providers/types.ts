@@ -3,9 +3,9 @@
 import type { KeySpec, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
 import type { ProviderId } from '../core/rules';
 
-export type KeyState = 'Creating' | 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport' | 'PendingReplicaDeletion' | 'Unavailable' | 'Updating';
-export type ExpirationModel = 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
-export type ImportType = 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
+import type { ExpirationModel, ImportType, KeyState } from '../core/specs';
+
+export type { ExpirationModel, ImportType, KeyState } from '../core/specs';
 
 export interface KeyInfo {
   keyId: string;

@@ -2,7 +2,7 @@
 // escaped into an attribute (no script injection through data).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csp, escapeAttribute, nonce, renderHtml } from '../../src/webviews/html';
+import { csp, escapeAttribute, nonce, renderHtml } from '../../src/extension/webviews/html';
 
 const fakeWebview = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', asWebviewUri: (u: { path: string }) => ({ toString: () => `https://res${u.path}` }) };
 const join = (base: { path: string }, ...p: string[]) => ({ path: [base.path, ...p].join('/') });

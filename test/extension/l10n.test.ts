@@ -12,7 +12,7 @@ const bundleFile = join(root, 'l10n', 'bundle.l10n.json');
 
 function sources(): Array<{ file: string; text: string }> {
   const out: Array<{ file: string; text: string }> = [];
-  for (const dir of ['src/extension', 'src/webviews']) {
+  for (const dir of ['src/extension']) {
     for (const f of readdirSync(join(root, dir), { recursive: true }).map(String).filter((x) => x.endsWith('.ts')).sort()) {
       out.push({ file: `${dir}/${f}`, text: readFileSync(join(root, dir, f), 'utf8') });
     }

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initialFormState } from '../../src/extension/model/formModel';
 import { MAX_REFS, PathRefs, restoreFormState, reviveSummaryIdentity, type StateStore } from '../../src/extension/model/pathRefs';
-import { isFromForm } from '../../src/webviews/form/protocol';
-import { isToSummary } from '../../src/webviews/summary/protocol';
+import { isFromForm } from '../../src/protocol/form';
+import { isToSummary } from '../../src/protocol/summary';
 
 function memento(): StateStore & { data: Map<string, unknown> } {
   const data = new Map<string, unknown>();

@@ -9,8 +9,8 @@ import { generateMaterial } from '../../src/core/generate';
 import { parseMaterial, summarizeMaterial } from '../../src/core/material';
 import type { KeySpec } from '../../src/core/specs';
 import { buildFormView, initialFormState } from '../../src/extension/model/formModel';
-import { isFormPatch, isFormState, isFromForm, isToForm } from '../../src/webviews/form/protocol';
-import { isFromSummary, isSummaryRef, isToSummary } from '../../src/webviews/summary/protocol';
+import { isFormPatch, isFormState, isFromForm, isToForm } from '../../src/protocol/form';
+import { isFromSummary, isSummaryRef, isToSummary } from '../../src/protocol/summary';
 
 test('form: host accepts well-formed messages and refuses the rest', () => {
   assert.ok(isFromForm({ type: 'ready', requestId: 1 }));
@@ -81,7 +81,7 @@ for (const spec of ['SYMMETRIC_DEFAULT', 'HMAC_256', 'RSA_2048', 'ECC_NIST_P256'
 
 test('the protocol files declare no field that could carry material or a token', () => {
   const root = join(__dirname, '..', '..');
-  for (const f of ['src/webviews/form/protocol.ts', 'src/webviews/summary/protocol.ts', 'src/extension/model/formModel.ts']) {
+  for (const f of ['src/protocol/form.ts', 'src/protocol/summary.ts', 'src/extension/model/formModel.ts']) {
     const text = readFileSync(join(root, f), 'utf8').replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
     assert.doesNotMatch(text, /\b(bytes|plaintext|importToken|privateKey|encryptedKeyMaterial|secret)\??\s*:/i, f);
     assert.doesNotMatch(text, /\bBuffer\b|Uint8Array/, `${f} has a binary field`);

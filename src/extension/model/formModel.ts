@@ -12,67 +12,9 @@ import {
   type WrappingAlgorithm,
   type WrappingKeySpec,
 } from '../../core/specs';
-// (Local copies of three provider unions: this file is also type-checked for the browser bundle,
-// where src/providers/types.ts — with Node's Buffer — must not be pulled in.)
-export type ExpirationModel = 'KEY_MATERIAL_EXPIRES' | 'KEY_MATERIAL_DOES_NOT_EXPIRE';
-export type ImportType = 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
-export type KeyState = string;
+import { FORM_STATE_VERSION, type FormState, type FormView, type KeyChoice, type MaterialSummary, type Option } from '../../protocol/form';
 
-export const FORM_STATE_VERSION = 1;
-
-/** Everything the user chose. Persisted in the webview (setState) and in memory on the host. No secrets. */
-export interface FormState {
-  __v: typeof FORM_STATE_VERSION;
-  /** Import into an existing key, or create a new EXTERNAL key first. */
-  mode: 'existing' | 'new';
-  accountId?: string;
-  region?: string;
-  keyId?: string;
-  keySpec?: KeySpec;
-  keyUsage?: KeyUsage;
-  alias?: string;
-  wrappingKeySpec?: WrappingKeySpec;
-  algorithm?: WrappingAlgorithm;
-  /** Set by the user (not by the recommendation): the form keeps it while it stays valid. */
-  wrappingChosen?: boolean;
-  /** Opaque id of the material file the host chose (src/extension/model/pathRefs.ts): its path and
-   * its bytes stay on the host. */
-  materialId?: string;
-  expirationModel: ExpirationModel;
-  /** yyyy-mm-dd (UTC) when the material expires. */
-  validTo?: string;
-  importType: ImportType | 'DEFAULT';
-}
-
-export interface KeyChoice {
-  keyId: string;
-  label: string;
-  keySpec: KeySpec;
-  keyUsage: KeyUsage;
-  keyState: KeyState;
-  hasMaterial: boolean;
-}
-
-export interface Option<T extends string> {
-  value: T;
-  label: string;
-  disabled: boolean;
-  reason?: string;
-  recommended?: boolean;
-}
-
-/** Secret-free facts about the chosen material file (from core summarizeMaterial). */
-export interface MaterialSummary {
-  fileName: string;
-  description: string;
-  kind: string;
-  format: string;
-  keySpec?: KeySpec;
-  byteLength: number;
-  modulusBits?: number;
-  curve?: string;
-  publicKeyFingerprint?: string;
-}
+export type { FormState, FormView, KeyChoice, MaterialSummary, Option } from '../../protocol/form';
 
 export interface FormContext {
   provider: ProviderId;
@@ -82,25 +24,6 @@ export interface FormContext {
   /** Where the key lives, for people: "Sandbox · us-east-1". */
   where?: string;
   now?: Date;
-}
-
-export interface FormView {
-  state: FormState;
-  provider: ProviderId;
-  where?: string;
-  keys: KeyChoice[];
-  keySpecOptions: Option<KeySpec>[];
-  keyUsageOptions: Option<KeyUsage>[];
-  wrappingKeySpecOptions: Option<WrappingKeySpec>[];
-  algorithmOptions: Option<WrappingAlgorithm>[];
-  importTypeEnabled: boolean;
-  material?: MaterialSummary;
-  materialError?: string;
-  findings: Finding[];
-  recommended: { wrappingKeySpec: WrappingKeySpec; algorithm: WrappingAlgorithm };
-  canSubmit: boolean;
-  /** Why submit is disabled (first blocking reason). */
-  blocker?: string;
 }
 
 export function initialFormState(partial: Partial<FormState> = {}): FormState {

@@ -3,8 +3,8 @@
 // `ready` message or in saved state a serializer revives — is never read. No vscode import: the store
 // is any Memento-like object (workspace state in the extension, a Map in tests).
 import { randomUUID } from 'node:crypto';
-import { isFormState } from '../../webviews/form/protocol';
-import { isSummaryRef, type SummaryIdentity } from '../../webviews/summary/protocol';
+import { isFormState } from '../../protocol/form';
+import { isSummaryRef, type SummaryIdentity } from '../../protocol/summary';
 import type { FormState } from './formModel';
 
 export interface StateStore {

@@ -1,5 +1,5 @@
 // The summary panel's pure logic: what to do next, from the key's state, the bundle and the proof.
-import type { SummaryData } from '../../webviews/summary/protocol';
+import type { SummaryData } from '../../protocol/summary';
 
 /** The one thing to do next, in words. */
 export function nextStep(d: Pick<SummaryData, 'key' | 'bundle' | 'proof' | 'keyError'>, now = new Date()): string {

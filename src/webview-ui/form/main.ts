@@ -2,18 +2,10 @@
 // persists the user's choices (setState) so a reload keeps them. No key material ever arrives here.
 import '../shared/panel.css';
 import { h, hostApi, initialData } from '../shared/vscode';
-import { isToForm, type FormPatch, type FromForm, type StepId, type ToForm } from '../../webviews/form/protocol';
-import type { FormState, FormView, Option } from '../../extension/model/formModel';
+import { STEP_LABELS, isToForm, type FormPatch, type FromForm, type ToForm } from '../../protocol/form';
+import type { FormState, FormView, Option } from '../../protocol/form';
 
 const api = hostApi<FromForm, { form: FormState }>();
-const STEP_LABELS: Record<StepId, string> = {
-  'create-key': 'Create key',
-  'download-parameters': 'Download wrapping key and import token',
-  check: 'Check compatibility',
-  wrap: 'Wrap key material',
-  import: 'Import key material',
-  prove: 'Prove the import',
-};
 
 let view: FormView | undefined = initialData<{ view: FormView }>()?.view;
 let running = false;

@@ -4,7 +4,7 @@
 // host can rebuild it after a reload.
 import '../shared/panel.css';
 import { h, hostApi, initialData } from '../shared/vscode';
-import { isToSummary, type FromSummary, type SummaryAction, type SummaryData, type SummaryRef } from '../../webviews/summary/protocol';
+import { isToSummary, type FromSummary, type SummaryAction, type SummaryData, type SummaryRef } from '../../protocol/summary';
 
 const api = hostApi<FromSummary, { identity: SummaryRef }>();
 const initial = initialData<{ identity: SummaryRef }>();

@@ -6,17 +6,17 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { isKmsImportError } from '../../core/errors';
 import { summarizeMaterial } from '../../core/material';
-import { buildFormView, initialFormState, validToDate, type FormContext, type FormState, type KeyChoice } from '../../extension/model/formModel';
-import { COMMANDS, FORM_VIEW_TYPE } from '../../extension/model/commandIds';
-import { listKeysDetailed } from '../../extension/model/keyLister';
-import { keyLabel, providerForRegion, SANDBOX_ACCOUNT, type AccountRef } from '../../extension/model/treeModel';
-import { mapFailure, readMaterialInteractive, runImport } from '../../extension/importRunner';
-import { isCancellation } from '../../extension/commands/run';
-import type { Services } from '../../extension/services';
-import { settings } from '../../extension/settings';
-import { restoreFormState } from '../../extension/model/pathRefs';
-import { renderHtml, webviewOptions } from '../html';
-import { isFromForm, type FromForm, type ToForm } from './protocol';
+import { buildFormView, initialFormState, validToDate, type FormContext, type FormState, type KeyChoice } from '../model/formModel';
+import { COMMANDS, FORM_VIEW_TYPE } from '../model/commandIds';
+import { listKeysDetailed } from '../model/keyLister';
+import { keyLabel, providerForRegion, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
+import { mapFailure, readMaterialInteractive, runImport } from '../importRunner';
+import { isCancellation } from '../commands/run';
+import type { Services } from '../services';
+import { settings } from '../settings';
+import { restoreFormState } from '../model/pathRefs';
+import { renderHtml, webviewOptions } from './html';
+import { isFromForm, type FromForm, type ToForm } from '../../protocol/form';
 
 export class FormPanel implements vscode.Disposable {
   static current: FormPanel | undefined;

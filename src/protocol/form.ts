@@ -2,10 +2,88 @@
 // (src/webview-ui/form/main.ts). Both ends check every inbound message with the guards below.
 // No message carries key material or a path the host would read: the webview knows the material only
 // by an opaque id the host handed out and a secret-free summary (MaterialSummary).
-import type { FormState, FormView } from '../../extension/model/formModel';
+import type { Finding, ProviderId } from '../core/rules';
+import type { ExpirationModel, ImportType, KeySpec, KeyState, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
 
-export type StepId = 'create-key' | 'download-parameters' | 'check' | 'wrap' | 'import' | 'prove';
-export type StepStatus = 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
+export const FORM_STATE_VERSION = 1;
+
+/** Everything the user chose. Persisted in the webview (setState) and in memory on the host. No secrets. */
+export interface FormState {
+  __v: typeof FORM_STATE_VERSION;
+  /** Import into an existing key, or create a new EXTERNAL key first. */
+  mode: 'existing' | 'new';
+  accountId?: string;
+  region?: string;
+  keyId?: string;
+  keySpec?: KeySpec;
+  keyUsage?: KeyUsage;
+  alias?: string;
+  wrappingKeySpec?: WrappingKeySpec;
+  algorithm?: WrappingAlgorithm;
+  /** Set by the user (not by the recommendation): the form keeps it while it stays valid. */
+  wrappingChosen?: boolean;
+  /** Opaque id of the material file the host chose (src/extension/model/pathRefs.ts): its path and
+   * its bytes stay on the host. */
+  materialId?: string;
+  expirationModel: ExpirationModel;
+  /** yyyy-mm-dd (UTC) when the material expires. */
+  validTo?: string;
+  importType: ImportType | 'DEFAULT';
+}
+
+export interface KeyChoice {
+  keyId: string;
+  label: string;
+  keySpec: KeySpec;
+  keyUsage: KeyUsage;
+  keyState: KeyState;
+  hasMaterial: boolean;
+}
+
+export interface Option<T extends string> {
+  value: T;
+  label: string;
+  disabled: boolean;
+  reason?: string;
+  recommended?: boolean;
+}
+
+/** Secret-free facts about the chosen material file (from core summarizeMaterial). */
+export interface MaterialSummary {
+  fileName: string;
+  description: string;
+  kind: string;
+  format: string;
+  keySpec?: KeySpec;
+  byteLength: number;
+  modulusBits?: number;
+  curve?: string;
+  publicKeyFingerprint?: string;
+}
+
+export interface FormView {
+  state: FormState;
+  provider: ProviderId;
+  where?: string;
+  keys: KeyChoice[];
+  keySpecOptions: Option<KeySpec>[];
+  keyUsageOptions: Option<KeyUsage>[];
+  wrappingKeySpecOptions: Option<WrappingKeySpec>[];
+  algorithmOptions: Option<WrappingAlgorithm>[];
+  importTypeEnabled: boolean;
+  material?: MaterialSummary;
+  materialError?: string;
+  findings: Finding[];
+  recommended: { wrappingKeySpec: WrappingKeySpec; algorithm: WrappingAlgorithm };
+  canSubmit: boolean;
+  /** Why submit is disabled (first blocking reason). */
+  blocker?: string;
+}
+
+
+import type { StepId, StepStatus } from '../core/steps';
+
+export { STEP_LABELS, type StepId, type StepStatus } from '../core/steps';
 
 /** What the form shows after a run: identifiers, outcome, proof. Nothing secret. */
 export interface FormResult {

@@ -7,15 +7,15 @@ import * as path from 'node:path';
 import { readBundle, type ParameterBundle } from '../../core/bundle';
 import { fingerprint } from '../../core/encoding';
 import { isProviderError, type KeyInfo } from '../../providers/types';
-import { COMMANDS, SUMMARY_VIEW_TYPE } from '../../extension/model/commandIds';
-import { materialExpiry } from '../../extension/model/expiry';
-import { keyLabel, providerForRegion } from '../../extension/model/treeModel';
-import type { Services } from '../../extension/services';
-import { settings } from '../../extension/settings';
-import { nextStep } from '../../extension/model/summaryModel';
-import { renderHtml, webviewOptions } from '../html';
-import { reviveSummaryIdentity } from '../../extension/model/pathRefs';
-import { isFromSummary, type FromSummary, type SummaryData, type SummaryFile, type SummaryIdentity, type SummaryRef, type ToSummary } from './protocol';
+import { COMMANDS, SUMMARY_VIEW_TYPE } from '../model/commandIds';
+import { materialExpiry } from '../model/expiry';
+import { keyLabel, providerForRegion } from '../model/treeModel';
+import type { Services } from '../services';
+import { settings } from '../settings';
+import { nextStep } from '../model/summaryModel';
+import { renderHtml, webviewOptions } from './html';
+import { reviveSummaryIdentity } from '../model/pathRefs';
+import { isFromSummary, type FromSummary, type SummaryData, type SummaryFile, type SummaryIdentity, type SummaryRef, type ToSummary } from '../../protocol/summary';
 
 const ROLE: Record<string, SummaryFile['role']> = {
   'WrappingPublicKey.bin': 'wrapping public key',
