@@ -274,6 +274,14 @@ export function readBundleSync(dirOrZip: string): ParameterBundle {
   return bundleFrom(loadSourceSync(dirOrZip));
 }
 
+/**
+ * The bundle in contents already read: a folder's files by name, or one file's bytes (a zip or JSON) with its path.
+ * The same checks as readBundle, without the file system (tests and fuzzing drive the readers through it).
+ */
+export function bundleFromContents(source: string, contents: Map<string, Buffer> | Buffer): ParameterBundle {
+  return bundleFrom(Buffer.isBuffer(contents) ? fromSingleFile(source, contents) : { files: new Map(contents), source });
+}
+
 function bundleFrom({ files, source }: FileSet): ParameterBundle {
   let bundle: ParameterBundle | undefined;
 

@@ -322,7 +322,11 @@ function b64u(v: unknown, name: string): Buffer {
 
 function fromJwk(jwk: Record<string, unknown>): { asym?: Asym; raw?: Buffer } {
   const kty = jwk.kty;
-  if (kty === 'oct') return { raw: b64u(jwk.k, 'k') };
+  if (kty === 'oct') {
+    const k = b64u(jwk.k, 'k');
+    if (k.length === 0) throw refuse('JWK_INVALID', 'The JWK member "k" is empty: the key has no bytes.', 'Use the complete JWK, with the key bytes in "k" (base64url).');
+    return { raw: k };
+  }
   if (kty === 'RSA') {
     if (jwk.d === undefined) throw refuse('PUBLIC_KEY_NOT_MATERIAL', 'This JWK is an RSA public key (it has no "d"); KMS imports the private key.', 'Use the private JWK.');
     if (Array.isArray(jwk.oth) && jwk.oth.length > 0) throw refuse('RSA_MULTI_PRIME', `This RSA JWK has ${2 + jwk.oth.length} primes; KMS takes only two-prime RSA keys.`, 'Use a standard two-prime RSA key.');
@@ -472,7 +476,7 @@ function parseBinary(input: Buffer, opts: ParseOptions, rawFormat: MaterialForma
     throw refuse('RAW_LENGTH', `The file is ${input.length} bytes of binary that is neither a key structure nor raw key material (16–64 bytes).`, 'Choose the key material file: 32 bytes for symmetric keys, 28/32/48/64 for HMAC, PKCS#8 DER for RSA/EC.');
   }
   // A raw-key-sized file that starts like a longer DER structure is almost surely a truncated key file.
-  if (!opts.expectRaw && input[0] === 0x30 && ((input[1] === 0x81 && input[2] > input.length - 3) || (input[1] === 0x82 && input.readUInt16BE(2) > input.length - 4))) {
+  if (!opts.expectRaw && input[0] === 0x30 && ((input[1] === 0x81 && input[2] > input.length - 3) || (input[1] === 0x82 && (input.length < 4 || input.readUInt16BE(2) > input.length - 4)))) {
     throw refuse('CORRUPT_DER', `The file starts like a DER private key but is truncated (${input.length} bytes).`, 'Export the key again. If it really is raw symmetric or HMAC key material, name the key spec (CLI: --key-spec).');
   }
   return makeMaterial(rawFormat, undefined, Buffer.from(input));
