@@ -123,6 +123,14 @@ describe('a zip that holds one name twice', () => {
     for (const [n, v] of [['WrappingPublicKey.bin', pub], ['ImportToken.bin', token], ['importtoken.bin', Buffer.from('evil')]] as const) tmp.write(join('case-folder', n), v);
     await refused(d, 'BUNDLE_AMBIGUOUS', /ImportToken\.bin and importtoken\.bin|importtoken\.bin and ImportToken\.bin/);
   });
+  test('a folder holding two parameter JSON files is ambiguous (the one read depended on the listing order)', async () => {
+    const d = tmp.path('two-json');
+    mkdirSync(d);
+    const json = (t: Buffer) => JSON.stringify({ PublicKey: pub.toString('base64'), ImportToken: t.toString('base64') });
+    tmp.write('two-json/params.json', json(token));
+    tmp.write('two-json/PARAMS.JSON', json(crypto.randomBytes(700)));
+    await refused(d, 'BUNDLE_AMBIGUOUS', /2 parameter JSON files \(PARAMS\.JSON, params\.json\)/);
+  });
   test('an entry whose bytes do not match its CRC-32 is refused', () => {
     const zip = writeZip([{ name: 'ImportToken.bin', data: token }]);
     zip[30 + 'ImportToken.bin'.length + 5] ^= 0xff;

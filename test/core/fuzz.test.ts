@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { caseFromJson, saveFound } from '../support/fuzz';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
-const COUNT = Number(process.env.FUZZ_COUNT ?? 2500);
+const COUNT = Number(process.env.FUZZ_COUNT ?? 4000);
 const TIME_MS = Number(process.env.FUZZ_TIME_MS ?? 20_000);
 const INPUT_MS = Number(process.env.FUZZ_INPUT_MS ?? 10_000);
 const SETUP_MS = 60_000;
@@ -25,7 +25,7 @@ test(`fuzzing the material parser and bundle readers (FUZZ_SEED=${SEED}, at most
   const failures: string[] = [];
   let current: { i: number; json: string; since: number } | undefined;
   let setupUntil = Date.now() + SETUP_MS;
-  let summary: { ran: number; answer: number; refusal: number; failed: number; elapsedMs: number } | undefined;
+  let summary: { ran: number; answer: number; refusal: number; failed: number; elapsedMs: number; byTarget: Record<string, { answer: number; refusal: number; failed: number }> } | undefined;
   let slowest = { ms: 0, i: -1 };
   const keep = (json: string, why: string) => {
     const file = saveFound(caseFromJson(json), `seed ${SEED}: ${why}`);
@@ -63,7 +63,10 @@ test(`fuzzing the material parser and bundle readers (FUZZ_SEED=${SEED}, at most
       resolve();
     });
   });
-  if (summary) console.log(`fuzz: ${summary.ran} inputs in ${summary.elapsedMs} ms — ${summary.answer} answers, ${summary.refusal} clean refusals, ${summary.failed} failures; slowest input ${slowest.ms} ms (#${slowest.i})`);
+  if (summary) {
+    console.log(`fuzz: ${summary.ran} inputs in ${summary.elapsedMs} ms — ${summary.answer} answers, ${summary.refusal} clean refusals, ${summary.failed} failures; slowest input ${slowest.ms} ms (#${slowest.i})`);
+    console.log(`fuzz: by target ${Object.entries(summary.byTarget).map(([t, n]) => `${t} ${n.answer}/${n.refusal}/${n.failed}`).join(', ')} (answers/refusals/failures)`);
+  }
   assert.deepEqual(failures, [], `FUZZ_SEED=${SEED}: ${failures.length} failing input(s)`);
   assert.ok(summary && summary.ran > 0, 'the fuzzer ran');
 });

@@ -4,7 +4,7 @@
 import * as crypto from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertBundleUsable, bundleExpiry, bundleFromContents, parseReadme, writeBundle, type ParameterBundle } from '../../src/core/bundle';
+import { assertBundleUsable, bundleExpiry, bundleFromContents, parseReadme, readBundle, readBundleSync, writeBundle, type ParameterBundle } from '../../src/core/bundle';
 import { KmsImportError } from '../../src/core/errors';
 import { parseMaterial } from '../../src/core/material';
 import { isProviderId } from '../../src/core/rules';
@@ -331,4 +331,41 @@ export async function buildBundleSeeds(scratch: string): Promise<BundleSeeds> {
     { name: 'huawei.json', data: huaweiJson },
   ];
   return { folders, singles, readmes: [readme, huaweiReadme, canon[2][1]] };
+}
+
+// ---- the same bundle through the file system: both readers must agree with the in-memory one
+
+function outcomeOf(f: () => ParameterBundle): { code?: string; bundle?: ParameterBundle; other?: string } {
+  try {
+    return { bundle: f() };
+  } catch (e) {
+    return e instanceof KmsImportError ? { code: e.code } : { other: (e as Error)?.message ?? String(e) };
+  }
+}
+
+/** Writes a bundle case under `dir` and reads it with readBundleSync and readBundle; both must give what bundleFromContents gives. */
+export async function runOnDisk(c: FuzzCase, dir: string): Promise<Verdict> {
+  mkdirSync(dir, { recursive: true });
+  let p: string;
+  if (c.target === 'bundle-folder') {
+    for (const [n, d] of c.files!) writeFileSync(join(dir, n), d);
+    p = dir;
+  } else {
+    p = join(dir, (c.name ?? 'fuzz.bin').replace(/[/\\]/g, '_'));
+    writeFileSync(p, c.input!);
+  }
+  const memory = outcomeOf(() => (c.target === 'bundle-folder' ? bundleFromContents(p, new Map(c.files)) : bundleFromContents(p, c.input!)));
+  const sync = outcomeOf(() => readBundleSync(p));
+  let async: ReturnType<typeof outcomeOf>;
+  try {
+    async = { bundle: await readBundle(p) };
+  } catch (e) {
+    async = e instanceof KmsImportError ? { code: e.code } : { other: (e as Error)?.message ?? String(e) };
+  }
+  for (const [name, o] of [['readBundleSync', sync], ['readBundle', async]] as const) {
+    if (o.other !== undefined) return { ok: false, why: `${name} failed unexpectedly: ${o.other}` };
+    if (o.code !== memory.code) return { ok: false, why: `${name} gave ${o.code ?? 'a bundle'} where the contents give ${memory.code ?? 'a bundle'}` };
+    if (o.bundle && !(o.bundle.publicKey.equals(memory.bundle!.publicKey) && o.bundle.importToken.equals(memory.bundle!.importToken) && o.bundle.layout === memory.bundle!.layout)) return { ok: false, why: `${name} read a different bundle` };
+  }
+  return memory.bundle ? { ok: true, outcome: 'answer' } : { ok: true, outcome: 'refusal' };
 }

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { generateMaterial } from '../../src/core/generate';
 import { writeZip } from '../../src/core/zip';
 import { buildMaterialCorpus } from './badCorpus';
-import { buildBundleSeeds, caseToJson, mutate, mutateJson, Rng, runCase, type FuzzCase } from './fuzz';
+import { buildBundleSeeds, caseToJson, mutate, mutateJson, Rng, runCase, runOnDisk, type FuzzCase, type Verdict } from './fuzz';
 import { openssl } from './openssl';
 
 const { seed, count, budgetMs } = workerData as { seed: number; count: number; budgetMs: number };
@@ -73,17 +73,26 @@ async function main() {
     };
     let ran = 0;
     const tally = { answer: 0, refusal: 0, failed: 0 };
+    const byTarget: Record<string, { answer: number; refusal: number; failed: number }> = {};
     for (const c of cases()) {
       if (ran >= count || Date.now() - started > budgetMs) break;
       post({ type: 'start', i: ran, json: caseToJson(c, '') });
       const t = Date.now();
-      const v = runCase(c);
-      if (v.ok) tally[v.outcome]++;
-      else tally.failed++;
+      let v: Verdict = runCase(c);
+      // Every 25th bundle also goes through the file system, where both readers must agree with the contents.
+      if (v.ok && c.target.startsWith('bundle') && ran % 25 === 0) v = await runOnDisk(c, join(scratch, `disk-${ran}`));
+      const t2 = (byTarget[c.target] ??= { answer: 0, refusal: 0, failed: 0 });
+      if (v.ok) {
+        tally[v.outcome]++;
+        t2[v.outcome]++;
+      } else {
+        tally.failed++;
+        t2.failed++;
+      }
       post({ type: 'done', i: ran, ms: Date.now() - t, verdict: v });
       ran++;
     }
-    post({ type: 'end', ran, ...tally, elapsedMs: Date.now() - started });
+    post({ type: 'end', ran, ...tally, byTarget, elapsedMs: Date.now() - started });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
