@@ -2,7 +2,7 @@
 // Guarantees: no key derivation runs with more than MAX_KDF_ITERATIONS iterations — the MAC's and every readable
 // bag's PBE/PBKDF2 count are read and checked before node-forge sees the file, and node-forge's key-derivation
 // functions are guarded by the same check for anything nested deeper (inside encrypted contents). PBKDF2 runs on
-// node:crypto, not node-forge's JavaScript (1,000,000 iterations: under a second instead of about 15 s).
+// node:crypto, not node-forge's JavaScript (PBKDF2-SHA-256 with 1,000,000 iterations: 0.4 s measured here).
 import * as crypto from 'node:crypto';
 import * as asn1 from './asn1';
 import { invalidInput } from './errors';
