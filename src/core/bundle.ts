@@ -8,9 +8,13 @@ import { decodeBase64Text, sha256Hex } from './encoding';
 import { invalidInput, KmsImportError } from './errors';
 import { readFileChecked, readFileCheckedSync, writeFilesAtomic } from './fsutil';
 import { parseWrappingPublicKey } from './publicKey';
-import { isProviderId, type ProviderId } from './rules';
-import { ALL_WRAPPING_ALGORITHMS, isWrappingAlgorithm, isWrappingKeySpec, type WrappingAlgorithm, type WrappingKeySpec } from './specs';
+import type { ProviderId } from './rules';
+import { isWrappingAlgorithm, isWrappingKeySpec, type WrappingAlgorithm, type WrappingKeySpec } from './specs';
+import { MANIFEST_FILE, MANIFEST_FORMAT, parseManifest, type Manifest } from './manifest';
+import { parseDateLoose, parseReadme } from './readme';
 import { isZip, readZip } from './zip';
+
+export { parseReadme } from './readme';
 
 export type BundleLayout = 'console' | 'console-legacy' | 'b64' | 'api-json-aws' | 'api-json-huawei' | 'canonical';
 
@@ -44,23 +48,7 @@ export interface BundleWriteInput {
   importToken: Buffer;
 }
 
-export const MANIFEST_FILE = 'kms-import.json';
-export const MANIFEST_FORMAT = 'kms-key-import/parameter-bundle';
-
-export interface Manifest {
-  format: typeof MANIFEST_FORMAT;
-  version: 1;
-  keyArn?: string;
-  keyId?: string;
-  provider?: ProviderId;
-  region?: string;
-  wrappingAlgorithm?: WrappingAlgorithm;
-  wrappingKeySpec?: WrappingKeySpec;
-  validTo?: string;
-  issuedAt?: string;
-  files: { publicKey: string; importToken: string; readme?: string };
-  sha256: { publicKey: string; importToken: string };
-}
+export { MANIFEST_FILE, MANIFEST_FORMAT, type Manifest } from './manifest';
 
 const FIX_REDOWNLOAD = 'Download a new wrapping public key and import token (they are valid 24 hours and only as a pair).';
 
@@ -139,9 +127,18 @@ function unreadable(p: string, e: unknown) {
 function fromSingleFile(p: string, buf: Buffer): FileSet {
   const files = new Map<string, Buffer>();
   if (isZip(buf)) {
+    // Flattened (the console puts its files in one folder), so two entries with one name in different folders
+    // would silently replace each other: refused instead.
+    const from = new Map<string, string>();
     for (const e of readZip(buf)) {
       const base = e.name.split('/').pop()!;
-      if (base && !base.startsWith('.') && !e.name.startsWith('__MACOSX/')) files.set(base, e.data);
+      if (!base || base.startsWith('.') || e.name.startsWith('__MACOSX/')) continue;
+      const other = from.get(base.toLowerCase());
+      if (other !== undefined) {
+        throw invalidInput('BUNDLE_AMBIGUOUS', `The zip ${p} holds two files named ${base} (${other} and ${e.name}); it is not clear which belongs to the download.`, 'Give the zip exactly as the console downloaded it, or unzip the one set you want and give its folder.');
+      }
+      from.set(base.toLowerCase(), e.name);
+      files.set(base, e.data);
     }
     return { files, source: p };
   }
@@ -153,46 +150,11 @@ function findCI(files: Map<string, Buffer>, re: RegExp): string[] {
   return [...files.keys()].filter((n) => re.test(n));
 }
 
-function parseDateLoose(s: string): Date | undefined {
-  const t = s.trim();
-  if (/^\d{9,11}(\.\d+)?$/.test(t)) return new Date(Number(t) * 1000);
-  if (/^\d{12,14}$/.test(t)) return new Date(Number(t));
-  const d = new Date(t.replace(/ UTC$/, 'Z').replace(/^(\d{4}-\d\d-\d\d) (\d)/, '$1T$2'));
-  return isNaN(d.getTime()) ? undefined : d;
-}
-
-/** Reads the facts a README (AWS console, Huawei console, or ours) states. */
-export function parseReadme(text: string): Partial<Pick<ParameterBundle, 'keyArn' | 'keyId' | 'region' | 'wrappingAlgorithm' | 'wrappingKeySpec' | 'validTo' | 'provider'>> {
-  const out: Partial<Pick<ParameterBundle, 'keyArn' | 'keyId' | 'region' | 'wrappingAlgorithm' | 'wrappingKeySpec' | 'validTo' | 'provider'>> = {};
-  const arn = /arn:(aws(?:-cn|-us-gov)?):kms:([a-z0-9-]+):(\d{12}):key\/((?:mrk-)?[0-9a-f-]{32,36})/i.exec(text);
-  if (arn) {
-    out.keyArn = arn[0];
-    out.region = arn[2];
-    out.keyId = arn[4];
-    out.provider = arn[1] === 'aws-cn' ? 'aws-cn' : 'aws';
-  } else {
-    const id = /\b((?:mrk-[0-9a-f]{32})|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/i.exec(text);
-    if (id) out.keyId = id[1];
-  }
-  // Longest names first so RSAES_OAEP_SHA_256 is not read as RSAES_OAEP_SHA_1 … (word boundaries).
-  for (const alg of [...ALL_WRAPPING_ALGORITHMS].sort((a, b) => b.length - a.length)) {
-    if (new RegExp(`\\b${alg}\\b`).test(text)) {
-      out.wrappingAlgorithm = alg;
-      break;
-    }
-  }
-  const spec = /wrapping (?:public )?key spec[^\n:]*[:=]?\s*(RSA_2048|RSA_3072|RSA_4096|SM2)\b/i.exec(text) ?? /\b(RSA_2048|RSA_3072|RSA_4096)\b/.exec(text);
-  if (spec && isWrappingKeySpec(spec[1].toUpperCase())) out.wrappingKeySpec = spec[1].toUpperCase() as WrappingKeySpec;
-  const exp = /(?:expir\w*|valid(?:\s+until|\s+to|To)|ParametersValidTo)[^\n\d]*([0-9][0-9T:\-+. Z/]*(?:UTC|GMT|Z)?)/i.exec(text);
-  if (exp) {
-    const d = parseDateLoose(exp[1].replace(/[.\s]+$/, ''));
-    if (d) out.validTo = d;
-  }
-  const region = /\bregion\s*[:=]\s*([a-z]{2}(?:-[a-z]+)+-\d)\b/i.exec(text);
-  if (region && !out.region) out.region = region[1];
-  const prov = /\bprovider\s*[:=]\s*(aws-cn|aws|huawei)\b/i.exec(text);
-  if (prov && isProviderId(prov[1])) out.provider = prov[1] as ProviderId;
-  return out;
+/** The one file whose name matches (any case); two (ImportToken.bin and importtoken.bin) are ambiguous, not a choice. */
+function oneCI(files: Map<string, Buffer>, re: RegExp, source: string): string | undefined {
+  const found = findCI(files, re);
+  if (found.length > 1) throw invalidInput('BUNDLE_AMBIGUOUS', `${source} holds ${found.join(' and ')}; it is not clear which belongs to the download.`, 'Keep one set per folder (each download in its own folder).');
+  return found[0];
 }
 
 function decodeMaybeB64(b: Buffer): Buffer {
@@ -225,7 +187,7 @@ function fromJson(name: string, buf: Buffer, source: string): ParameterBundle | 
       source,
       files: { publicKey: name, importToken: name },
     };
-    if (v.ParametersValidTo !== undefined) out.validTo = parseDateLoose(String(v.ParametersValidTo));
+    if (v.ParametersValidTo !== undefined) out.validTo = jsonDate(name, 'ParametersValidTo', v.ParametersValidTo);
     if (typeof v.KeyId === 'string') Object.assign(out, keyFields(v.KeyId));
     for (const k of ['WrappingAlgorithm', 'wrappingAlgorithm']) if (typeof v[k] === 'string' && isWrappingAlgorithm(v[k] as string)) out.wrappingAlgorithm = v[k] as WrappingAlgorithm;
     for (const k of ['WrappingKeySpec', 'wrappingKeySpec']) if (typeof v[k] === 'string' && isWrappingKeySpec(v[k] as string)) out.wrappingKeySpec = v[k] as WrappingKeySpec;
@@ -240,12 +202,19 @@ function fromJson(name: string, buf: Buffer, source: string): ParameterBundle | 
       source,
       files: { publicKey: name, importToken: name },
     };
-    if (v.expiration_time !== undefined) out.validTo = parseDateLoose(String(v.expiration_time));
+    if (v.expiration_time !== undefined) out.validTo = jsonDate(name, 'expiration_time', v.expiration_time);
     if (typeof v.key_id === 'string') out.keyId = v.key_id;
     if (typeof v.wrapping_algorithm === 'string' && isWrappingAlgorithm(v.wrapping_algorithm)) out.wrappingAlgorithm = v.wrapping_algorithm;
     return out;
   }
   return undefined;
+}
+
+/** An expiry in API JSON (epoch seconds or milliseconds, or a date string): one that does not parse is refused, not ignored. */
+function jsonDate(name: string, what: string, v: unknown): Date {
+  const d = typeof v === 'number' || typeof v === 'string' ? parseDateLoose(String(v)) : undefined;
+  if (!d) throw invalidInput('BUNDLE_JSON_INVALID', `${name}: "${what}" is ${JSON.stringify(v)?.slice(0, 60)}, not a date.`, 'Save the complete, unedited JSON output of get-parameters-for-import.');
+  return d;
 }
 
 function keyFields(keyIdOrArn: string): Pick<ParameterBundle, 'keyId' | 'keyArn' | 'region' | 'provider'> {
@@ -269,23 +238,25 @@ export function readBundleSync(dirOrZip: string): ParameterBundle {
   return bundleFrom(loadSourceSync(dirOrZip));
 }
 
+/**
+ * The bundle in contents already read: a folder's files by name, or one file's bytes (a zip or JSON) with its path.
+ * The same checks as readBundle, without the file system (tests and fuzzing drive the readers through it).
+ */
+export function bundleFromContents(source: string, contents: Map<string, Buffer> | Buffer): ParameterBundle {
+  return bundleFrom(Buffer.isBuffer(contents) ? fromSingleFile(source, contents) : { files: new Map(contents), source });
+}
+
 function bundleFrom({ files, source }: FileSet): ParameterBundle {
   let bundle: ParameterBundle | undefined;
 
   // 1. Our manifest.
   const manifestBuf = files.get(MANIFEST_FILE);
   if (manifestBuf) {
-    let m: Manifest;
-    try {
-      m = JSON.parse(manifestBuf.toString('utf8'));
-    } catch {
-      throw invalidInput('MANIFEST_INVALID', `${MANIFEST_FILE} in ${source} is not valid JSON.`, FIX_REDOWNLOAD);
-    }
-    if (m.format !== MANIFEST_FORMAT) throw invalidInput('MANIFEST_INVALID', `${MANIFEST_FILE} in ${source} is not a KMS Key Import manifest.`, 'Remove it, or download the parameters again.');
-    const pk = files.get(m.files?.publicKey);
-    const tok = files.get(m.files?.importToken);
-    if (!pk || !tok) throw invalidInput('BUNDLE_INCOMPLETE', `The bundle in ${source} is missing ${!pk ? m.files?.publicKey : m.files?.importToken}.`, FIX_REDOWNLOAD);
-    if (sha256Hex(pk) !== m.sha256?.publicKey || sha256Hex(tok) !== m.sha256?.importToken) {
+    const m = parseManifest(manifestBuf, source);
+    const pk = files.get(m.files.publicKey);
+    const tok = files.get(m.files.importToken);
+    if (!pk || !tok) throw invalidInput('BUNDLE_INCOMPLETE', `The bundle in ${source} is missing ${!pk ? m.files.publicKey : m.files.importToken}.`, FIX_REDOWNLOAD);
+    if (sha256Hex(pk) !== m.sha256.publicKey || sha256Hex(tok) !== m.sha256.importToken) {
       throw invalidInput('BUNDLE_MISMATCH', `The wrapping public key and import token in ${source} do not belong together: ${sha256Hex(pk) !== m.sha256?.publicKey ? m.files.publicKey : m.files.importToken} is not the file that was downloaded with this set.`, FIX_REDOWNLOAD);
     }
     bundle = {
@@ -307,11 +278,11 @@ function bundleFrom({ files, source }: FileSet): ParameterBundle {
 
   // 2. Current console layout.
   if (!bundle) {
-    const pkName = findCI(files, /^WrappingPublicKey\.bin$/i)[0];
-    const tokName = findCI(files, /^ImportToken\.bin$/i)[0];
+    const pkName = oneCI(files, /^WrappingPublicKey\.bin$/i, source);
+    const tokName = oneCI(files, /^ImportToken\.bin$/i, source);
     if (pkName || tokName) {
       if (!pkName || !tokName) throw invalidInput('BUNDLE_INCOMPLETE', `${source} has ${pkName ?? tokName} but not ${pkName ? 'ImportToken.bin' : 'WrappingPublicKey.bin'}.`, FIX_REDOWNLOAD);
-      const readme = findCI(files, /^README\.txt$/i)[0];
+      const readme = oneCI(files, /^README\.txt$/i, source);
       bundle = { publicKey: files.get(pkName)!, importToken: files.get(tokName)!, layout: 'console', source, files: { publicKey: pkName, importToken: tokName, readme } };
     }
   }
@@ -337,8 +308,8 @@ function bundleFrom({ files, source }: FileSet): ParameterBundle {
 
   // 4. base64 files (API output saved by hand; Huawei's PublicKey.b64 / ImportToken.b64).
   if (!bundle) {
-    const pk = findCI(files, /^(Wrapping)?PublicKey\.(b64|txt|bin)$/i)[0];
-    const tok = findCI(files, /^ImportToken\.(b64|txt)$/i)[0];
+    const pk = oneCI(files, /^(Wrapping)?PublicKey\.(b64|txt|bin)$/i, source);
+    const tok = oneCI(files, /^ImportToken\.(b64|txt)$/i, source);
     if (pk || tok) {
       if (!pk || !tok) throw invalidInput('BUNDLE_INCOMPLETE', `${source} has ${pk ?? tok} but not the matching ${pk ? 'ImportToken.b64' : 'PublicKey.b64'}.`, FIX_REDOWNLOAD);
       bundle = { publicKey: decodeMaybeB64(files.get(pk)!), importToken: decodeMaybeB64(files.get(tok)!), layout: 'b64', source, files: { publicKey: pk, importToken: tok } };
@@ -346,16 +317,21 @@ function bundleFrom({ files, source }: FileSet): ParameterBundle {
   }
 
   // 5. API JSON output.
+  // Two such files are ambiguous: which one was read would depend on the order the folder lists them in.
   if (!bundle) {
-    for (const name of findCI(files, /\.json$/i).concat([...files.keys()].filter((n) => !/\.json$/i.test(n)))) {
+    const found: string[] = [];
+    for (const name of [...files.keys()].sort()) {
       const buf = files.get(name)!;
       if (buf.length > 64 * 1024 || buf[0] !== 0x7b /* { */) continue;
-      const j = fromJson(name, buf, source);
-      if (j) {
-        bundle = j;
-        break;
+      try {
+        if (!fromJson(name, buf, source)) continue;
+      } catch {
+        // a malformed one counts too: it is answered below
       }
+      found.push(name);
     }
+    if (found.length > 1) throw invalidInput('BUNDLE_AMBIGUOUS', `${source} holds ${found.length} parameter JSON files (${found.join(', ')}); it is not clear which to use.`, 'Keep one set per folder (each download in its own folder), or give the JSON file itself.');
+    if (found.length) bundle = fromJson(found[0], files.get(found[0])!, source);
   }
 
   if (!bundle) {

@@ -10,6 +10,7 @@ import { KmsImportError, invalidInput } from './errors';
 import { hmacSpecFor, type MaterialFacts } from './rules';
 import { CURVES, KEY_SPECS, type EcCurveName, type KeySpec } from './specs';
 import { decryptPkcs8 } from './pbes2';
+import { pkcs12PrivateKey } from './pkcs12';
 
 export type MaterialFormat =
   | 'raw'
@@ -299,37 +300,11 @@ function classifyDerSafe(b: Buffer): DerKind {
 const wrongPassphrase = () => refuse('WRONG_PASSPHRASE', 'The passphrase is wrong: the private key did not decrypt.', 'Give the passphrase the key was exported with.');
 
 // ---------------------------------------------------------------------------------------------
-// PKCS#12 (node-forge: Node has no PKCS#12 parser)
+// PKCS#12 (src/core/pkcs12.ts: node-forge, loaded on first use, with the iteration counts checked first)
 
 function fromPkcs12(der: Buffer, opts: ParseOptions): Asym {
   if (opts.passphrase === undefined) throw refuse('PASSPHRASE_REQUIRED', 'This is a PKCS#12 (.p12/.pfx) file, which is protected by a password.', 'Give its password (CLI: --passphrase-file FILE or KMS_IMPORT_PASSPHRASE).');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const forge = require('node-forge') as typeof import('node-forge');
-  let p12: import('node-forge').pkcs12.Pkcs12Pfx;
-  try {
-    const a = forge.asn1.fromDer(forge.util.createBuffer(der.toString('binary')));
-    p12 = forge.pkcs12.pkcs12FromAsn1(a, false, opts.passphrase);
-  } catch (e) {
-    const msg = (e as Error).message || '';
-    if (/password|MAC|decrypt/i.test(msg)) throw refuse('WRONG_PASSPHRASE', 'The PKCS#12 password is wrong (the integrity check failed).', 'Give the password the .p12/.pfx was exported with.');
-    throw refuse('CORRUPT_KEY', `The PKCS#12 file could not be read (${msg.split('\n')[0]}).`, 'Export it again, or export the private key as PKCS#8.');
-  }
-  const bags = [
-    ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []),
-    ...(p12.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
-  ];
-  if (bags.length === 0) throw refuse('PKCS12_NO_KEY', 'The PKCS#12 file holds no private key (certificates only).', 'Export the .p12/.pfx with its private key.');
-  if (bags.length > 1) throw refuse('PKCS12_MANY_KEYS', `The PKCS#12 file holds ${bags.length} private keys; this tool imports one key at a time.`, 'Export the one key you want to import.');
-  const bag = bags[0] as { key?: import('node-forge').pki.rsa.PrivateKey | null; asn1?: import('node-forge').asn1.Asn1 };
-  let pkcs8Der: Buffer;
-  if (bag.key) {
-    const info = forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(bag.key));
-    pkcs8Der = Buffer.from(forge.asn1.toDer(info).getBytes(), 'binary');
-  } else if (bag.asn1) {
-    pkcs8Der = Buffer.from(forge.asn1.toDer(bag.asn1).getBytes(), 'binary');
-  } else {
-    throw refuse('PKCS12_NO_KEY', 'The PKCS#12 key bag is empty.', 'Export the .p12/.pfx again.');
-  }
+  const pkcs8Der = pkcs12PrivateKey(der, opts.passphrase);
   try {
     return fromPkcs8(pkcs8Der);
   } finally {
@@ -347,7 +322,11 @@ function b64u(v: unknown, name: string): Buffer {
 
 function fromJwk(jwk: Record<string, unknown>): { asym?: Asym; raw?: Buffer } {
   const kty = jwk.kty;
-  if (kty === 'oct') return { raw: b64u(jwk.k, 'k') };
+  if (kty === 'oct') {
+    const k = b64u(jwk.k, 'k');
+    if (k.length === 0) throw refuse('JWK_INVALID', 'The JWK member "k" is empty: the key has no bytes.', 'Use the complete JWK, with the key bytes in "k" (base64url).');
+    return { raw: k };
+  }
   if (kty === 'RSA') {
     if (jwk.d === undefined) throw refuse('PUBLIC_KEY_NOT_MATERIAL', 'This JWK is an RSA public key (it has no "d"); KMS imports the private key.', 'Use the private JWK.');
     if (Array.isArray(jwk.oth) && jwk.oth.length > 0) throw refuse('RSA_MULTI_PRIME', `This RSA JWK has ${2 + jwk.oth.length} primes; KMS takes only two-prime RSA keys.`, 'Use a standard two-prime RSA key.');
@@ -460,8 +439,14 @@ export function parseMaterial(input: Buffer, opts: ParseOptions = {}): KeyMateri
   if (input.length > MAX_MATERIAL_FILE_BYTES) {
     throw refuse('FILE_TOO_LARGE', `The file is ${input.length} bytes; key material is at most a few kilobytes (an RSA-4096 PKCS#8 key is about 2.4 KB).`, 'Choose the key file itself, not an archive or a data file.');
   }
-  if (isProbablyText(input)) return parseText(input.toString('latin1'), opts);
-  return parseBinary(input, opts, 'raw');
+  try {
+    if (isProbablyText(input)) return parseText(input.toString('latin1'), opts);
+    return parseBinary(input, opts, 'raw');
+  } catch (e) {
+    // A structure that classified as a key but is malformed deeper down is a corrupt key, not an unexpected error.
+    if (e instanceof asn1.Asn1Error) throw refuse('CORRUPT_KEY', `The key is corrupt (${e.message}).`, FIX_PKCS8);
+    throw e;
+  }
 }
 
 function parseBinary(input: Buffer, opts: ParseOptions, rawFormat: MaterialFormat): KeyMaterial {
@@ -491,7 +476,7 @@ function parseBinary(input: Buffer, opts: ParseOptions, rawFormat: MaterialForma
     throw refuse('RAW_LENGTH', `The file is ${input.length} bytes of binary that is neither a key structure nor raw key material (16–64 bytes).`, 'Choose the key material file: 32 bytes for symmetric keys, 28/32/48/64 for HMAC, PKCS#8 DER for RSA/EC.');
   }
   // A raw-key-sized file that starts like a longer DER structure is almost surely a truncated key file.
-  if (!opts.expectRaw && input[0] === 0x30 && ((input[1] === 0x81 && input[2] > input.length - 3) || (input[1] === 0x82 && input.readUInt16BE(2) > input.length - 4))) {
+  if (!opts.expectRaw && input[0] === 0x30 && ((input[1] === 0x81 && input[2] > input.length - 3) || (input[1] === 0x82 && (input.length < 4 || input.readUInt16BE(2) > input.length - 4)))) {
     throw refuse('CORRUPT_DER', `The file starts like a DER private key but is truncated (${input.length} bytes).`, 'Export the key again. If it really is raw symmetric or HMAC key material, name the key spec (CLI: --key-spec).');
   }
   return makeMaterial(rawFormat, undefined, Buffer.from(input));

@@ -1,5 +1,6 @@
 // A small, strict ZIP reader (stored and deflate entries) for the console's ImportParameters.zip.
-// No ZIP64, no encryption; sizes capped so a hostile archive cannot exhaust memory.
+// No ZIP64, no encryption; sizes capped so a hostile archive cannot exhaust memory; an entry name given twice
+// or an entry whose CRC-32 does not match is refused, never silently chosen.
 import { invalidInput } from './errors';
 
 // node:zlib loads on first use: most commands never open a zip, and loading it costs a CLI call about 2 ms.
@@ -36,6 +37,7 @@ export function readZip(buf: Buffer): ZipEntry[] {
   if (count > MAX_ENTRIES) throw bad(`${count} entries; a parameter download has three or four`);
   if (cdOffset + cdSize > eocd) throw bad('the central directory lies outside the file');
   const out: ZipEntry[] = [];
+  const seen = new Set<string>();
   let p = cdOffset;
   for (let n = 0; n < count; n++) {
     if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) throw bad('corrupt central directory');
@@ -46,10 +48,13 @@ export function readZip(buf: Buffer): ZipEntry[] {
     const nameLen = buf.readUInt16LE(p + 28);
     const extraLen = buf.readUInt16LE(p + 30);
     const commentLen = buf.readUInt16LE(p + 32);
+    const crc = buf.readUInt32LE(p + 16);
     const local = buf.readUInt32LE(p + 42);
     const name = buf.subarray(p + 46, p + 46 + nameLen).toString('utf8');
     p += 46 + nameLen + extraLen + commentLen;
     if (name.endsWith('/')) continue;
+    if (seen.has(name)) throw bad(`it holds ${name} twice`);
+    seen.add(name);
     if (flags & 1) throw bad(`${name} is encrypted`);
     if (usize > MAX_ENTRY || csize > MAX_ENTRY) throw bad(`${name} is larger than a parameter file can be`);
     if (local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50) throw bad(`corrupt local header for ${name}`);
@@ -66,6 +71,7 @@ export function readZip(buf: Buffer): ZipEntry[] {
       }
     } else throw bad(`${name} uses compression method ${method}`);
     if (data.length !== usize) throw bad(`${name} has the wrong size after decompression`);
+    if (crc32Of(data) !== crc) throw bad(`${name} is corrupt (its CRC-32 does not match)`);
     out.push({ name, data });
   }
   return out;
@@ -78,8 +84,7 @@ export function writeZip(entries: ZipEntry[]): Buffer {
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const z = zlib();
-    const crc = z.crc32 ? z.crc32(e.data) : crc32(e.data);
+    const crc = crc32Of(e.data);
     const lh = Buffer.alloc(30);
     lh.writeUInt32LE(0x04034b50, 0);
     lh.writeUInt16LE(20, 4);
@@ -108,6 +113,11 @@ export function writeZip(entries: ZipEntry[]): Buffer {
   end.writeUInt32LE(cd.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);
+}
+
+function crc32Of(b: Buffer): number {
+  const z = zlib();
+  return (z.crc32 ? z.crc32(b) : crc32(b)) >>> 0;
 }
 
 function crc32(b: Buffer): number {

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeBundle } from '../../src/core/bundle';
 import { writeZip } from '../../src/core/zip';
@@ -96,6 +96,9 @@ describe('bundles with missing, mismatched or expired parts', () => {
     { name: 'JSON with bad base64', code: 'BUNDLE_JSON_INVALID', make: () => tmp.write('bad.json', JSON.stringify({ PublicKey: '!!!', ImportToken: 'AAAA' })) },
     { name: 'empty folder', code: 'NOT_A_BUNDLE', make: () => dirWith('empty-folder', {}) },
     { name: 'no such path', code: 'BUNDLE_NOT_FOUND', make: () => tmp.path('does-not-exist') },
+    { name: 'manifest with validTo "garbage"', code: 'MANIFEST_INVALID', make: async () => editedManifest('garbage-date', { validTo: 'garbage' }) },
+    { name: 'manifest with provider "evil"', code: 'MANIFEST_INVALID', make: async () => editedManifest('evil-provider', { provider: 'evil' }) },
+    { name: 'zip with ImportToken.bin also in a subfolder', code: 'BUNDLE_AMBIGUOUS', make: () => tmp.write('dup.zip', writeZip([{ name: 'WrappingPublicKey.bin', data: pubDer(4096) }, { name: 'ImportToken.bin', data: crypto.randomBytes(100) }, { name: 'x/ImportToken.bin', data: crypto.randomBytes(4) }])) },
     { name: 'manifest that is not JSON', code: 'MANIFEST_INVALID', make: () => dirWith('bad-manifest', { 'kms-import.json': '{oops', 'WrappingPublicKey.bin': pubDer(4096), 'ImportToken.bin': crypto.randomBytes(10) }) },
   ];
   for (const c of cases) {
@@ -133,6 +136,12 @@ async function swapped(which: 'token' | 'pub'): Promise<string> {
   const d = await canonical(`swapped-${which}`, new Date(Date.now() + 3600_000));
   if (which === 'token') writeFileSync(join(d, 'ImportToken.bin'), crypto.randomBytes(800));
   else writeFileSync(join(d, 'WrappingPublicKey.bin'), crypto.generateKeyPairSync('rsa', { modulusLength: 4096 }).publicKey.export({ type: 'spki', format: 'der' }));
+  return d;
+}
+async function editedManifest(name: string, fields: Record<string, unknown>): Promise<string> {
+  const d = await canonical(`manifest-${name}`, new Date(Date.now() + 3600_000));
+  const m = JSON.parse(readFileSync(join(d, 'kms-import.json'), 'utf8'));
+  writeFileSync(join(d, 'kms-import.json'), JSON.stringify({ ...m, ...fields }));
   return d;
 }
 async function expired(): Promise<string> {
