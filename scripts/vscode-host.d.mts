@@ -30,6 +30,7 @@ export interface CodeServerHandle {
 }
 
 export function toolPaths(cache?: string): ToolPaths;
+export function removeStaleStaging(cache: string): void;
 export function cleanInstallEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
 export function nodeEnv(t?: ToolPaths, extra?: Record<string, string>): NodeJS.ProcessEnv;
 export function ensureTools(opts?: { apt?: boolean }): ToolPaths;

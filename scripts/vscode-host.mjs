@@ -108,7 +108,7 @@ export function nodeEnv(t = toolPaths(), extra = {}) {
 const alive = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
 
 /** Staging folders of installs that were killed (their process is gone) are removed. */
-function removeStaleStaging(cache) {
+export function removeStaleStaging(cache) {
   const parent = dirname(cache), prefix = `${basename(cache)}.staging-`;
   let names = [];
   try { names = readdirSync(parent); } catch { return; }
@@ -127,7 +127,11 @@ function removeStaleStaging(cache) {
  * tools folder for the next run to trip over (it is removed, and the next run starts again from nothing).
  */
 function ensureCodeServer(t) {
-  if (codeServerOk(t)) { log(`node ${installedVersion(t.nodeDir)} and code-server ${CODE_SERVER_VERSION} present (${t.cache})`); return; }
+  if (codeServerOk(t)) {
+    log(`node ${installedVersion(t.nodeDir)} present (${t.node})`);
+    log(`code-server ${CODE_SERVER_VERSION} present (${t.codeServerDir})`);
+    return;
+  }
   removeStaleStaging(t.cache);
   const staging = `${t.cache}.staging-${process.pid}`;
   const s = toolPaths(staging);
