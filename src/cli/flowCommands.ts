@@ -15,7 +15,7 @@ import { runDownloadParameters, runProof, runWrappedImport, type ProofInput } fr
 import { describeFailure } from '../flow/failure';
 import { runImportFlow, type ExpirationChoice } from '../flow/importFlow';
 import { listKeysDetailed } from '../flow/listing';
-import { STEP_LABELS, type ImportFlowResult, type ProofOutcome, type StepEvent } from '../flow/types';
+import { STEP_LABELS, isImportFlowError, type ImportFlowResult, type ProofOutcome, type StepEvent } from '../flow/types';
 import type { ImportType, KeyInfo, KmsProvider } from '../providers/types';
 import { one, parseArgs, type FlagSpec, type Parsed } from './args';
 import { algorithmOf, keySpecOf, passphraseOf, wrappingKeySpecOf } from './commands';
@@ -100,7 +100,8 @@ async function withFlow(o: Io, fn: (signal: AbortSignal) => Promise<number>): Pr
   } catch (e) {
     if (isKmsImportError(e)) throw e; // the tool's own refusals print as every command's do
     const f = describeFailure(e);
-    if (o.json) process.stdout.write(JSON.stringify({ ok: false, error: { code: f.code, title: f.title, message: f.cause, fix: f.action, nextStep: f.nextStep, cancelled: f.cancelled } }, null, 2) + '\n');
+    const steps = isImportFlowError(e) ? e.extra.partial?.steps?.map((x) => ({ id: x.id, status: x.status, detail: x.detail })) : undefined;
+    if (o.json) process.stdout.write(JSON.stringify({ ok: false, error: { code: f.code, title: f.title, message: f.cause, fix: f.action, nextStep: f.nextStep, cancelled: f.cancelled }, ...(steps ? { steps } : {}) }, null, 2) + '\n');
     else process.stderr.write(`kms-import: ${f.title}: ${f.cause}\nFix: ${f.action}\n`);
     return f.exitCode;
   } finally {
