@@ -77,8 +77,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   if (!/^([a-z]+-){2,3}\d+$/.test(region)) throw new Error(`"${region}" is not an AWS Region name (e.g. us-east-1, cn-north-1).`);
   const tempDir = opts.stateDir === undefined;
   const stateDir = opts.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kms-sandbox-'));
-  const store = new Store(stateDir);
   const log = opts.log ?? (() => undefined);
+  const store = new Store(stateDir, log);
   let clockOffset = 0;
   let latency = 0;
   let faults: Array<Fault & { left?: number }> = [];
