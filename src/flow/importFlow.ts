@@ -259,7 +259,8 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
         validTo: expiration.model === 'KEY_MATERIAL_EXPIRES' ? expiration.validTo : undefined,
         importType: opts.importType,
         keyMaterialDescription: opts.keyMaterialDescription,
-        context: { wrappingAlgorithm, wrappingKeySpec, publicKeyFingerprint, keySpec },
+        // A new EXTERNAL key is PendingImport with no ExpirationModel (kms-api.md, "KeyMetadata field semantics"): otherwise material came before.
+        context: { wrappingAlgorithm, wrappingKeySpec, publicKeyFingerprint, keySpec, materialImportedBefore: key.keyState !== 'PendingImport' || key.expirationModel !== undefined },
       }, { before, isSymmetric, signal, partial, now, validTo: params.parametersValidTo, reconcileTimeoutMs: opts.reconcileTimeoutMs ?? 20000, importTimeoutMs: opts.importTimeoutMs });
     } finally {
       wrapped.fill(0);
