@@ -61,7 +61,7 @@ export interface ImportRequest {
   keyMaterialDescription?: string;
   keyMaterialId?: string;
   /** Context for error messages only (never sent): how the material was wrapped, for which public key. */
-  context?: { wrappingAlgorithm?: WrappingAlgorithm; wrappingKeySpec?: WrappingKeySpec; publicKeyFingerprint?: string; keySpec?: KeySpec };
+  context?: { wrappingAlgorithm?: WrappingAlgorithm; wrappingKeySpec?: WrappingKeySpec; publicKeyFingerprint?: string; keySpec?: KeySpec; materialImportedBefore?: boolean };
 }
 
 export interface KeyMaterialEntry {

@@ -6,8 +6,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { AdminInputError, bearerMatches, checkClockOffset, checkFault, checkLatency, checkSeed, type Fault, type FaultKind, type SeedOptions } from './admin';
 import { KmsError } from './errors';
-import { OPERATIONS } from './model';
+import { OPERATIONS, isChinaRegion } from './model';
 import { KmsService } from './service';
 import { verifySigV4 } from './sigv4';
 import { Store } from './store';
@@ -23,24 +24,32 @@ export interface SandboxOptions {
   wrappingKeyPool?: number; // pre-generated wrapping keys per size (keygen off the request path)
   /** Serve the test controls over HTTP too (POST /__sandbox/admin, bearer = secret access key). Off by default. */
   adminRoute?: boolean;
+  /** Connection timeouts (milliseconds); a client that is too slow or idle too long is disconnected. */
+  timeouts?: SandboxTimeouts;
   log?: (line: string) => void;
 }
 
-export type FaultKind = 'throttling' | 'internal' | 'dependency-timeout' | 'reset' | 'hang';
-export interface Fault {
-  operation?: string;
-  rate: number;
-  kind: FaultKind;
-  count?: number;
+export interface SandboxTimeouts {
+  /** Time to receive a request's headers (default 10 s; a 408 answer, then the socket is closed). */
+  headersMs?: number;
+  /** Time to receive a whole request, body included (default 30 s; at least headersMs). */
+  requestMs?: number;
+  /** Time a keep-alive connection may sit idle between requests (default 65 s: longer than SDK sockets stay pooled unused in practice). */
+  idleMs?: number;
 }
 
-export interface SeedOptions {
-  state?: 'Enabled' | 'PendingImport' | 'Disabled';
-  origin?: 'AWS_KMS' | 'EXTERNAL';
-  keySpec?: string;
-  keyUsage?: string;
-  validToDays?: number;
+export const DEFAULT_TIMEOUTS: Required<SandboxTimeouts> = { headersMs: 10_000, requestMs: 30_000, idleMs: 65_000 };
+
+function resolveTimeouts(t: SandboxTimeouts = {}): Required<SandboxTimeouts> {
+  const r = { ...DEFAULT_TIMEOUTS, ...Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined)) };
+  for (const [k, v] of Object.entries(r)) {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > 3_600_000) throw new Error(`timeouts.${k} must be a whole number of milliseconds from 1 to 3600000 (got ${String(v)}).`);
+  }
+  if (r.requestMs < r.headersMs) throw new Error(`timeouts.requestMs (${r.requestMs}) must be at least timeouts.headersMs (${r.headersMs}).`);
+  return r;
 }
+
+export type { Fault, FaultKind, SeedOptions } from './admin';
 
 export interface SandboxAdmin {
   setClockOffset(ms: number): void;
@@ -64,11 +73,12 @@ const MAX_BODY = 1024 * 1024;
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const region = opts.region ?? 'us-east-1';
+  const timeouts = resolveTimeouts(opts.timeouts);
   if (!/^([a-z]+-){2,3}\d+$/.test(region)) throw new Error(`"${region}" is not an AWS Region name (e.g. us-east-1, cn-north-1).`);
   const tempDir = opts.stateDir === undefined;
   const stateDir = opts.stateDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'kms-sandbox-'));
-  const store = new Store(stateDir);
   const log = opts.log ?? (() => undefined);
+  const store = new Store(stateDir, log);
   let clockOffset = 0;
   let latency = 0;
   let faults: Array<Fault & { left?: number }> = [];
@@ -82,19 +92,22 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const admin: SandboxAdmin = {
     setClockOffset: (ms) => {
-      clockOffset = ms;
+      clockOffset = checkClockOffset(ms);
     },
     setLatency: (ms) => {
-      latency = Math.max(0, ms);
+      latency = checkLatency(ms);
     },
     injectFault: (f) => {
-      if (!(f.rate >= 0 && f.rate <= 1)) throw new Error('injectFault: rate must be between 0 and 1');
-      faults.push({ ...f, left: f.count });
+      const fault = checkFault(f);
+      faults.push({ ...fault, left: fault.count });
     },
     clearFaults: () => {
       faults = [];
     },
-    seedKeys: (n, o) => service.seed(n, o),
+    seedKeys: async (n, o) => {
+      const seed = checkSeed(n, o, isChinaRegion(region));
+      return service.seed(seed.n, seed.opts);
+    },
     requestCount: (op) => (op === undefined ? total : counts.get(op) ?? 0),
   };
 
@@ -118,24 +131,22 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   async function handleAdmin(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse, requestId: string): Promise<void> {
     if (!opts.adminRoute) return send(res, 404, JSON.stringify({ __type: 'NotFound', message: 'The test-control route is off (start the sandbox with adminRoute / --test-controls).' }), requestId);
-    const auth = req.headers.authorization ?? '';
-    const given = Buffer.from(auth.replace(/^Bearer\s+/i, ''));
-    const want = Buffer.from(store.credentials.secretAccessKey);
-    if (given.length !== want.length || !crypto.timingSafeEqual(given, want)) return send(res, 403, JSON.stringify({ __type: 'AccessDeniedException', message: 'The test-control route needs "Authorization: Bearer <secret access key>".' }), requestId);
+    if (!bearerMatches(req.headers.authorization, store.credentials.secretAccessKey)) return send(res, 403, JSON.stringify({ __type: 'AccessDeniedException', message: 'The test-control route needs "Authorization: Bearer <secret access key>".' }), requestId);
     let a: Record<string, unknown>;
     try {
       a = JSON.parse(body.toString('utf8') || '{}');
     } catch {
       return send(res, 400, JSON.stringify({ __type: 'SerializationException', message: 'The admin request body is not JSON.' }), requestId);
     }
+    if (typeof a !== 'object' || a === null || Array.isArray(a)) return send(res, 400, JSON.stringify({ __type: 'SerializationException', message: 'The admin request body must be a JSON object {"action": …}.' }), requestId);
     try {
       let result: unknown = {};
       switch (a.action) {
         case 'setClockOffset':
-          admin.setClockOffset(Number(a.ms));
+          admin.setClockOffset(a.ms as number);
           break;
         case 'setLatency':
-          admin.setLatency(Number(a.ms));
+          admin.setLatency(a.ms as number);
           break;
         case 'injectFault':
           admin.injectFault(a.fault as Fault);
@@ -144,9 +155,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
           admin.clearFaults();
           break;
         case 'seedKeys':
-          result = { keyIds: await admin.seedKeys(Number(a.n), (a.options ?? {}) as SeedOptions) };
+          result = { keyIds: await admin.seedKeys(a.n as number, a.options as SeedOptions) };
           break;
         case 'requestCount':
+          if (a.operation !== undefined && typeof a.operation !== 'string') throw new AdminInputError(`requestCount: operation must be an operation name (got ${typeof a.operation}).`);
           result = { count: admin.requestCount(a.operation as string | undefined) };
           break;
         default:
@@ -154,7 +166,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       }
       send(res, 200, JSON.stringify(result), requestId);
     } catch (e) {
-      send(res, 400, JSON.stringify({ __type: 'ValidationException', message: (e as Error).message }), requestId);
+      if (e instanceof AdminInputError) return send(res, 400, JSON.stringify({ __type: 'ValidationException', message: e.message }), requestId);
+      log(`admin ${String(a.action)} internal error: ${(e as Error).stack ?? String(e)}`);
+      send(res, 500, JSON.stringify({ __type: 'KMSInternalException', message: 'The KMS sandbox hit an internal error in a test control; see its log.' }), requestId);
     }
   }
 
@@ -206,7 +220,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     }
   }
 
-  const server = http.createServer((req, res) => {
+  // Node checks header and request deadlines on a timer: every quarter of the shorter one (≤ 1 s).
+  const checkEvery = Math.max(10, Math.min(1000, Math.floor(Math.min(timeouts.headersMs, timeouts.requestMs) / 4)));
+  const server = http.createServer({ headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, connectionsCheckingInterval: checkEvery }, (req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
@@ -226,9 +242,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  // Idle keep-alive connections stay open until the client closes them (or close()): a server-side idle
-  // timeout races with clients reusing a pooled socket and shows up as spurious ECONNRESETs.
-  server.keepAliveTimeout = 0;
+  // Idle keep-alive connections are closed after idleMs. A server-side idle timeout can race with a
+  // client reusing a pooled socket at that very moment (a spurious ECONNRESET), so the default is long
+  // (65 s); the SDK retries such a reset, and the flow reconciles an ImportKeyMaterial instead.
+  server.keepAliveTimeout = timeouts.idleMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => {

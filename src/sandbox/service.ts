@@ -4,6 +4,7 @@
 import * as crypto from 'node:crypto';
 import type { WrappingAlgorithm } from '../core/specs';
 import { KmsError, kmsError, validation } from './errors';
+import { checkWrappingChoice } from './importRules';
 import {
   checkMaterial,
   generateMaterial,
@@ -537,13 +538,7 @@ export class KmsService {
     if (k.state !== 'PendingImport' && k.state !== 'Enabled' && k.state !== 'Disabled') throw this.stateError(k);
     const algorithm = String(p.WrappingAlgorithm) as WrappingAlgorithm;
     const spec = String(p.WrappingKeySpec);
-    const china = isChinaRegion(region);
-    if (algorithm === 'RSAES_PKCS1_V1_5') throw kmsError('UnsupportedOperationException', 'The RSAES_PKCS1_V1_5 wrapping algorithm is not supported (KMS stopped supporting it on October 10, 2023). Use RSAES_OAEP_SHA_256 or RSA_AES_KEY_WRAP_SHA_256.');
-    if (spec === 'SM2' || algorithm === 'SM2PKE') {
-      if (!china) throw kmsError('UnsupportedOperationException', `${spec === 'SM2' ? 'The SM2 wrapping key spec' : 'The SM2PKE wrapping algorithm'} is available only in the China Regions (cn-north-1, cn-northwest-1).`);
-      if (spec !== 'SM2' || algorithm !== 'SM2PKE') throw validation('The SM2PKE wrapping algorithm requires the SM2 wrapping key spec, and the SM2 wrapping key spec requires SM2PKE.');
-    }
-    if (china && algorithm.startsWith('RSA_AES_KEY_WRAP')) throw kmsError('UnsupportedOperationException', `The ${algorithm} wrapping algorithm is not supported in the China Regions. Use RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1 or SM2PKE.`);
+    checkWrappingChoice(k.keySpec, algorithm, spec, region); // e.g. ECC_NIST_P521 + RSA_2048 + RSAES_OAEP_*: refused here
     const pair = spec === 'SM2' ? sm2WrappingKey() : await takeWrappingKey(Number(spec.slice(4)), this.opts.poolTarget);
     const issued = this.now();
     const expires = issued + DAY;
@@ -588,6 +583,12 @@ export class KmsService {
     if (now >= token.expires) {
       token.wrappingPrivateKey.fill(0);
       throw kmsError('ExpiredImportTokenException', `The import token expired at ${new Date(token.expires).toISOString()}. Use GetParametersForImport to get a new import token and public key, wrap the key material with the new public key, and try again.`);
+    }
+    try {
+      checkWrappingChoice(k.keySpec, token.algorithm, token.wrappingKeySpec, region); // a token issued before the rule
+    } catch (e) {
+      token.wrappingPrivateKey.fill(0);
+      throw e;
     }
     let plain: Buffer;
     try {

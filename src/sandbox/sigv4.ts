@@ -1,6 +1,9 @@
 // AWS Signature Version 4 verification (node:crypto HMAC-SHA256 only) for the sandbox's loopback
 // endpoint. It recomputes the signature of the request from its method, path, query, signed headers
-// and body, and compares it in constant time. Errors say what is wrong in AWS's words plus a hint.
+// and body, and compares it in constant time. A signature must bind the whole request: host, date,
+// operation (X-Amz-Target) and content type among the signed headers, and the SHA-256 of the body
+// (no UNSIGNED-PAYLOAD), so a captured request cannot be replayed as another operation or with
+// another body. Errors say what is wrong in AWS's words plus a hint.
 import * as crypto from 'node:crypto';
 import { KmsError } from './errors';
 
@@ -62,6 +65,9 @@ function header(h: SignedRequest['headers'], name: string): string | undefined {
 
 const sigErr = (msg: string) => new KmsError('InvalidSignatureException', msg);
 
+/** Headers every request's signature must cover (their AWS spelling, for messages). */
+const REQUIRED_SIGNED = ['Host', 'X-Amz-Date', 'X-Amz-Target', 'Content-Type'];
+
 /**
  * Verifies the request. `lookup` returns the secret for an access key id or undefined.
  * `regionOk` says whether a scope region is served. Throws KmsError on any failure.
@@ -103,17 +109,31 @@ export function verifySigV4(
   if (Math.abs(nowMs - t) > 15 * 60 * 1000) throw sigErr(`Signature expired: ${amzDate} is now earlier or later than 15 minutes from the current time.`);
 
   const signed = parts.SignedHeaders.split(';');
-  if (!signed.includes('host')) throw sigErr("'Host' must be a 'SignedHeader' in the AWS Authorization.");
+  // What @aws-sdk/client-kms signs (captured): amz-sdk-invocation-id;amz-sdk-request;content-length;content-type;host;
+  // x-amz-content-sha256;x-amz-date;x-amz-target;x-amz-user-agent. The AWS CLI (botocore): content-type;host;
+  // x-amz-date;x-amz-target, with the body's SHA-256 in the canonical request. Both cover these four.
+  const missing = REQUIRED_SIGNED.filter((h) => !signed.includes(h.toLowerCase()));
+  if (missing.length) {
+    throw new KmsError(
+      'IncompleteSignatureException',
+      `${missing.map((h) => `'${h}'`).join(', ')} must be ${missing.length > 1 ? "'SignedHeaders'" : "a 'SignedHeader'"} in the AWS Authorization (signed: '${parts.SignedHeaders}'). The KMS sandbox needs the host, the date, the operation and the content type signed, so a signed request cannot be replayed as another operation; AWS SDKs and the AWS CLI sign them.`,
+    );
+  }
   const q = req.path.indexOf('?');
   const rawPath = q < 0 ? req.path : req.path.slice(0, q);
   const query = q < 0 ? '' : req.path.slice(q + 1);
   const canonHeaders = signed.map((h) => `${h}:${(header(req.headers, h) ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
   const payloadHash = sha256(req.body);
   const claimed = header(req.headers, 'x-amz-content-sha256');
-  if (claimed && claimed !== 'UNSIGNED-PAYLOAD' && claimed !== payloadHash) {
+  if (claimed !== undefined && !/^[0-9a-f]{64}$/.test(claimed)) {
+    // UNSIGNED-PAYLOAD, STREAMING-…: the signature would not cover the body, so the body could be swapped.
+    throw new KmsError('IncompleteSignatureException', `x-amz-content-sha256 '${claimed.slice(0, 64)}' is not accepted: the KMS sandbox needs the body signed. Sign the hex SHA-256 of the request body (AWS SDKs and the AWS CLI do).`);
+  }
+  if (claimed !== undefined && claimed !== payloadHash) {
     throw sigErr('The provided x-amz-content-sha256 header does not match what was computed.');
   }
-  const canonical = [req.method, canonicalPath(rawPath), canonicalQuery(query), canonHeaders, parts.SignedHeaders, claimed === 'UNSIGNED-PAYLOAD' ? claimed : payloadHash].join('\n');
+  // The canonical request always carries the SHA-256 of the body received: the signature binds the body.
+  const canonical = [req.method, canonicalPath(rawPath), canonicalQuery(query), canonHeaders, parts.SignedHeaders, payloadHash].join('\n');
   const scope = `${date}/${region}/${service}/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
   const expected = crypto.createHmac('sha256', signingKey(secret, date, region, service)).update(toSign, 'utf8').digest();

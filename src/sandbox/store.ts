@@ -1,6 +1,8 @@
 // Sandbox state on disk: state.json (keys, aliases; written atomically: temp file + rename, mode 0600),
 // master.key (32 random bytes, 0600) that seals key material at rest (AES-256-GCM) and import tokens,
-// and credentials.json (the access key pair generated for this directory, 0600).
+// and credentials.json (the access key pair generated for this directory, 0600). The folder itself is
+// 0700 (tightened at start if it is open to others), and temporary files left by a killed process are
+// removed at start.
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -79,6 +81,57 @@ async function writeAtomicAsync(file: string, data: string): Promise<void> {
   await fs.promises.rename(tmp, file);
 }
 
+/**
+ * The state folder holds the master key and the credentials: nobody else may read it or put files in it.
+ * A folder open to the group or others (e.g. 0777) is tightened to 0700; if that is not allowed (another
+ * user's folder, a read-only mount) the sandbox refuses to start and says how to fix it.
+ */
+function secureDir(dir: string, log: (line: string) => void): void {
+  const st = fs.statSync(dir);
+  if (!st.isDirectory()) throw invalidInput('SANDBOX_STATE_NOT_DIR', `The sandbox state path ${dir} is not a folder.`, 'Pass a folder with --state (it is created if missing).');
+  if (process.platform === 'win32' || (st.mode & 0o077) === 0) return;
+  const was = (st.mode & 0o777).toString(8).padStart(3, '0');
+  try {
+    fs.chmodSync(dir, 0o700);
+  } catch (e) {
+    throw invalidInput(
+      'SANDBOX_STATE_OPEN',
+      `The sandbox state folder ${dir} has mode ${was} (others can read or change it) and its mode could not be changed to 700 (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`,
+      `Run "chmod 700 ${dir}" as its owner, or use a folder of your own with --state.`,
+    );
+  }
+  log(`state folder ${dir} had mode ${was}; changed to 700`);
+}
+
+/** Is the process with this id alive? (EPERM: alive but not ours.) */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files of atomic writes (`<file>.<pid>.<random>.tmp`) left by a process that
+ * died mid-write (kill -9, power loss). Files of a live process, this one included, are left alone.
+ */
+function removeStaleTemps(dir: string, log: (line: string) => void): void {
+  for (const name of fs.readdirSync(dir)) {
+    const m = /^(?:state\.json|master\.key|credentials\.json)\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+      log(`removed ${name}, left by process ${pid} which has ended`);
+    } catch {
+      // Not ours to remove: it does no harm beyond the disk space.
+    }
+  }
+}
+
 function corrupt(file: string, why: string) {
   return invalidInput('SANDBOX_STATE_CORRUPT', `The sandbox state file ${file} is corrupt (${why}).`, `Restore it, or start afresh with another --state directory (or delete ${path.dirname(file)}, which deletes the sandbox's keys).`);
 }
@@ -102,8 +155,13 @@ export class Store {
   private queued: Promise<void> | null = null;
   private closed = false;
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    log: (line: string) => void = () => undefined,
+  ) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    secureDir(dir, log);
+    removeStaleTemps(dir, log);
     const keyFile = path.join(dir, 'master.key');
     let master: Buffer;
     if (fs.existsSync(keyFile)) {

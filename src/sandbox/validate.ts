@@ -26,6 +26,7 @@ export const list = (member: Shape, min?: number, max?: number): Shape => ({ t: 
 export const struct = (members: Record<string, Shape>, required: string[] = []): Shape => ({ t: 'struct', members, required });
 export const map = (key: Shape, value: Shape): Shape => ({ t: 'map', key, value });
 
+const MAX_EPOCH_SECONDS = 8.64e12;
 const camel = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -98,6 +99,11 @@ function walk(v: unknown, shape: Shape, path: string, errors: string[]): unknown
     case 'timestamp': {
       const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(v) ? Number(v) : NaN;
       if (!Number.isFinite(n)) throw typeErr(path, 'a timestamp (epoch seconds)');
+      // A JavaScript Date holds ±8.64e15 ms; beyond that no date can be computed or shown (ValidTo: 1e300).
+      if (Math.abs(n) > MAX_EPOCH_SECONDS) {
+        at(`Member must be a timestamp between -${MAX_EPOCH_SECONDS} and ${MAX_EPOCH_SECONDS} epoch seconds`, v);
+        return undefined;
+      }
       return Math.round(n * 1000);
     }
     case 'list': {

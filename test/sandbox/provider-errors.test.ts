@@ -95,13 +95,32 @@ describe('mapped errors, produced by the sandbox', () => {
     await provider.importKeyMaterial({ keyId: k.keyId, encryptedKeyMaterial: wrapKeyMaterial(m1.bytes, parseWrappingPublicKey(p1.publicKey), 'RSAES_OAEP_SHA_256'), importToken: p1.importToken, expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' });
     const p2 = await provider.getParametersForImport(k.keyId, 'RSAES_OAEP_SHA_256', 'RSA_4096');
     const info = await failure(
-      provider.importKeyMaterial({ keyId: k.keyId, encryptedKeyMaterial: wrapKeyMaterial(m2.bytes, parseWrappingPublicKey(p2.publicKey), 'RSAES_OAEP_SHA_256'), importToken: p2.importToken, expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', context: { keySpec: 'HMAC_256' } }),
+      provider.importKeyMaterial({ keyId: k.keyId, encryptedKeyMaterial: wrapKeyMaterial(m2.bytes, parseWrappingPublicKey(p2.publicKey), 'RSAES_OAEP_SHA_256'), importToken: p2.importToken, expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', context: { keySpec: 'HMAC_256', materialImportedBefore: true } }),
     );
     assert.equal(info.name, 'IncorrectKeyMaterialException');
     assert.match(info.cause, /HMAC_256 key .* already has key material, and the material you imported is different/);
+    assert.match(info.cause, /KMS says: The key material is not the same key material that was previously imported/);
     assert.equal(info.nextStep, 'choose-material');
     m1.dispose();
     m2.dispose();
+  });
+
+  test('IncorrectKeyMaterialException on a first import of a truncated PKCS#8 shows the KMS message, never "differs from before"', async () => {
+    const k = await newKey('ECC_NIST_P256', 'SIGN_VERIFY');
+    const m = material('ECC_NIST_P256');
+    const truncated = Buffer.from(m.bytes.subarray(0, m.bytes.length - 20));
+    m.dispose();
+    // As the HSM path sends it (no key spec, nothing known about earlier imports), and as the flow sends it.
+    for (const context of [{ wrappingAlgorithm: 'RSAES_OAEP_SHA_256' as const, wrappingKeySpec: 'RSA_4096' as const }, { keySpec: 'ECC_NIST_P256' as const, materialImportedBefore: false }]) {
+      const p = await provider.getParametersForImport(k.keyId, 'RSAES_OAEP_SHA_256', 'RSA_4096');
+      const info = await failure(provider.importKeyMaterial({ keyId: k.keyId, encryptedKeyMaterial: wrapKeyMaterial(truncated, parseWrappingPublicKey(p.publicKey), 'RSAES_OAEP_SHA_256'), importToken: p.importToken, expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', context }));
+      assert.equal(info.name, 'IncorrectKeyMaterialException');
+      assert.match(info.cause, /^KMS refused the key material/);
+      assert.match(info.cause, /KMS says: The key material is not a valid private key for ECC_NIST_P256: .+DER-encoded PKCS#8/);
+      assert.doesNotMatch(`${info.cause} ${info.action}`, /differs|previously imported into this key|already has key material/);
+      assert.equal(info.nextStep, 'choose-material');
+    }
+    assert.equal((await provider.describeKey(k.keyId)).keyState, 'PendingImport');
   });
 
   test('NotFoundException, UnsupportedOperationException (AWS_KMS origin) and KMSInvalidStateException are mapped', async () => {

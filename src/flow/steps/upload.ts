@@ -63,7 +63,8 @@ export async function uploadWrapped(run: FlowRun, provider: KmsProvider, key: Ke
         validTo: expiration.model === 'KEY_MATERIAL_EXPIRES' ? expiration.validTo : undefined,
         importType: input.importType,
         keyMaterialDescription: input.keyMaterialDescription,
-        context: input.context,
+        // A new EXTERNAL key is PendingImport with no ExpirationModel (kms-api.md, "KeyMetadata field semantics"): otherwise material came before.
+        context: { ...input.context, materialImportedBefore: key.keyState !== 'PendingImport' || key.expirationModel !== undefined },
       }, { before, validTo: input.parametersValidTo, reconcileTimeoutMs: input.reconcileTimeoutMs ?? 20000, importTimeoutMs: input.importTimeoutMs });
       const after = await provider.describeKey(key.keyId, { signal: run.signal }).catch(() => undefined);
       keyMaterialId ??= after?.currentKeyMaterialId;

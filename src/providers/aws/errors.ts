@@ -15,6 +15,8 @@ export interface ErrorContext {
   keySpec?: KeySpec;
   importType?: 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
   keyMaterialId?: string;
+  /** Whether key material was imported into the key before this import (undefined: not known). */
+  materialImportedBefore?: boolean;
 }
 
 /** Operations that change state: a network failure or 5xx during them leaves the outcome unknown. */
@@ -138,14 +140,7 @@ export function mapAwsError(err: unknown, ctx: ErrorContext): ProviderErrorInfo 
         retryable: false,
       });
     case 'IncorrectKeyMaterialException':
-      return info({
-        cause: incorrectMaterialCause(ctx),
-        action: ctx.keySpec && ctx.keySpec !== 'SYMMETRIC_DEFAULT'
-          ? 'Import the same key material that was imported into this key before (asymmetric and HMAC keys can never change material), or import into a new key.'
-          : 'Choose the material file that matches the key (the same one imported before), or import as NEW_KEY_MATERIAL if this is a rotation.',
-        nextStep: 'choose-material',
-        retryable: false,
-      });
+      return info({ ...incorrectMaterial(ctx, message), nextStep: 'choose-material', retryable: false });
     case 'AccessDeniedException':
     case 'AccessDenied':
     case 'NotAuthorizedException': {
@@ -267,14 +262,39 @@ function otherAlgorithmHint(alg?: WrappingAlgorithm): string | undefined {
   }
 }
 
-function incorrectMaterialCause(ctx: ErrorContext): string {
+/**
+ * IncorrectKeyMaterialException covers both "not the material imported before" and "invalid material"
+ * (kms-api.md §3.3). The KMS's own message is always shown; the tool says the material differs from
+ * earlier material only when material was imported into the key before.
+ */
+function incorrectMaterial(ctx: ErrorContext, message: string): { cause: string; action: string } {
   const k = shortKey(ctx.keyId);
-  if (ctx.keySpec && ctx.keySpec !== 'SYMMETRIC_DEFAULT') {
-    return `This ${ctx.keySpec} key${k} already has key material, and the material you imported is different from it (different bytes, so a different key). Asymmetric and HMAC keys take only their original material.`;
+  const said = message ? ` KMS says: ${/[.!?]$/.test(message) ? message : message + '.'}` : '';
+  const asymmetricOrHmac = !!ctx.keySpec && ctx.keySpec !== 'SYMMETRIC_DEFAULT';
+  if (ctx.importType === 'NEW_KEY_MATERIAL' && /already associated/i.test(message)) {
+    return { cause: `The material was sent as NEW_KEY_MATERIAL, but this key${k} already has exactly this material.${said}`, action: 'Import it as EXISTING_KEY_MATERIAL (a re-import), or choose new material for a rotation.' };
   }
-  if (ctx.importType === 'NEW_KEY_MATERIAL') return `The material was sent as NEW_KEY_MATERIAL, but this key${k} already has exactly this material.`;
-  if (ctx.keyMaterialId) return `The material does not match key material id ${ctx.keyMaterialId}${k}: it is different bytes.`;
-  return `The material differs from the key material previously imported into this key${k} (or, for a re-import, it is not associated with the key).`;
+  if (ctx.keyMaterialId) {
+    return { cause: `The material does not match key material id ${ctx.keyMaterialId}${k}: it is different bytes.${said}`, action: 'Choose the material file that has this key material id, or leave the id out.' };
+  }
+  if (ctx.materialImportedBefore === true) {
+    return asymmetricOrHmac
+      ? {
+          cause: `This ${ctx.keySpec} key${k} already has key material, and the material you imported is different from it (different bytes, so a different key). Asymmetric and HMAC keys take only their original material.${said}`,
+          action: 'Import the same key material that was imported into this key before (asymmetric and HMAC keys can never change material), or import into a new key.',
+        }
+      : {
+          cause: `The material differs from the key material previously imported into this key${k} (or, for a re-import, it is not associated with the key).${said}`,
+          action: 'Choose the material file that matches the key (the same one imported before), or import as NEW_KEY_MATERIAL if this is a rotation.',
+        };
+  }
+  const spec = ctx.keySpec ? ` for this ${ctx.keySpec} key` : '';
+  return {
+    cause: `KMS refused the key material${spec}${k}${ctx.materialImportedBefore === false ? ' (nothing was imported into this key before)' : ''}.${said || ' It is invalid or does not fit the key.'}`,
+    action: ctx.materialImportedBefore === false
+      ? `Check the material file: it must be the complete key material${ctx.keySpec ? ` of a ${ctx.keySpec} key` : ''} (exact length for symmetric and HMAC keys; a DER PKCS#8 private key for asymmetric keys). Then wrap and import it again.`
+      : 'Check that the material file is complete and fits the key spec, and, if material was imported into this key before, that it is the same material.',
+  };
 }
 
 /** Builds the Error a provider throws. The message is cause + action: safe to show as is. */
