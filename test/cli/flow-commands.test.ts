@@ -5,6 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseWrappingPublicKey } from '../../src/core/publicKey';
+import { wrapKeyMaterial } from '../../src/core/wrap';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { openssl, tempDir } from '../support/openssl';
 import { runCli, runCliAsync } from '../support/cli';
@@ -208,5 +210,18 @@ describe('kms-import flow commands against the sandbox', () => {
     } finally {
       await cn.close();
     }
+  });
+
+  test('a first import of a truncated PKCS#8 shows the KMS\'s own message, not "differs from the material imported before"', async () => {
+    const key = json(await cli(['create-key', '--key-spec', 'ECC_NIST_P256', '--json']));
+    const dir = tmp.path('truncated-bundle');
+    assert.equal((await cli(['get-parameters', '--key-id', key.keyId, '--out-dir', dir])).status, 0);
+    const der = readFileSync(material('ECC_NIST_P256', 'p256-full.der'));
+    const wrapped = wrapKeyMaterial(der.subarray(0, der.length - 20), parseWrappingPublicKey(readFileSync(join(dir, 'WrappingPublicKey.bin'))), 'RSAES_OAEP_SHA_256');
+    writeFileSync(join(dir, 'EncryptedKeyMaterial.bin'), wrapped);
+    const r = await cli(['import', '--key-id', key.keyId, '--bundle', dir, '--wrapped', join(dir, 'EncryptedKeyMaterial.bin')]);
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stderr, /KMS says: The key material is not a valid private key for ECC_NIST_P256/);
+    assert.doesNotMatch(r.stderr, /previously imported|differs from/);
   });
 });
