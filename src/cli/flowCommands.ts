@@ -16,7 +16,7 @@ import { describeFailure } from '../flow/failure';
 import { runImportFlow, type ExpirationChoice } from '../flow/importFlow';
 import { listKeysDetailed } from '../flow/listing';
 import { STEP_LABELS, isImportFlowError, type ImportFlowResult, type ProofOutcome, type StepEvent } from '../flow/types';
-import type { ImportType, KeyInfo, KmsProvider } from '../providers/types';
+import { isProviderError, type ImportType, type KeyInfo, type KmsProvider } from '../providers/types';
 import { one, parseArgs, type FlagSpec, type Parsed } from './args';
 import { algorithmOf, keySpecOf, passphraseOf, wrappingKeySpecOf } from './commands';
 import { CONNECTION_FLAGS, connect } from './kmsConnection';
@@ -98,7 +98,7 @@ async function withFlow(o: Io, fn: (signal: AbortSignal) => Promise<number>): Pr
   try {
     return await fn(controller.signal);
   } catch (e) {
-    if (isKmsImportError(e)) throw e; // the tool's own refusals print as every command's do
+    if (isKmsImportError(e) && !isImportFlowError(e) && !isProviderError(e)) throw e; // the tool's own refusals print as every command's do
     const f = describeFailure(e);
     const steps = isImportFlowError(e) ? e.extra.partial?.steps?.map((x) => ({ id: x.id, status: x.status, detail: x.detail })) : undefined;
     if (o.json) process.stdout.write(JSON.stringify({ ok: false, error: { code: f.code, title: f.title, message: f.cause, fix: f.action, nextStep: f.nextStep, cancelled: f.cancelled }, ...(steps ? { steps } : {}) }, null, 2) + '\n');

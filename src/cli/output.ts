@@ -1,5 +1,6 @@
 // Output for people (lines) or scripts (--json: one JSON document on stdout). Errors never show stacks.
-import { isKmsImportError, type KmsImportError } from '../core/errors';
+import type { KmsImportError } from '../core/errors';
+import { describeFailure } from '../flow/failure';
 
 export class Output {
   constructor(readonly json: boolean) {}
@@ -22,9 +23,7 @@ export class Output {
   }
 }
 
+/** The flow's one mapping from an error to its exit code (0 done, 2 usage, 3 refused, 1 anything else). */
 export function exitCodeFor(e: unknown): number {
-  if (!isKmsImportError(e)) return 1;
-  if (e.kind === 'usage') return 2;
-  if (e.kind === 'invalid-input' || e.kind === 'incompatible') return 3;
-  return 1;
+  return describeFailure(e).exitCode;
 }

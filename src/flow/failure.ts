@@ -2,11 +2,12 @@
 // the cause, the action, the next step the UI can offer as a button, and the CLI's exit code. The
 // extension's notifications and form and the CLI's messages and exit codes all read this one mapping.
 // No vscode, no SDK; nothing secret (errors never carry key material).
-import { isKmsImportError } from '../core/errors';
+import { isKmsImportError, type NextStep } from '../core/errors';
+
+export type { NextStep } from '../core/errors';
 import { isProviderError } from '../providers/types';
 import { STEP_LABELS, isImportFlowError } from './types';
 
-export type NextStep = 'download-parameters' | 'choose-material' | 'retry' | 'none';
 
 export interface Failure {
   title: string;
@@ -51,7 +52,7 @@ export function describeFailure(e: unknown): Failure {
         title: `${STEP_LABELS[e.step]}: ${p.name}`,
         cause: p.cause + landed,
         action: p.action,
-        nextStep: p.nextStep === 'download-parameters' ? 'download-parameters' : p.nextStep === 'choose-material' ? 'choose-material' : p.retryable ? 'retry' : 'none',
+        nextStep: p.nextStep && p.nextStep !== 'none' ? p.nextStep : p.retryable ? 'retry' : 'none',
         cancelled,
         exitCode: REFUSED_BY_KMS.has(p.name) ? 3 : 1,
         code: p.name,
@@ -71,10 +72,10 @@ export function describeFailure(e: unknown): Failure {
   }
   if (isProviderError(e)) {
     const i = e.info;
-    return { title: i.name, cause: i.cause, action: i.action, nextStep: i.nextStep === 'download-parameters' ? 'download-parameters' : i.retryable ? 'retry' : 'none', cancelled: i.name === 'AbortError', exitCode: REFUSED_BY_KMS.has(i.name) ? 3 : 1, code: i.name };
+    return { title: i.name, cause: i.cause, action: i.action, nextStep: i.nextStep && i.nextStep !== 'none' ? i.nextStep : i.retryable ? 'retry' : 'none', cancelled: i.name === 'AbortError', exitCode: REFUSED_BY_KMS.has(i.name) ? 3 : 1, code: i.name };
   }
   if (isKmsImportError(e)) {
-    return { title: e.code, cause: e.message, action: e.fix, nextStep: e.kind === 'invalid-input' ? 'choose-material' : e.code === 'BUNDLE_EXPIRED' ? 'download-parameters' : 'none', cancelled: false, exitCode: e.kind === 'usage' ? 2 : e.kind === 'invalid-input' || e.kind === 'incompatible' ? 3 : 1, code: e.code };
+    return { title: e.code, cause: e.message, action: e.fix, nextStep: e.nextStep !== 'none' ? e.nextStep : e.kind === 'invalid-input' ? 'choose-material' : e.code === 'BUNDLE_EXPIRED' ? 'download-parameters' : 'none', cancelled: e.cancelled, exitCode: e.kind === 'usage' ? 2 : e.kind === 'invalid-input' || e.kind === 'incompatible' ? 3 : 1, code: e.code };
   }
   return { title: 'Error', cause: (e as Error)?.message ?? String(e), action: 'See the KMS Key Import log for details.', nextStep: 'none', cancelled: false, exitCode: 1, code: 'INTERNAL' };
 }

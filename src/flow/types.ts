@@ -1,4 +1,5 @@
 // Types shared by the import flow, the proof, rotation and listing. No vscode, no AWS SDK.
+import { isKmsImportError, KmsImportError, type ErrorKind } from '../core/errors';
 import type { Finding } from '../core/rules';
 import type { KeySpec, WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
 import type { ExpirationModel, ImportType, KeyState, ProviderErrorInfo } from '../providers/types';
@@ -49,14 +50,17 @@ export interface ImportFlowResult {
   steps: StepEvent[];
 }
 
-/** Thrown by the flow. `step` says where; `landed` whether the material is in KMS after all. */
-export class ImportFlowError extends Error {
+/**
+ * Thrown by the flow: a KmsImportError that also says which step failed, whether the material landed, the
+ * KMS's mapped error when there is one, and what was done so far.
+ */
+export class ImportFlowError extends KmsImportError {
   readonly importFlowError = true;
   constructor(
     readonly step: StepId,
-    readonly code: string,
+    code: string,
     message: string,
-    readonly fix: string,
+    fix: string,
     readonly extra: {
       provider?: ProviderErrorInfo;
       cancelled?: boolean;
@@ -65,15 +69,20 @@ export class ImportFlowError extends Error {
       cause?: unknown;
     } = {},
   ) {
-    super(message);
+    super(flowErrorKind(step, code, extra), code, message, fix, { cause: extra.cause, cancelled: extra.cancelled === true, nextStep: extra.provider?.nextStep ?? (code === 'PARAMETERS_EXPIRED' ? 'download-parameters' : undefined) });
     this.name = 'ImportFlowError';
   }
-  get cancelled(): boolean {
-    return this.extra.cancelled === true;
-  }
-  describe(): string {
-    return this.fix ? `${this.message}\nFix: ${this.fix}` : this.message;
-  }
+}
+
+/** Flow codes that refuse the user's input or the key's state before anything is sent. */
+const FLOW_REFUSALS = new Set(['PARAMETERS_EXPIRED', 'VALID_TO_PAST', 'BUNDLE_OTHER_KEY', 'BUNDLE_NO_EXPIRY', 'BUNDLE_DIR_NOT_EMPTY', 'BUNDLE_NO_ALGORITHM', 'KEY_NOT_EXTERNAL', 'KEY_STATE', 'WRAPPED_FILE_INVALID']);
+
+function flowErrorKind(step: StepId, code: string, extra: { provider?: ProviderErrorInfo; cancelled?: boolean; cause?: unknown }): ErrorKind {
+  if (extra.cancelled) return 'cancelled';
+  if (extra.provider) return 'kms';
+  if (isKmsImportError(extra.cause)) return extra.cause.kind;
+  if (step === 'check' || FLOW_REFUSALS.has(code)) return 'incompatible';
+  return 'internal';
 }
 
 export function isImportFlowError(e: unknown): e is ImportFlowError {

@@ -2,6 +2,7 @@
 // (src/webview-ui/form/main.ts). Both ends check every inbound message with the guards below.
 // No message carries key material or a path the host would read: the webview knows the material only
 // by an opaque id the host handed out and a secret-free summary (MaterialSummary).
+import type { NextStep } from '../core/errors';
 import type { Finding, ProviderId } from '../core/rules';
 import type { ExpirationModel, ImportType, KeySpec, KeyState, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
 
@@ -99,7 +100,7 @@ export interface FormError {
   cause: string;
   action: string;
   /** A button the form offers for the next step. */
-  nextStep?: 'download-parameters' | 'choose-material' | 'retry' | 'none';
+  nextStep?: NextStep;
 }
 
 // ---- host → webview ----

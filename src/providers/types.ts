@@ -3,6 +3,7 @@
 import type { KeySpec, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
 import type { ProviderId } from '../core/rules';
 
+import type { KmsImportError, NextStep } from '../core/errors';
 import type { ExpirationModel, ImportType, KeyState } from '../core/specs';
 
 export type { ExpirationModel, ImportType, KeyState } from '../core/specs';
@@ -119,7 +120,7 @@ export interface ProviderErrorInfo {
   /** What to do next. */
   action: string;
   /** A machine-readable next step the UI can offer as a button. */
-  nextStep?: 'download-parameters' | 'check-permissions' | 'retry' | 'describe-key' | 'choose-material' | 'none';
+  nextStep?: NextStep;
   retryable: boolean;
   /** Whether the operation may have taken effect (e.g. network error during ImportKeyMaterial). */
   ambiguous?: boolean;
@@ -130,7 +131,7 @@ export interface ProviderErrorInfo {
  * What providers throw: an Error carrying the mapped ProviderErrorInfo. Recognise it with
  * isProviderError (a marker property, not instanceof: the AWS provider lives in its own bundle).
  */
-export interface ProviderError extends Error {
+export interface ProviderError extends KmsImportError {
   readonly providerError: true;
   readonly info: ProviderErrorInfo;
 }
