@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { KeyInfo } from '../../src/providers/types';
 import { formatDuration, materialExpiry, parametersCountdown } from '../../src/extension/model/expiry';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { accountContextValue, CHINA_SANDBOX_REGION, filterKeys, isRegionName, keyContextValue, keyDescription, keyLabel, keyTooltip, providerForRegion, regionPartition, regionsFor, sortKeys, SANDBOX_ACCOUNT, SANDBOX_REGION_CHOICES } from '../../src/extension/model/treeModel';
+import { accountContextValue, CHINA_SANDBOX_REGION, filterKeys, isRegionName, keyContextValue, keyDescription, keyLabel, keyTooltip, providerForRegion, regionPartition, regionsFor, sandboxServes, sortKeys, SANDBOX_ACCOUNT, SANDBOX_REGION_CHOICES } from '../../src/extension/model/treeModel';
 import { COMMANDS } from '../../src/extension/model/commandIds';
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -164,6 +164,11 @@ test('sandbox Regions: every choice is a Region name; the China choice is a Chin
   assert.equal(providerForRegion(CHINA_SANDBOX_REGION), 'aws-cn');
   assert.ok(!isRegionName('cn-north'));
   assert.ok(!isRegionName('CN-NORTH-1'));
+  // A sandbox answers for its own partition only (a form left on cn-north-1 after a switch to us-east-1 is told so).
+  assert.ok(sandboxServes('cn-north-1', 'cn-northwest-1'));
+  assert.ok(sandboxServes('us-east-1', 'eu-west-1'));
+  assert.ok(!sandboxServes('us-east-1', 'cn-north-1'));
+  assert.ok(!sandboxServes('cn-north-1', 'us-east-1'));
   for (const c of [COMMANDS.startSandboxChina, COMMANDS.chooseSandboxRegion]) {
     assert.ok(shows(c, accountContextValue(SANDBOX_ACCOUNT, false)), `${c} on a stopped sandbox`);
     assert.ok(shows(c, accountContextValue(SANDBOX_ACCOUNT, true)), `${c} on a running sandbox`);

@@ -91,6 +91,11 @@ export const SANDBOX_REGION_CHOICES = ['us-east-1', 'us-west-2', 'eu-west-1', 'e
 /** The China Region "Start Sandbox (China Regions)" runs the sandbox in. */
 export const CHINA_SANDBOX_REGION = 'cn-north-1';
 
+/** Whether a sandbox running in `sandboxRegion` answers for `region`: it serves its own partition only (aws or aws-cn). */
+export function sandboxServes(sandboxRegion: string, region: string): boolean {
+  return isRegionName(region) && providerForRegion(region) === providerForRegion(sandboxRegion);
+}
+
 /** The provider rule set a region falls under. */
 export function providerForRegion(region: string): 'aws' | 'aws-cn' {
   return region.startsWith('cn-') ? 'aws-cn' : 'aws';
