@@ -8,7 +8,8 @@ import type { KmsProvider } from '../providers/types';
 import { loadAwsModule } from './awsModule';
 import type { Logger } from './logger';
 import { envAccount, parseAwsProfiles } from './model/profiles';
-import { SANDBOX_ACCOUNT, type AccountRef } from './model/treeModel';
+import { invalidInput } from '../core/errors';
+import { providerForRegion, SANDBOX_ACCOUNT, sandboxServes, type AccountRef } from './model/treeModel';
 import type { SandboxHost } from './sandboxHost';
 import { settings } from './settings';
 
@@ -57,6 +58,13 @@ export class Accounts implements vscode.Disposable {
     let p: KmsProvider;
     if (account.kind === 'sandbox') {
       const sb = await this.sandbox.start();
+      if (!sandboxServes(sb.region, region)) {
+        throw invalidInput(
+          'SANDBOX_OTHER_PARTITION',
+          vscode.l10n.t('The sandbox runs in {0}, which does not serve {1} ({2} partition).', sb.region, region, providerForRegion(region)),
+          vscode.l10n.t('Run "Choose Sandbox Region…" on the Sandbox and pick {0}, then try again.', region),
+        );
+      }
       // One sandbox serves every Region (multi-Region replicas live in other Regions of it).
       p = aws.createAwsProvider({ region, endpoint: sb.endpoint, credentials: sb.credentials, label: region === sb.region ? 'Sandbox' : `Sandbox (${region})`, log });
     } else {

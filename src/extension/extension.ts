@@ -57,6 +57,10 @@ export function activate(context: vscode.ExtensionContext): { services: () => Se
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (settings.affects(e, 'regions') || settings.affects(e, 'profiles') || settings.affects(e, 'endpoints')) tree.refreshAll();
       if (settings.affects(e, 'expiryWarningMinutes')) status.render();
+      if (settings.affects(e, 'sandbox.region')) {
+        void sandbox.settingChanged().catch((err) => log.error('Moving the sandbox to the new Region failed', err));
+        tree.refreshAccount('sandbox');
+      }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refreshAll()),
     sandbox.onDidChange(() => SummaryPanel.refreshAll()),

@@ -23,7 +23,7 @@ export async function pickAccountRegion(s: Services, arg?: unknown): Promise<{ a
     if (!picked) throw new UserCancelled();
     account = picked.account;
   }
-  const regions = regionsFor(account, settings.regions(), account.kind === 'sandbox' ? (s.sandbox.current?.region ?? settings.sandboxRegion()) : settings.sandboxRegion());
+  const regions = regionsFor(account, settings.regions(), s.sandbox.region);
   if (regions.length === 1) return { account, region: regions[0] };
   const region = await vscode.window.showQuickPick(regions, { title: vscode.l10n.t('Choose a region'), ignoreFocusOut: true });
   if (!region) throw new UserCancelled();

@@ -1,9 +1,12 @@
 // Hosts the local KMS sandbox in the extension host: started on demand (or at startup with the
 // auto-start setting), its state kept in the extension's global storage, stopped on deactivate.
+// It serves one Region's partition at a time (kmsImport.sandbox.region, or the Region chosen in this
+// window): switching Region restarts it on the same state folder, where keys are kept per Region.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { Logger } from './logger';
 import { settings } from './settings';
+import { isRegionName } from './model/treeModel';
 
 export interface SandboxInfo {
   endpoint: string;
@@ -23,6 +26,8 @@ export class SandboxHost implements vscode.Disposable {
   private running: RunningSandbox | undefined;
   private info: SandboxInfo | undefined;
   private starting: Promise<SandboxInfo> | undefined;
+  /** The Region chosen in this window (Start Sandbox (China Regions), Choose Sandbox Region…); else the setting's. */
+  private chosenRegion: string | undefined;
   private readonly changed = new vscode.EventEmitter<SandboxInfo | undefined>();
   readonly onDidChange = this.changed.event;
 
@@ -37,6 +42,26 @@ export class SandboxHost implements vscode.Disposable {
 
   get current(): SandboxInfo | undefined {
     return this.info;
+  }
+
+  /** The Region the sandbox runs in, or will start in. */
+  get region(): string {
+    return this.info?.region ?? this.chosenRegion ?? settings.sandboxRegion();
+  }
+
+  /** Runs the sandbox in `region`: started if stopped, restarted if it runs in another Region. */
+  async useRegion(region: string): Promise<SandboxInfo> {
+    if (!isRegionName(region)) throw new Error(`"${region}" is not an AWS Region name (e.g. us-east-1, cn-north-1).`);
+    this.chosenRegion = region;
+    if (this.starting) await this.starting.catch(() => undefined);
+    if (this.info && this.info.region !== region) await this.stop();
+    return this.start();
+  }
+
+  /** kmsImport.sandbox.region changed: it replaces the window's choice; a running sandbox moves to it. */
+  async settingChanged(): Promise<void> {
+    this.chosenRegion = undefined;
+    if (this.info && this.info.region !== settings.sandboxRegion()) await this.useRegion(settings.sandboxRegion());
   }
 
   stateDir(): string {
@@ -62,7 +87,7 @@ export class SandboxHost implements vscode.Disposable {
     const sb = await startSandbox({
       port: settings.sandboxPort(),
       stateDir,
-      region: settings.sandboxRegion(),
+      region: this.chosenRegion ?? settings.sandboxRegion(),
       log: (line: string) => this.log.trace(`sandbox: ${line}`),
     });
     this.running = sb;

@@ -114,3 +114,59 @@ test('an unreadable material file is shown as an error finding', () => {
   assert.equal(v.findings[0].code, 'MATERIAL_UNREADABLE');
   assert.equal(v.canSubmit, false);
 });
+
+const pendingRsaCn: KeyChoice = { ...pendingRsa, keyId: 'k-rsa-cn' };
+/** One sentence: the form shows one reason per refused option, not a list. */
+const oneSentence = (s: string | undefined) => !!s && !/\n/.test(s) && s.split(/\.\s/).length === 1;
+
+test('China Regions: an RSA-2048 private key preselects SM2 + SM2PKE; each RSA wrapping key says why not, in one sentence', () => {
+  const material = materialCtx('RSA_2048', true);
+  for (const [state, keys] of [
+    [initialFormState({ mode: 'new', materialId: 'm1' }), []],
+    [initialFormState({ keyId: 'k-rsa-cn', materialId: 'm1' }), [pendingRsaCn]],
+  ] as const) {
+    const v = buildFormView(state, { provider: 'aws-cn', keys: [...keys], material, now });
+    assert.equal(v.provider, 'aws-cn');
+    assert.equal(v.state.wrappingKeySpec, 'SM2');
+    assert.equal(v.state.algorithm, 'SM2PKE');
+    assert.deepEqual(v.recommended, { wrappingKeySpec: 'SM2', algorithm: 'SM2PKE' });
+    const w = Object.fromEntries(v.wrappingKeySpecOptions.map((o) => [o.value, o]));
+    assert.equal(w.SM2.disabled, false);
+    assert.equal(w.SM2.recommended, true);
+    for (const rsa of ['RSA_4096', 'RSA_3072', 'RSA_2048'] as const) {
+      assert.equal(w[rsa].disabled, true, rsa);
+      assert.equal(w[rsa].reason, 'In the AWS China Regions, RSA private keys must be wrapped with SM2PKE.', rsa);
+    }
+    const alg = Object.fromEntries(v.algorithmOptions.map((o) => [o.value, o]));
+    assert.equal(alg.SM2PKE.disabled, false);
+    assert.equal(alg.SM2PKE.recommended, true);
+    assert.equal(alg.RSA_AES_KEY_WRAP_SHA_256.disabled, true);
+    assert.match(alg.RSA_AES_KEY_WRAP_SHA_256.reason!, /not supported in the AWS China Regions/);
+    for (const o of [...v.wrappingKeySpecOptions, ...v.algorithmOptions].filter((x) => x.disabled)) assert.ok(oneSentence(o.reason), `${o.value}: ${o.reason}`);
+    assert.ok(!v.findings.some((f) => f.severity === 'error'), JSON.stringify(v.findings));
+    assert.equal(v.canSubmit, true, v.blocker);
+  }
+  // An EC private key too; a symmetric key keeps RSA_4096 with OAEP.
+  const ec = buildFormView(initialFormState({ mode: 'new', materialId: 'm1' }), { provider: 'aws-cn', keys: [], material: materialCtx('ECC_NIST_P256', true), now });
+  assert.deepEqual([ec.state.wrappingKeySpec, ec.state.algorithm], ['SM2', 'SM2PKE']);
+  const sym = buildFormView(initialFormState({ mode: 'new', materialId: 'm1' }), { provider: 'aws-cn', keys: [], material: materialCtx('SYMMETRIC_DEFAULT', true), now });
+  assert.deepEqual([sym.state.wrappingKeySpec, sym.state.algorithm], ['RSA_4096', 'RSAES_OAEP_SHA_256']);
+});
+
+test('outside China, SM2 and SM2PKE are offered but disabled, with one short reason each; a China choice falls back', () => {
+  const material = materialCtx('RSA_2048');
+  const v = buildFormView(initialFormState({ mode: 'new', materialId: 'm1' }), { provider: 'aws', keys: [], material, now });
+  assert.deepEqual([v.state.wrappingKeySpec, v.state.algorithm], ['RSA_4096', 'RSA_AES_KEY_WRAP_SHA_256']);
+  const w = v.wrappingKeySpecOptions.find((o) => o.value === 'SM2')!;
+  const a = v.algorithmOptions.find((o) => o.value === 'SM2PKE')!;
+  assert.equal(w.disabled, true);
+  assert.equal(w.reason, 'The SM2 wrapping key spec is offered only in the AWS China Regions.');
+  assert.equal(a.disabled, true);
+  assert.equal(a.reason, 'SM2PKE is offered only in the AWS China Regions.');
+  assert.equal(v.keySpecOptions.find((o) => o.value === 'SM2')!.disabled, true);
+  for (const o of [...v.wrappingKeySpecOptions, ...v.algorithmOptions, ...v.keySpecOptions].filter((x) => x.disabled)) assert.ok(oneSentence(o.reason), `${o.value}: ${o.reason}`);
+  // A form moved from a China Region (SM2PKE chosen there) to us-east-1: the choice cannot work here.
+  const moved = buildFormView(initialFormState({ mode: 'new', materialId: 'm1', wrappingKeySpec: 'SM2', algorithm: 'SM2PKE', wrappingChosen: true }), { provider: 'aws', keys: [], material, now });
+  assert.deepEqual([moved.state.wrappingKeySpec, moved.state.algorithm, moved.state.wrappingChosen], ['RSA_4096', 'RSA_AES_KEY_WRAP_SHA_256', false]);
+  assert.equal(moved.canSubmit, true, moved.blocker);
+});

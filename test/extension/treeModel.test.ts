@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyInfo } from '../../src/providers/types';
 import { formatDuration, materialExpiry, parametersCountdown } from '../../src/extension/model/expiry';
-import { accountContextValue, filterKeys, keyContextValue, keyDescription, keyLabel, keyTooltip, providerForRegion, regionsFor, sortKeys, SANDBOX_ACCOUNT } from '../../src/extension/model/treeModel';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { accountContextValue, CHINA_SANDBOX_REGION, filterKeys, isRegionName, keyContextValue, keyDescription, keyLabel, keyTooltip, providerForRegion, regionPartition, regionsFor, sandboxServes, sortKeys, SANDBOX_ACCOUNT, SANDBOX_REGION_CHOICES } from '../../src/extension/model/treeModel';
 import { COMMANDS } from '../../src/extension/model/commandIds';
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -125,4 +126,53 @@ test('context values: each action shows only where it applies', () => {
   assert.ok(shows(COMMANDS.stopSandbox, accountContextValue(SANDBOX_ACCOUNT, true)));
   assert.ok(shows(COMMANDS.ssoLogin, accountContextValue({ id: 'profile:x', kind: 'profile', label: 'x', sso: true }, false)));
   assert.ok(!shows(COMMANDS.ssoLogin, accountContextValue({ id: 'profile:y', kind: 'profile', label: 'y' }, false)));
+});
+
+test('China Regions: a profile whose kmsImport.regions holds cn-north-1 gets an aws-cn row with its ARNs, endpoint and rules', async () => {
+  const prof = { id: 'profile:cn', kind: 'profile' as const, label: 'profile cn', profile: 'cn', defaultRegion: 'cn-northwest-1' };
+  assert.deepEqual(regionsFor(prof, [], 'us-east-1'), ['cn-northwest-1'], 'the profile\'s own China Region');
+  assert.deepEqual(regionsFor(prof, ['cn-north-1', 'us-east-1'], 'us-east-1'), ['cn-north-1', 'us-east-1']);
+  const cn = regionPartition('cn-north-1');
+  assert.equal(cn.provider, 'aws-cn');
+  assert.equal(cn.arnPrefix, 'arn:aws-cn:kms:cn-north-1:');
+  assert.equal(cn.badge, 'aws-cn');
+  assert.match(cn.tooltip, /`arn:aws-cn:kms:cn-north-1:…`/);
+  assert.match(cn.tooltip, /SM2PKE \(preselected for private keys\)/);
+  assert.match(cn.tooltip, /no RSA_AES_KEY_WRAP_\*/);
+  const us = regionPartition('us-east-1');
+  assert.equal(us.provider, 'aws');
+  assert.equal(us.arnPrefix, 'arn:aws:kms:us-east-1:');
+  assert.equal(us.badge, undefined, 'the usual partition goes unsaid');
+  assert.match(us.tooltip, /SM2\/SM2PKE only in China Regions/);
+  // The endpoint the row names is the one the AWS SDK calls for that Region.
+  for (const region of ['cn-north-1', 'cn-northwest-1', 'us-east-1', 'eu-west-1']) {
+    const client = new KMSClient({ region, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'x' } });
+    try {
+      const resolved = client.config.endpointProvider({ Region: region, UseFIPS: false, UseDualStack: false });
+      assert.equal(resolved.url.href.replace(/\/$/, ''), regionPartition(region).endpoint, region);
+    } finally {
+      client.destroy();
+    }
+  }
+  // An endpoint override (kmsImport.endpoints, the sandbox) is what the row names instead.
+  assert.match(regionPartition('cn-north-1', 'http://127.0.0.1:4599').tooltip, /Endpoint: `http:\/\/127\.0\.0\.1:4599`/);
+});
+
+test('sandbox Regions: every choice is a Region name; the China choice is a China Region; both commands show on the Sandbox only', () => {
+  for (const r of SANDBOX_REGION_CHOICES) assert.ok(isRegionName(r), r);
+  assert.ok(SANDBOX_REGION_CHOICES.includes('cn-north-1') && SANDBOX_REGION_CHOICES.includes('cn-northwest-1'));
+  assert.equal(providerForRegion(CHINA_SANDBOX_REGION), 'aws-cn');
+  assert.ok(!isRegionName('cn-north'));
+  assert.ok(!isRegionName('CN-NORTH-1'));
+  // A sandbox answers for its own partition only (a form left on cn-north-1 after a switch to us-east-1 is told so).
+  assert.ok(sandboxServes('cn-north-1', 'cn-northwest-1'));
+  assert.ok(sandboxServes('us-east-1', 'eu-west-1'));
+  assert.ok(!sandboxServes('us-east-1', 'cn-north-1'));
+  assert.ok(!sandboxServes('cn-north-1', 'us-east-1'));
+  for (const c of [COMMANDS.startSandboxChina, COMMANDS.chooseSandboxRegion]) {
+    assert.ok(shows(c, accountContextValue(SANDBOX_ACCOUNT, false)), `${c} on a stopped sandbox`);
+    assert.ok(shows(c, accountContextValue(SANDBOX_ACCOUNT, true)), `${c} on a running sandbox`);
+    assert.ok(!shows(c, accountContextValue({ id: 'profile:x', kind: 'profile', label: 'x' }, false)), `${c} not on a profile`);
+    assert.ok(!shows(c, 'kmsRegion'));
+  }
 });

@@ -51,7 +51,7 @@ export async function accountForBundle(s: Services, b: ParameterBundle, keyId: s
     if (account) return { account, region: stored.region };
   }
   const arnAccount = b.keyArn?.split(':')[4];
-  if (arnAccount === SANDBOX_ACCOUNT_ID) return { account: SANDBOX_ACCOUNT, region: b.region ?? s.sandbox.current?.region ?? 'us-east-1' };
+  if (arnAccount === SANDBOX_ACCOUNT_ID) return { account: SANDBOX_ACCOUNT, region: b.region ?? s.sandbox.region };
   const picked = await pickAccountRegion(s, undefined);
   return { account: picked.account, region: b.region ?? picked.region };
 }
@@ -176,7 +176,7 @@ async function generate(s: Services, arg: unknown): Promise<string | undefined> 
     if (!pick) throw new UserCancelled();
     keySpec = pick.label;
   }
-  const china = s.sandbox.current?.region.startsWith('cn-') ?? false;
+  const china = s.sandbox.region.startsWith('cn-');
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? s.context.globalStorageUri;
   const target = await vscode.window.showSaveDialog({ title: vscode.l10n.t('Save test key material (plaintext: for trials only)'), defaultUri: vscode.Uri.joinPath(folder, defaultMaterialFileName(keySpec)), saveLabel: vscode.l10n.t('Save Test Material') });
   if (!target) throw new UserCancelled();

@@ -4,10 +4,17 @@ import { COMMANDS } from '../model/commandIds';
 import type { Services } from '../services';
 import { isAccountNode, isKeyNode, type TreeNode } from '../tree/nodes';
 import { pickKey } from '../pickers';
+import { CHINA_SANDBOX_REGION, SANDBOX_REGION_CHOICES, regionPartition } from '../model/treeModel';
 import { registerCommand } from './run';
 
 export function registerTreeCommands(s: Services): vscode.Disposable[] {
   const { log, tree, sandbox } = s;
+  /** Runs the sandbox in a Region (restarting it if it runs in another); returns the endpoint. */
+  const runSandboxIn = async (region: string): Promise<string> => {
+    const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Starting the KMS sandbox in {0}…', region) }, () => sandbox.useRegion(region));
+    vscode.window.setStatusBarMessage(vscode.l10n.t('KMS sandbox running at {0} ({1})', info.endpoint, info.region), 5000);
+    return info.endpoint;
+  };
   return [
     registerCommand(COMMANDS.refresh, vscode.l10n.t('Refresh'), log, () => tree.refreshAll()),
     registerCommand(COMMANDS.refreshNode, vscode.l10n.t('Refresh'), log, (node) => tree.refreshNode(node as TreeNode | undefined)),
@@ -21,6 +28,24 @@ export function registerTreeCommands(s: Services): vscode.Disposable[] {
       return info.endpoint;
     }),
     registerCommand(COMMANDS.stopSandbox, vscode.l10n.t('Stop Sandbox'), log, () => sandbox.stop()),
+    registerCommand(COMMANDS.startSandboxChina, vscode.l10n.t('Start Sandbox (China Regions)'), log, () => runSandboxIn(CHINA_SANDBOX_REGION)),
+    registerCommand(COMMANDS.chooseSandboxRegion, vscode.l10n.t('Choose Sandbox Region'), log, async (arg) => {
+      const region =
+        typeof arg === 'string'
+          ? arg
+          : (
+              await vscode.window.showQuickPick(
+                [...new Set([...SANDBOX_REGION_CHOICES, sandbox.region])].map((r) => {
+                  const p = regionPartition(r);
+                  const rules = p.provider === 'aws-cn' ? vscode.l10n.t('China Regions: SM2/SM2PKE, 128-bit SM4, no RSA_AES') : vscode.l10n.t('RSA wrapping keys, 256-bit symmetric keys');
+                  return { label: r, description: `${p.provider} · ${rules}`, detail: r === sandbox.region ? vscode.l10n.t('current') : undefined };
+                }),
+                { title: vscode.l10n.t('Region for the sandbox (keys are kept per Region)'), ignoreFocusOut: true },
+              )
+            )?.label;
+      if (!region) return undefined;
+      return runSandboxIn(region);
+    }),
     registerCommand(COMMANDS.copyKeyArn, vscode.l10n.t('Copy Key ARN'), log, async (arg) => {
       const node = await pickKey(s, arg, 'all');
       await vscode.env.clipboard.writeText(node.key.arn);

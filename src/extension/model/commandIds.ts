@@ -15,6 +15,8 @@ export const COMMANDS = {
   refreshNode: 'kmsImport.refreshNode',
   startSandbox: 'kmsImport.startSandbox',
   stopSandbox: 'kmsImport.stopSandbox',
+  startSandboxChina: 'kmsImport.startSandboxChina',
+  chooseSandboxRegion: 'kmsImport.chooseSandboxRegion',
   copyKeyArn: 'kmsImport.copyKeyArn',
   filterPending: 'kmsImport.filterPendingImport',
   filterExternal: 'kmsImport.filterExternal',

@@ -63,6 +63,22 @@ export function requestFindings(state: FormState, ctx: FormContext): Finding[] {
   return out;
 }
 
+/**
+ * Why no algorithm works with a wrapping key spec, in one sentence: the spec's own refusal (SM2 outside
+ * China), else the reason most of its algorithms share (in China, "RSA private keys must be wrapped with
+ * SM2PKE" rather than the first algorithm's "RSA_AES_KEY_WRAP_SHA_256 is not supported").
+ */
+function wrappingKeySpecReason(w: WrappingKeySpec, rows: Array<{ reason?: string }>, provider: ProviderId, keySpec: KeySpec | undefined, material: MaterialFacts | undefined): string | undefined {
+  const base = new Set(checkCompatibility({ provider, keySpec, material }).map((f) => f.code));
+  const own = checkCompatibility({ provider, keySpec, material, wrappingKeySpec: w }).find((f) => f.severity === 'error' && !base.has(f.code));
+  if (own) return own.message;
+  const count = new Map<string, number>();
+  for (const r of rows) if (r.reason) count.set(r.reason, (count.get(r.reason) ?? 0) + 1);
+  let best: string | undefined;
+  for (const [reason, n] of count) if (!best || n > count.get(best)!) best = reason;
+  return best;
+}
+
 /** Recomputes everything the form shows. Pure: same state + context → same view. */
 export function buildFormView(input: FormState, ctx: FormContext): FormView {
   const state: FormState = { ...input };
@@ -98,7 +114,7 @@ export function buildFormView(input: FormState, ctx: FormContext): FormView {
   const wrappingKeySpecOptions: Option<WrappingKeySpec>[] = ALL_WRAPPING_KEY_SPECS.map((w) => {
     const rows = matrix.filter((r) => r.wrappingKeySpec === w);
     const ok = rows.some((r) => r.allowed);
-    return { value: w, label: w, disabled: !ok, reason: ok ? undefined : rows.find((r) => r.reason)?.reason, recommended: w === rec.wrappingKeySpec };
+    return { value: w, label: w, disabled: !ok, reason: ok ? undefined : wrappingKeySpecReason(w, rows, provider, keySpec, material), recommended: w === rec.wrappingKeySpec };
   });
   const algorithmOptions: Option<WrappingAlgorithm>[] = ALL_WRAPPING_ALGORITHMS.map((a) => {
     const row = matrix.find((r) => r.wrappingKeySpec === state.wrappingKeySpec && r.algorithm === a);

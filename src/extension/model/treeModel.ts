@@ -73,17 +73,62 @@ export function sortKeys(keys: KeyInfo[]): KeyInfo[] {
   return [...keys].sort((a, b) => rank(a) - rank(b) || keyLabel(a).localeCompare(keyLabel(b)));
 }
 
+/** "us-east-1", "cn-north-1", "us-gov-west-1": an AWS Region name (its form, not whether it exists). */
+export function isRegionName(region: string): boolean {
+  return /^[a-z]{2}(-[a-z]+)+-\d$/.test(region);
+}
+
 /** Regions to show for an account: the setting if set, else the profile's region, else us-east-1. */
 export function regionsFor(account: AccountRef, configured: string[], sandboxRegion: string): string[] {
   if (account.kind === 'sandbox') return [sandboxRegion];
-  const valid = configured.map((r) => r.trim()).filter((r) => /^[a-z]{2}(-[a-z]+)+-\d$/.test(r));
+  const valid = configured.map((r) => r.trim()).filter(isRegionName);
   if (valid.length) return [...new Set(valid)];
   return [account.defaultRegion ?? 'us-east-1'];
+}
+
+/** Regions offered by "Choose Sandbox Region…" (any other Region name goes in kmsImport.sandbox.region). */
+export const SANDBOX_REGION_CHOICES = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-northeast-1', 'cn-north-1', 'cn-northwest-1'] as const;
+/** The China Region "Start Sandbox (China Regions)" runs the sandbox in. */
+export const CHINA_SANDBOX_REGION = 'cn-north-1';
+
+/** Whether a sandbox running in `sandboxRegion` answers for `region`: it serves its own partition only (aws or aws-cn). */
+export function sandboxServes(sandboxRegion: string, region: string): boolean {
+  return isRegionName(region) && providerForRegion(region) === providerForRegion(sandboxRegion);
 }
 
 /** The provider rule set a region falls under. */
 export function providerForRegion(region: string): 'aws' | 'aws-cn' {
   return region.startsWith('cn-') ? 'aws-cn' : 'aws';
+}
+
+/** What a Region row says of its partition: the ARN prefix, the KMS endpoint (unless overridden) and the rule set. */
+export interface RegionPartition {
+  provider: 'aws' | 'aws-cn';
+  /** "arn:aws-cn:kms:cn-north-1:" — every key ARN of the Region starts with it. */
+  arnPrefix: string;
+  /** The public KMS endpoint of the Region (the AWS SDK resolves the same one). */
+  endpoint: string;
+  /** Shown beside the Region (China Regions only: the usual partition goes unsaid). */
+  badge?: string;
+  /** Markdown tooltip lines. */
+  tooltip: string;
+}
+
+export function regionPartition(region: string, endpoint?: string): RegionPartition {
+  const provider = providerForRegion(region);
+  const china = provider === 'aws-cn';
+  const publicEndpoint = `https://kms.${region}.amazonaws.com${china ? '.cn' : ''}`;
+  const arnPrefix = `arn:${provider}:kms:${region}:`;
+  const lines = [
+    `**${region}** — partition \`${provider}\``,
+    '',
+    `- ARNs: \`${arnPrefix}…\``,
+    `- Endpoint: \`${endpoint ?? publicEndpoint}\``,
+    china
+      ? '- China Regions rules: SM2 wrapping key with SM2PKE (preselected for private keys), 128-bit SM4 symmetric keys, no RSA_AES_KEY_WRAP_*'
+      : '- Rules: RSA wrapping keys (RSA_AES_KEY_WRAP_* for RSA private keys), 256-bit symmetric keys; SM2/SM2PKE only in China Regions',
+  ];
+  return { provider, arnPrefix, endpoint: endpoint ?? publicEndpoint, badge: china ? 'aws-cn' : undefined, tooltip: lines.join('\n') };
 }
 
 export function filterLabel(filter: KeyFilter): string {

@@ -15,6 +15,7 @@ import {
   keyDescription,
   keyLabel,
   keyTooltip,
+  regionPartition,
   regionsFor,
   sortKeys,
   type AccountRef,
@@ -154,7 +155,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
         item.contextValue = accountContextValue(node.account, running);
         if (node.account.kind === 'sandbox') {
           item.iconPath = new vscode.ThemeIcon('beaker');
-          item.description = running ? vscode.l10n.t('local · running') : vscode.l10n.t('local · starts on demand');
+          item.description = running ? vscode.l10n.t('local · running in {0}', this.sandbox.region) : vscode.l10n.t('local · starts on demand in {0}', this.sandbox.region);
           item.tooltip = running ? vscode.l10n.t('Local KMS sandbox at {0}', this.sandbox.current?.endpoint ?? '') : vscode.l10n.t('Local KMS sandbox (not running: expand to start it)');
         } else {
           item.iconPath = new vscode.ThemeIcon(node.account.kind === 'env' ? 'terminal' : 'account');
@@ -167,11 +168,15 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
         item.id = node.id;
         item.contextValue = 'kmsRegion';
         item.iconPath = new vscode.ThemeIcon('globe');
+        const partition = regionPartition(node.region, node.account.kind === 'sandbox' ? this.sandbox.current?.endpoint : settings.endpoints()[node.account.id] || undefined);
+        item.tooltip = new vscode.MarkdownString(partition.tooltip);
         const l = this.cache.get(node.account.id, node.region);
+        let count: string | undefined;
         if (l?.done && !l.error) {
           const shown = filterKeys(l.keys, this.filter).length;
-          item.description = this.filter === 'all' ? vscode.l10n.t('{0} keys', l.keys.length) : vscode.l10n.t('{0} of {1} keys ({2})', shown, l.keys.length, filterLabel(this.filter));
+          count = this.filter === 'all' ? vscode.l10n.t('{0} keys', l.keys.length) : vscode.l10n.t('{0} of {1} keys ({2})', shown, l.keys.length, filterLabel(this.filter));
         }
+        item.description = [partition.badge && vscode.l10n.t('{0} · China Regions', partition.badge), count].filter(Boolean).join(' · ');
         return item;
       }
       case 'key': {
@@ -227,7 +232,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
       }
     }
     if (node.type === 'account') {
-      return regionsFor(node.account, settings.regions(), settings.sandboxRegion()).map((region) =>
+      return regionsFor(node.account, settings.regions(), this.sandbox.region).map((region) =>
         this.intern<RegionNode>({ type: 'region', id: `region:${node.account.id}:${region}`, account: node.account, region }),
       );
     }

@@ -100,7 +100,7 @@ export class FormPanel implements vscode.Disposable {
   }
 
   private region(): string {
-    return this.state.region ?? (this.state.accountId === SANDBOX_ACCOUNT.id ? (this.s.sandbox.current?.region ?? settings.sandboxRegion()) : 'us-east-1');
+    return this.state.region ?? (this.state.accountId === SANDBOX_ACCOUNT.id ? this.s.sandbox.region : 'us-east-1');
   }
 
   private async account(): Promise<AccountRef> {
