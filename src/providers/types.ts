@@ -13,6 +13,8 @@ export interface KeyInfo {
   aliases?: string[];
   description?: string;
   keySpec: KeySpec;
+  /** The provider's own name for the spec when it differs (Huawei: AES_256, EC_P256…). */
+  providerKeySpec?: string;
   keyUsage: KeyUsage;
   keyState: KeyState;
   origin: 'AWS_KMS' | 'EXTERNAL' | 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
@@ -54,6 +56,9 @@ export interface CreateKeyRequest {
 export interface ImportRequest {
   keyId: string;
   encryptedKeyMaterial: Buffer;
+  /** Huawei's two-part asymmetric import: the PKCS#8 key wrapped (RFC 5649) under the temporary AES key that
+   *  encryptedKeyMaterial carries RSA-wrapped. Absent: a longer RSA_AES_KEY_WRAP blob is split instead. */
+  encryptedPrivateKey?: Buffer;
   importToken: Buffer;
   expirationModel: ExpirationModel;
   validTo?: Date;
