@@ -53,6 +53,7 @@ export interface HuaweiApi {
 }
 
 export function createHuaweiApi(store: Store, region: string, hooks: HuaweiHooks): HuaweiApi {
+  if (!/^[a-z]{2}-[a-z]+-\d+$/.test(region)) throw new Error(`"${region}" is not a Huawei Cloud region name (e.g. cn-north-4, ap-southeast-1).`);
   const creds = huaweiCredentialsFor(store);
   const service = new HuaweiKmsService(store, { region, projectId: creds.projectId, domainId: creds.domainId, now: hooks.now, poolTarget: hooks.poolTarget, log: hooks.log });
 
