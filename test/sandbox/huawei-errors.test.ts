@@ -215,6 +215,19 @@ describe('AK/SK signature refusals (API gateway, 401 APIG.0301)', () => {
     assert.match(String(x.json.error_msg), /X-Project-Id/);
   });
 
+  test("a request signed by the official SDK core's AKSKSigner is accepted (the sandbox verifies Huawei's own signatures)", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { AKSKSigner } = require('@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner') as { AKSKSigner: { sign(req: object, cred: object): Record<string, string> } };
+    const h = rig.sandbox.huawei;
+    const url = `${h.endpoint}/v1.0/${h.projectId}/kms/list-keys`;
+    const data = { limit: '5', key_spec: 'ALL' };
+    const headers = AKSKSigner.sign({ endpoint: url, method: 'POST', headers: { 'Content-Type': 'application/json;charset=UTF-8', 'X-Project-Id': h.projectId }, data }, { getAk: () => h.accessKey, getSk: () => h.secretKey });
+    delete headers.host;
+    const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify(data) });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal((await res.json()).truncated !== undefined, true);
+  });
+
   test('a body changed after signing', async () => {
     const hwInfo = rig.sandbox.huawei;
     const url = `${hwInfo.endpoint}/v1.0/${hwInfo.projectId}/kms/list-keys`;
@@ -264,6 +277,25 @@ describe('retries', () => {
     assert.equal((await hw.describeKey(k.keyId)).keyState, 'PendingImport');
     await hw.importKeyMaterial({ keyId: k.keyId, encryptedKeyMaterial: wrapFor(p, m.bytes), importToken: p.importToken, expirationModel: NEVER });
     assert.equal((await hw.describeKey(k.keyId)).keyState, 'Enabled');
+    m.dispose();
+  });
+
+  test('an import whose answer is lost after it landed: not replayed; describe-key then shows it landed', async () => {
+    const { k, p } = await pendingKey();
+    const m = material('SYMMETRIC_DEFAULT');
+    const i0 = rig.sandbox.admin.requestCount('import-key-material');
+    rig.sandbox.admin.setLatency(400);
+    try {
+      const impatient = rig.provider({ requestTimeoutMs: 150 });
+      const info = await failure(impatient.importKeyMaterial({ keyId: k.keyId, encryptedKeyMaterial: wrapFor(p, m.bytes), importToken: p.importToken, expirationModel: NEVER }));
+      assert.equal(info.ambiguous, true);
+      assert.equal(info.nextStep, 'describe-key');
+      // The describe-key sent now is answered after the import was applied (same latency, later start).
+      assert.equal((await hw.describeKey(k.keyId)).keyState, 'Enabled');
+    } finally {
+      rig.sandbox.admin.setLatency(0);
+    }
+    assert.equal(rig.sandbox.admin.requestCount('import-key-material') - i0, 1, 'sent once');
     m.dispose();
   });
 
