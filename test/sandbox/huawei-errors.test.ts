@@ -228,6 +228,27 @@ describe('AK/SK signature refusals (API gateway, 401 APIG.0301)', () => {
     assert.equal((await res.json()).truncated !== undefined, true);
   });
 
+  test('temporary credentials: HUAWEICLOUD_SDK_SECURITY_TOKEN is sent signed; an unsigned X-Security-Token is refused', async () => {
+    const { huaweiOptionsFromEnv, HuaweiKmsProvider } = await import('../../src/providers/huawei/huaweiProvider');
+    const h = rig.sandbox.huawei;
+    const o = huaweiOptionsFromEnv({ HUAWEICLOUD_SDK_AK: h.accessKey, HUAWEICLOUD_SDK_SK: h.secretKey, HUAWEICLOUD_SDK_PROJECT_ID: h.projectId, HUAWEICLOUD_SDK_SECURITY_TOKEN: 'temporary-token', HUAWEICLOUD_KMS_ENDPOINT: h.endpoint }, h.region);
+    assert.equal(o?.credentials.securityToken, 'temporary-token');
+    assert.equal(huaweiOptionsFromEnv({ HUAWEICLOUD_SDK_AK: h.accessKey }, h.region), undefined);
+    const p = new HuaweiKmsProvider(o!);
+    try {
+      assert.ok(Array.isArray((await p.listKeys()).items));
+    } finally {
+      p.dispose();
+    }
+    const { signHuaweiRequest } = await import('../../src/providers/huawei/signer');
+    const url = `${h.endpoint}/v1.0/${h.projectId}/kms/list-keys`;
+    const headers = signHuaweiRequest({ method: 'POST', url, headers: { 'Content-Type': 'application/json' }, body: '{}' }, { accessKey: h.accessKey, secretKey: h.secretKey });
+    delete headers.host;
+    const res = await fetch(url, { method: 'POST', headers: { ...headers, 'X-Security-Token': 'unsigned' }, body: '{}' });
+    assert.equal(res.status, 401);
+    assert.match(await res.text(), /X-Security-Token is sent but not signed/);
+  });
+
   test('a body changed after signing', async () => {
     const hwInfo = rig.sandbox.huawei;
     const url = `${hwInfo.endpoint}/v1.0/${hwInfo.projectId}/kms/list-keys`;
@@ -309,6 +330,19 @@ describe('retries', () => {
     assert.equal(info.ambiguous, true);
     assert.equal(info.retryable, true);
     m.dispose();
+  });
+
+  test('an endpoint that refuses connections: retried (nothing was sent), then "could not be reached", not ambiguous even for an import', async () => {
+    const net = await import('node:net');
+    const closed = net.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+    const port = (closed.address() as import('node:net').AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const p = rig.provider({ endpoint: `http://127.0.0.1:${port}` });
+    const info = await failure(p.importKeyMaterial({ keyId: crypto.randomUUID(), encryptedKeyMaterial: crypto.randomBytes(256), importToken: crypto.randomBytes(300), expirationModel: NEVER }));
+    assert.match(info.cause, /could not be reached \(ECONNREFUSED\)/);
+    assert.equal(info.ambiguous, false);
+    assert.equal(info.retryable, true);
   });
 
   test('no answer: the request time limit ends the call; cancellation ends it too', async () => {

@@ -4,7 +4,8 @@
 // the sandbox's clock, and this sandbox's project id (in the path and, when sent, in X-Project-Id);
 // otherwise the API gateway's 401 APIG.0301 answers with what was wrong. The shared test controls
 // (latency, injected faults — throttling answers 429 APIG.0308 — and request counts) apply, keyed by
-// action name. The Huawei credentials are derived from the state directory's own (no extra file):
+// action name. An X-Security-Token (temporary credentials) must be signed; the sandbox issues no temporary
+// credentials, so its value is not checked further. The Huawei credentials are derived from the state directory's own (no extra file):
 // stable across restarts, different for every state directory.
 import * as crypto from 'node:crypto';
 import type * as http from 'node:http';
@@ -86,6 +87,7 @@ export function createHuaweiApi(store: Store, region: string, hooks: HuaweiHooks
     const got = Buffer.from(auth.signature);
     if (want.length !== got.length || !crypto.timingSafeEqual(want, got)) throw HW.auth('verify aksk signature fail: the signature does not match the request (wrong secret key, or the method, path, query, signed headers or body changed after signing).');
     if (projectInPath !== creds.projectId) throw HW.auth(`the project id ${projectInPath.slice(0, 40)} in the path is not a project of this account (region ${region}). Use HUAWEICLOUD_SDK_PROJECT_ID=${creds.projectId}.`);
+    if (header(req, 'x-security-token') !== undefined && signed['x-security-token'] === undefined) throw HW.auth('X-Security-Token is sent but not signed: temporary credentials must sign it (list it in SignedHeaders).');
     const xp = signed['x-project-id'] ?? header(req, 'x-project-id');
     if (xp !== undefined && xp !== projectInPath) throw HW.auth(`X-Project-Id ${xp.slice(0, 40)} differs from the project id ${projectInPath} in the path.`);
   }
