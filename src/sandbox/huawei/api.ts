@@ -1,12 +1,13 @@
 // The sandbox's Huawei Cloud KMS endpoint: POST /v1.0/{project_id}/kms/<action> on the sandbox's port.
 // Every request must carry a valid AK/SK signature ("SDK-HMAC-SHA256", checked with the same signer the
 // provider uses) made with this state directory's Huawei access key, an X-Sdk-Date within 15 minutes of
-// the current time (the test controls' clock offset moves token and material expiry, not this window), and this sandbox's project id (in the path and, when sent, in X-Project-Id);
-// otherwise the API gateway's 401 APIG.0301 answers with what was wrong. The shared test controls
-// (latency, injected faults — throttling answers 429 APIG.0308 — and request counts) apply, keyed by
-// action name. An X-Security-Token (temporary credentials) must be signed; the sandbox issues no temporary
-// credentials, so its value is not checked further. The Huawei credentials are derived from the state directory's own (no extra file):
-// stable across restarts, different for every state directory.
+// the current time (the test controls' clock offset moves token and material expiry, not this window),
+// and this sandbox's project id (in the path and, when sent, in X-Project-Id); otherwise the API
+// gateway's 401 APIG.0301 answers with what was wrong. An X-Security-Token (temporary credentials) must
+// be signed; the sandbox issues no temporary credentials, so its value is not checked further. The
+// shared test controls (latency, injected faults — throttling answers 429 APIG.0308 — and request
+// counts) apply, keyed by action name. The Huawei credentials are derived from the state directory's
+// own (no extra file): stable across restarts, different for every state directory.
 import * as crypto from 'node:crypto';
 import type * as http from 'node:http';
 import { canonicalRequest, huaweiSignature, parseHuaweiAuthorization, parseSdkDate, queryOf, sha256Hex, stringToSign } from '../../providers/huawei/signer';
