@@ -204,3 +204,20 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('sandbox credentials for the Huawei side', () => {
+  test('derived per state directory, always in Huawei\'s shapes: AK 20 upper-case alphanumerics, SK 40 alphanumerics, project id 32 hex', async () => {
+    const { huaweiCredentialsFor } = await import('../../src/sandbox/huawei/api');
+    const seen = new Set<string>();
+    for (let i = 0; i < 500; i++) {
+      const fake = { credentials: { accessKeyId: 'AKIA', secretAccessKey: crypto.randomBytes(30).toString('base64') } } as unknown as Parameters<typeof huaweiCredentialsFor>[0];
+      const c = huaweiCredentialsFor(fake);
+      assert.match(c.accessKey, /^[A-Z0-9]{20}$/);
+      assert.match(c.secretKey, /^[A-Za-z0-9]{40}$/);
+      assert.match(c.projectId, /^[0-9a-f]{32}$/);
+      assert.deepEqual(huaweiCredentialsFor(fake), c, 'the same for the same state directory');
+      seen.add(c.secretKey);
+    }
+    assert.equal(seen.size, 500);
+  });
+});

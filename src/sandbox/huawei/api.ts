@@ -37,12 +37,14 @@ export interface HuaweiHooks {
 }
 
 const SKEW_MS = 15 * 60_000;
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 export function huaweiCredentialsFor(store: Store): { accessKey: string; secretKey: string; projectId: string; domainId: string } {
   const d = (label: string) => crypto.createHmac('sha256', store.credentials.secretAccessKey).update(`kms-sandbox huawei ${label}`).digest();
   return {
     accessKey: 'HWSBX' + d('ak').toString('hex').toUpperCase().slice(0, 15),
-    secretKey: d('sk').toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 40),
+    // 40 alphanumerics, always (a Base64 text with its +/= removed can come out shorter).
+    secretKey: Array.from(Buffer.concat([d('sk'), d('sk2')]).subarray(0, 40), (b) => ALNUM[b % ALNUM.length]).join(''),
     projectId: d('project').toString('hex').slice(0, 32),
     domainId: d('domain').toString('hex').slice(0, 32),
   };
