@@ -30,8 +30,8 @@ const tiers = [
   { name: 'core-boringssl', files: files('test/core'), preload: ['--import', './test/support/boringssl-gaps.mjs'], env: { KMS_IMPORT_SIMULATE_BORINGSSL: '1' } },
   { name: 'cli', files: files('test/cli') },
   { name: 'sandbox', files: files('test/sandbox') },
-  // The sandbox also runs inside VS Code desktop (in-process): its import, SM2 and rotation paths and the import flow under BoringSSL's gaps.
-  { name: 'sandbox-boringssl', files: ['sandbox-import', 'sandbox-sm2', 'sandbox-rotation', 'flow-import'].map((f) => `test/sandbox/${f}.test.ts`).filter((f) => existsSync(join(root, f))), preload: ['--import', './test/support/boringssl-gaps.mjs'], env: { KMS_IMPORT_SIMULATE_BORINGSSL: '1' } },
+  // The sandbox also runs inside VS Code desktop (in-process): its import, SM2 and rotation paths, the import flow and the Huawei API's imports under BoringSSL's gaps.
+  { name: 'sandbox-boringssl', files: ['sandbox-import', 'sandbox-sm2', 'sandbox-rotation', 'flow-import', 'huawei-provider'].map((f) => `test/sandbox/${f}.test.ts`).filter((f) => existsSync(join(root, f))), preload: ['--import', './test/support/boringssl-gaps.mjs'], env: { KMS_IMPORT_SIMULATE_BORINGSSL: '1' } },
   { name: 'extension', files: files('test/extension') },
   // A real SoftHSM2 token (installed by scripts/hsm-tools.mjs ensure when missing) and the sandbox.
   { name: 'hsm', files: files('test/hsm'), setup: 'scripts/hsm-tools.mjs' },

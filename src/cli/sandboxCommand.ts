@@ -1,6 +1,7 @@
 // kms-import sandbox [--port N] [--state DIR] [--region R] [--test-controls]
 // Starts the local KMS sandbox in the foreground, prints its endpoint and the credentials generated
-// for its state directory, and stops cleanly on SIGINT/SIGTERM.
+// for its state directory (AWS's, and Huawei Cloud's for its Huawei KMS API on the same port), and
+// stops cleanly on SIGINT/SIGTERM.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { usageError } from '../core/errors';
@@ -37,6 +38,11 @@ export async function runSandboxCommand(argv: string[]): Promise<number> {
     `AWS_REGION=${sandbox.region}`,
     `AWS_DEFAULT_REGION=${sandbox.region}`,
     `AWS_ENDPOINT_URL_KMS=${sandbox.endpoint}`,
+    `HUAWEICLOUD_SDK_AK=${sandbox.huawei.accessKey}`,
+    `HUAWEICLOUD_SDK_SK=${sandbox.huawei.secretKey}`,
+    `HUAWEICLOUD_SDK_PROJECT_ID=${sandbox.huawei.projectId}`,
+    `HUAWEICLOUD_KMS_ENDPOINT=${sandbox.huawei.endpoint}`,
+    `# Huawei Cloud KMS API: POST /v1.0/{project_id}/kms/<action> (region ${sandbox.huawei.region})`,
     `# state: ${stateDir}${p.bools.has('test-controls') ? ' (test controls on: POST /__sandbox/admin)' : ''}`,
     '# Ctrl+C stops the sandbox.',
   ];

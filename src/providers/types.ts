@@ -3,7 +3,7 @@
 import type { KeySpec, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
 import type { ProviderId } from '../core/rules';
 
-import type { KmsImportError, NextStep } from '../core/errors';
+import { KmsImportError, type NextStep } from '../core/errors';
 import type { ExpirationModel, ImportType, KeyState } from '../core/specs';
 
 export type { ExpirationModel, ImportType, KeyState } from '../core/specs';
@@ -14,6 +14,8 @@ export interface KeyInfo {
   aliases?: string[];
   description?: string;
   keySpec: KeySpec;
+  /** The provider's own name for the spec when it differs (Huawei: AES_256, EC_P256…). */
+  providerKeySpec?: string;
   keyUsage: KeyUsage;
   keyState: KeyState;
   origin: 'AWS_KMS' | 'EXTERNAL' | 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
@@ -55,6 +57,9 @@ export interface CreateKeyRequest {
 export interface ImportRequest {
   keyId: string;
   encryptedKeyMaterial: Buffer;
+  /** Huawei's two-part asymmetric import: the PKCS#8 key wrapped (RFC 5649) under the temporary AES key that
+   *  encryptedKeyMaterial carries RSA-wrapped. Absent: a longer RSA_AES_KEY_WRAP blob is split instead. */
+  encryptedPrivateKey?: Buffer;
   importToken: Buffer;
   expirationModel: ExpirationModel;
   validTo?: Date;
@@ -138,4 +143,13 @@ export interface ProviderError extends KmsImportError {
 
 export function isProviderError(e: unknown): e is ProviderError {
   return e instanceof Error && (e as Partial<ProviderError>).providerError === true && typeof (e as Partial<ProviderError>).info === 'object';
+}
+
+/** The one way a provider makes its error: a KmsImportError of kind 'kms' whose code is the KMS's error name, with the mapped info. */
+export function makeProviderError(info: ProviderErrorInfo, cause?: unknown): ProviderError {
+  const e = new KmsImportError('kms', info.name, `${info.cause} ${info.action}`, info.action, { nextStep: info.nextStep, cause, cancelled: info.name === 'AbortError' }) as KmsImportError & { providerError: true; info: ProviderErrorInfo };
+  e.name = info.name;
+  Object.defineProperty(e, 'providerError', { value: true, enumerable: false });
+  e.info = info;
+  return e;
 }

@@ -14,6 +14,7 @@ import { verifySigV4 } from './sigv4';
 import { Store } from './store';
 import { validateInput } from './validate';
 import { warmWrappingKeys } from './keycrypto';
+import { createHuaweiApi, type HuaweiSandboxInfo } from './huawei/api';
 
 export interface SandboxOptions {
   port?: number; // default 0 = random
@@ -26,6 +27,8 @@ export interface SandboxOptions {
   adminRoute?: boolean;
   /** Connection timeouts (milliseconds); a client that is too slow or idle too long is disconnected. */
   timeouts?: SandboxTimeouts;
+  /** The Huawei Cloud region the Huawei KMS API (/v1.0/{project_id}/kms/…) serves; default cn-north-4. */
+  huaweiRegion?: string;
   log?: (line: string) => void;
 }
 
@@ -66,6 +69,8 @@ export interface Sandbox {
   credentials: { accessKeyId: string; secretAccessKey: string };
   stateDir: string;
   admin: SandboxAdmin;
+  /** The Huawei Cloud KMS API on the same port: endpoint, region, AK/SK and project id. */
+  huawei: HuaweiSandboxInfo;
   close(): Promise<void>;
 }
 
@@ -89,6 +94,22 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const hanging = new Set<http.ServerResponse>();
   const sockets = new Set<import('node:net').Socket>();
   if (poolTarget > 0) warmWrappingKeys(2048, Math.min(poolTarget, 2));
+  // Huawei's KMS API (src/sandbox/huawei): same store, clock, latency, faults and counts; keys in their own namespace.
+  const huawei = createHuaweiApi(store, opts.huaweiRegion ?? 'cn-north-4', {
+    now: () => Date.now() + clockOffset,
+    latency: () => latency,
+    pickFault: (op) => pickFault(op),
+    count: (op) => {
+      total++;
+      counts.set(op, (counts.get(op) ?? 0) + 1);
+    },
+    onHang: (res) => {
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+    },
+    log,
+    poolTarget,
+  });
 
   const admin: SandboxAdmin = {
     setClockOffset: (ms) => {
@@ -176,6 +197,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const requestId = crypto.randomUUID();
     const url = req.url ?? '/';
     if (url.startsWith('/__sandbox/')) return handleAdmin(req, body, res, requestId);
+    if (url.startsWith('/v1.0/')) return huawei.handle(req, res, body);
     const target = String(req.headers['x-amz-target'] ?? '');
     const op = target.startsWith('TrentService.') ? target.slice('TrentService.'.length) : '';
     total++;
@@ -264,6 +286,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     credentials: { ...store.credentials },
     stateDir,
     admin,
+    huawei: huawei.info(endpoint),
     async close() {
       if (closed) return;
       closed = true;

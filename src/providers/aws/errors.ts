@@ -2,9 +2,8 @@
 // Works on the error's shape (name, $fault, $metadata, code), so this file does not import the SDK.
 // Never puts request or response bodies in a message: only the service's own message text, the
 // operation, the key id and the request id.
-import { KmsImportError } from '../../core/errors';
 import type { KeySpec, WrappingAlgorithm, WrappingKeySpec } from '../../core/specs';
-import type { ProviderError, ProviderErrorInfo } from '../types';
+import { makeProviderError, type ProviderError, type ProviderErrorInfo } from '../types';
 
 /** What the caller knew when the call failed; used to make messages specific. */
 export interface ErrorContext {
@@ -301,10 +300,5 @@ function incorrectMaterial(ctx: ErrorContext, message: string): { cause: string;
 /** Builds the Error a provider throws. The message is cause + action: safe to show as is. */
 export function toProviderError(err: unknown, ctx: ErrorContext): ProviderError {
   const info = mapAwsError(err, ctx);
-  // The one error model: a KmsImportError of kind 'kms' whose code is the KMS's error name, caused by the SDK's error.
-  const e = new KmsImportError('kms', info.name, `${info.cause} ${info.action}`, info.action, { nextStep: info.nextStep, cause: err, cancelled: info.name === 'AbortError' }) as KmsImportError & { providerError: true; info: ProviderErrorInfo };
-  e.name = info.name;
-  Object.defineProperty(e, 'providerError', { value: true, enumerable: false });
-  e.info = info;
-  return e;
+  return makeProviderError(info, err);
 }
