@@ -37,7 +37,7 @@ const builds = [
   { ...common, entryPoints: ['node-forge'], outfile: 'dist/forge.js' },
 ];
 if (existsSync(join(root, 'src/cli/server.ts'))) {
-  builds.push({ ...common, entryPoints: ['src/cli/server.ts'], outfile: 'dist/cli-server.js' });
+  builds.push({ ...common, entryPoints: ['src/cli/server.ts'], outfile: 'dist/cli-server.js', external: ['./cli-hsm.js'] });
 }
 if (existsSync(join(root, 'src/extension/extension.ts'))) {
   // Lazily loaded chunks stay out of dist/extension.js (< 300 KB): the AWS SDK (aws.js), the in-process

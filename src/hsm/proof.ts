@@ -5,10 +5,13 @@
 //  AES        → only that KMS encrypts and decrypts with the imported material: KMS ciphertexts are KMS's
 //               own format, and the HSM key's value cannot be read, so equality with the HSM key is NOT proven.
 // proveHsmKey opens the key (the same refusals as hsm-wrap) and closes the session whatever happens.
+// The HSM's part (collectHsmEvidence: public key, HMAC of a random message) is separate from KMS's part
+// (proveWithHsmEvidence), so the HSM session can be closed — or live in a worker thread — while KMS answers.
 import * as crypto from 'node:crypto';
 import { comparePublicKeys, macAlgorithmFor, macsEqual, proofSigningAlgorithm } from '../core/verify';
 import { KEY_SPECS, type KeySpec } from '../core/specs';
-import type { KmsProvider } from '../providers/types';
+import type { CallOptions, KmsProvider } from '../providers/types';
+import type { CustomProof } from '../flow/steps/prove';
 import type { ProofOutcome } from '../flow/types';
 import { CKM } from './constants';
 import { hsmFailure, openHsmKey, type HsmKeySession, type HsmTarget } from './session';
@@ -37,19 +40,47 @@ export function hsmHmac(s: HsmKeySession, keySpec: KeySpec, message: Buffer): Bu
   }
 }
 
-export async function proveWithHsmSession(provider: KmsProvider, keyId: string, keySpec: KeySpec, s: HsmKeySession): Promise<ProofOutcome & { signature?: 'verified' | 'failed' | 'not-run'; limits?: string }> {
+/**
+ * What the HSM says about its key, gathered in one session so that it can be compared with KMS later (after the
+ * import, in another thread, without the HSM): its public key, and its HMAC of a random message chosen here.
+ * Nothing in it is secret. Structured-cloneable (a worker thread may send it).
+ */
+export interface HsmEvidence {
+  /** The KMS key spec the HSM key matches. */
+  keySpec?: KeySpec;
+  description: string;
+  publicKeySpki?: Uint8Array;
+  message?: Uint8Array;
+  hmac?: Uint8Array;
+}
+
+export function collectHsmEvidence(s: HsmKeySession): HsmEvidence {
+  const keySpec = s.facts.keySpec;
+  const ev: HsmEvidence = { keySpec, description: s.facts.description, publicKeySpki: s.facts.publicKeySpki };
+  if (keySpec && KEY_SPECS[keySpec].kind === 'hmac') {
+    ev.message = crypto.randomBytes(32);
+    ev.hmac = hsmHmac(s, keySpec, Buffer.from(ev.message));
+  }
+  return ev;
+}
+
+export type HsmProofOutcome = ProofOutcome & { signature?: 'verified' | 'failed' | 'not-run'; limits?: string };
+
+/** Compares KMS's answers for `keyId` with evidence the HSM gave (collectHsmEvidence). */
+export async function proveWithHsmEvidence(provider: KmsProvider, keyId: string, keySpec: KeySpec, ev: HsmEvidence, opts?: CallOptions): Promise<HsmProofOutcome> {
+  if (ev.keySpec !== keySpec) return { method: 'not-run', holds: false, detail: `The HSM key is a ${ev.description}${ev.keySpec ? ` (${ev.keySpec})` : ''}, but the KMS key is ${keySpec}: it cannot hold this key.` };
   const kind = KEY_SPECS[keySpec].kind;
   if (kind === 'rsa' || kind === 'ec') {
-    const spki = hsmPublicKeySpki(s);
+    const spki = ev.publicKeySpki ? Buffer.from(ev.publicKeySpki) : undefined;
     if (!spki) return { method: 'not-run', holds: false, detail: 'The HSM did not show the public key of this key (no CKA_MODULUS/CKA_EC_POINT, no public key object with the same CKA_ID).' };
-    const kms = await provider.getPublicKey(keyId);
+    const kms = await provider.getPublicKey(keyId, opts);
     const c = comparePublicKeys(spki, kms);
     let signature: 'verified' | 'failed' | 'not-run' = 'not-run';
     const algorithm = proofSigningAlgorithm(keySpec);
     const v = algorithm ? VERIFY[algorithm] : undefined;
     if (c.match && algorithm && v) {
       const message = crypto.randomBytes(32);
-      const sig = await provider.sign(keyId, message, algorithm);
+      const sig = await provider.sign(keyId, message, algorithm, opts);
       const key = crypto.createPublicKey({ key: spki, format: 'der', type: 'spki' });
       signature = crypto.verify(v.hash, message, v.dsa ? { key, dsaEncoding: 'der' } : key, sig) ? 'verified' : 'failed';
     }
@@ -62,17 +93,16 @@ export async function proveWithHsmSession(provider: KmsProvider, keyId: string, 
     };
   }
   if (kind === 'hmac') {
+    if (!ev.message || !ev.hmac) return { method: 'not-run', holds: false, detail: 'The HSM gave no HMAC to compare with.' };
     const macAlgorithm = macAlgorithmFor(keySpec);
-    const message = crypto.randomBytes(32);
-    const hsm = hsmHmac(s, keySpec, message);
-    const kms = await provider.generateMac(keyId, message, macAlgorithm);
-    const holds = macsEqual(hsm, kms);
+    const kms = await provider.generateMac(keyId, Buffer.from(ev.message), macAlgorithm, opts);
+    const holds = macsEqual(Buffer.from(ev.hmac), kms);
     return { method: 'mac', holds, macAlgorithm, detail: holds ? `KMS's GenerateMac (${macAlgorithm}) equals the HSM's HMAC of a random message` : `KMS's GenerateMac (${macAlgorithm}) differs from the HSM's HMAC: the KMS key holds other material` };
   }
   if (kind === 'symmetric') {
     const plaintext = crypto.randomBytes(32);
-    const ciphertext = await provider.encrypt(keyId, plaintext);
-    const out = await provider.decrypt(ciphertext, keyId);
+    const ciphertext = await provider.encrypt(keyId, plaintext, opts);
+    const out = await provider.decrypt(ciphertext, keyId, opts);
     const holds = out.plaintext.length === plaintext.length && crypto.timingSafeEqual(out.plaintext, plaintext);
     out.plaintext.fill(0);
     const limits = 'What is not proven: that the KMS key holds the same AES key as the HSM. KMS ciphertexts are in KMS\'s own format (not AES-GCM under the raw key) and the HSM key\'s value cannot be read, so no comparison without the plaintext exists; the import itself (KMS checked the unwrapped 32 bytes under its import token) and this round trip are what there is.';
@@ -81,12 +111,28 @@ export async function proveWithHsmSession(provider: KmsProvider, keyId: string, 
   return { method: 'not-run', holds: false, detail: `No proof is defined for ${keySpec}.` };
 }
 
-/** Opens the HSM key, proves the KMS key against it, and closes the session. */
-export async function proveHsmKey(provider: KmsProvider, keyId: string, keySpec: KeySpec, target: HsmTarget): Promise<ReturnType<typeof proveWithHsmSession> extends Promise<infer T> ? T : never> {
+/** The flow's proof step with HSM evidence: run by runProof / runWrappedImport (src/flow/compositions.ts). */
+export function hsmProver(ev: HsmEvidence): CustomProof {
+  return { label: `KMS vs the HSM key (${ev.description})`, prove: (provider, keyId, keySpec, opts) => proveWithHsmEvidence(provider, keyId, keySpec, ev, opts) };
+}
+
+export async function proveWithHsmSession(provider: KmsProvider, keyId: string, keySpec: KeySpec, s: HsmKeySession): Promise<HsmProofOutcome> {
+  return proveWithHsmEvidence(provider, keyId, keySpec, collectHsmEvidence(s));
+}
+
+/** Opens the HSM key, gathers its evidence and closes the session (whatever happens). */
+export function readHsmEvidence(target: HsmTarget): HsmEvidence {
   const s = openHsmKey(target);
   try {
-    return await proveWithHsmSession(provider, keyId, keySpec, s);
+    return collectHsmEvidence(s);
+  } catch (e) {
+    throw hsmFailure(e, 'reading the key for the proof');
   } finally {
     s.close();
   }
+}
+
+/** Opens the HSM key, proves the KMS key against it; the session is closed before KMS is asked. */
+export async function proveHsmKey(provider: KmsProvider, keyId: string, keySpec: KeySpec, target: HsmTarget): Promise<HsmProofOutcome> {
+  return proveWithHsmEvidence(provider, keyId, keySpec, readHsmEvidence(target));
 }
