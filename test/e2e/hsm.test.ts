@@ -68,7 +68,7 @@ before(async () => {
   });
   wb = await Workbench.launch({
     workspace,
-    settings: { 'kmsImport.sandbox.stateDir': stateDir, 'kmsImport.sandbox.autoStart': true },
+    settings: { 'kmsImport.sandbox.stateDir': stateDir, 'kmsImport.sandbox.autoStart': true, 'explorer.compactFolders': false },
     env: { SOFTHSM2_CONF: conf },
   });
 });
@@ -93,6 +93,7 @@ async function treeContextMenu(label: string, entry: string): Promise<void> {
 step('Wrap in HSM (PKCS#11) on a pending-import key: PIN asked, wrapped in the HSM, imported as is, proven by the HSM\'s HMAC', async () => {
   await wb.openKeysView();
   await wb.expand(wb.treeRow('Sandbox').first());
+  await wb.page.mouse.move(900, 600); // the Sandbox row's hover tooltip would cover the region row
   await wb.expand(wb.treeRow(REGION).first());
   await wb.treeRow('e2e/hsm-hmac').first().waitFor();
   await wb.clearNotifications();
