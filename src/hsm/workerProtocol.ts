@@ -18,14 +18,27 @@ export type HsmWorkerMessage =
   | { type: 'error'; error: { kind: ErrorKind; code: string; message: string; fix: string } };
 
 /**
- * Runs hsmWrap in a new worker thread started from `workerFile` (dist/hsm-worker.js). The PIN is copied into
- * an ArrayBuffer of its own that is transferred to the worker, and `pin` is zeroed here at once.
+ * Runs hsmWrap in a new worker thread started from `workerFile` (dist/hsm-worker.js), after any job still
+ * running. The PIN is copied into an ArrayBuffer of its own that is transferred to the worker, and `pin` is
+ * zeroed here at once.
  * Resolves with the result; rejects with the job's KmsImportError, or one that says the worker died.
  */
 export function runHsmWrapInWorker(workerFile: string, wrap: HsmWorkerJob['wrap'], pin: Buffer, log: (line: string) => void = () => undefined): Promise<HsmWrapResult> {
   const own = new ArrayBuffer(pin.length);
   new Uint8Array(own).set(pin);
   pin.fill(0);
+  const job = queue.then(() => runOne(workerFile, wrap, own, log));
+  queue = job.then(() => undefined, () => undefined);
+  return job;
+}
+
+/**
+ * One job at a time: C_Initialize/C_Finalize and the login state are per process, so a worker that finalizes
+ * the library (or logs out) must not do it under another worker's session.
+ */
+let queue: Promise<void> = Promise.resolve();
+
+function runOne(workerFile: string, wrap: HsmWorkerJob['wrap'], own: ArrayBuffer, log: (line: string) => void): Promise<HsmWrapResult> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let worker: Worker;
