@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeBundle } from '../../src/core/bundle';
 import { isKmsImportError } from '../../src/core/errors';
@@ -64,6 +64,17 @@ test('jobs run one at a time (C_Initialize/C_Finalize are per process): two wrap
   const rs = await Promise.all(out.map((o) => runHsmWrapInWorker(WORKER, { module: hsm.module, token: hsm.label, keyLabel: 'worker-hmac', bundle, out: o }, Buffer.from(hsm.pin))));
   assert.deepEqual(rs.map((r) => r.file), out);
   for (const o of out) assert.equal(statSync(o).size, 256);
+});
+
+test('a worker without koffi beside it (a .vsix for another platform) refuses with HSM_FFI_MISSING, naming the platform', async () => {
+  const lone = tmp.path('lone');
+  mkdirSync(lone);
+  copyFileSync(WORKER, join(lone, 'hsm-worker.js'));
+  const e = await runHsmWrapInWorker(join(lone, 'hsm-worker.js'), { module: hsm.module, token: hsm.label, keyLabel: 'worker-hmac', bundle, out: tmp.path('none.bin') }, Buffer.from(hsm.pin)).then(() => assert.fail('expected a refusal'), (x) => x);
+  assert.ok(isKmsImportError(e), String(e));
+  assert.equal(e.code, 'HSM_FFI_MISSING');
+  assert.ok(e.message.includes(`${process.platform}-${process.arch}`), e.message);
+  assert.match(e.fix, /for this platform/);
 });
 
 test('a worker file that does not exist is a clear refusal, not a crash', async () => {
