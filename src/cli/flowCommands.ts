@@ -262,18 +262,47 @@ function printImport(o: Io, r: ImportFlowResult, proved: boolean): number {
     o.say(`Wrapping:   ${r.wrappingAlgorithm} under ${r.wrappingKeySpec}`);
     o.say(`Expiration: ${r.expirationModel}${r.validTo ? ` (until ${r.validTo.toISOString()})` : ''}`);
     if (r.bundleDir) o.say(`Bundle:     ${r.bundleDir}`);
-    o.say(proved ? `${r.proof.holds ? 'PROVEN' : 'NOT PROVEN'}: ${r.proof.detail}` : `Imported. Prove it: kms-import verify --key-id ${r.keyId} (--material FILE | --public-key FILE)`);
+    o.say(proved ? `${r.proof.holds ? 'PROVEN' : 'NOT PROVEN'}: ${r.proof.detail}` : `Imported. Prove it: kms-import verify --key-id ${r.keyId} (--material FILE | --public-key FILE | --hsm-module LIB --token T --key-label L)`);
   }
   return proofExit(r.proof, proved);
 }
 
+/** dist/cli-hsm.js (koffi and the HSM code), loaded only for `verify --hsm-module`; src/cli/hsmCommand.ts from source. */
+function loadHsm(): typeof import('./hsmCommand') {
+  const name = __filename.endsWith('.ts') ? './hsmCommand' : './cli-hsm.js';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(name);
+}
+
+const VERIFY_FLAGS: Record<string, FlagSpec> = {
+  'key-id': { value: true }, material: { value: true }, 'public-key': { value: true }, 'passphrase-file': { value: true },
+  'hsm-module': { value: true }, token: { value: true }, 'key-label': { value: true }, 'hsm-key-id': { value: true }, 'pin-file': { value: true },
+};
+export const VERIFY_USAGE = 'kms-import verify --key-id K (--material FILE | --public-key FILE | --hsm-module LIB --token LABEL (--key-label L | --hsm-key-id HEX) [--pin-file F])\n  --key-id is the KMS key; --hsm-key-id is the HSM key\'s CKA_ID in hex. The PIN: --pin-file or KMS_IMPORT_HSM_PIN.';
+
+/** The HSM form of verify: the HSM's evidence (its public key, its HMAC of a random message), read and the session closed, before KMS is asked. */
+async function hsmProofInput(p: Parsed): Promise<ProofInput> {
+  const module = one(p, 'hsm-module')!;
+  const token = one(p, 'token');
+  const label = one(p, 'key-label');
+  const id = one(p, 'hsm-key-id');
+  if (!token) throw usageError('--token is required with --hsm-module (the token label).', VERIFY_USAGE);
+  if (!label === !id) throw usageError('Give exactly one of --key-label and --hsm-key-id (the HSM key; --key-id is the KMS key).', VERIFY_USAGE);
+  if (id !== undefined && !/^([0-9a-fA-F]{2})+$/.test(id)) throw usageError(`--hsm-key-id "${id}" is not hex.`, 'Give the HSM key\'s CKA_ID as hex digits, e.g. --hsm-key-id 01a2.');
+  const hsm = loadHsm();
+  const pin = await hsm.pinOf(one(p, 'pin-file'));
+  return hsm.hsmProver(hsm.readHsmEvidence({ module, token, pin, keyLabel: label, keyIdHex: id }));
+}
+
 export async function verifyCommand(argv: string[]): Promise<number> {
-  const p = parse(argv, 'verify', { 'key-id': { value: true }, material: { value: true }, 'public-key': { value: true }, 'passphrase-file': { value: true } });
-  const keyId = required(p, 'key-id', 'Give the key id or ARN: --key-id K.');
+  const p = parse(argv, 'verify', VERIFY_FLAGS);
+  const keyId = required(p, 'key-id', VERIFY_USAGE);
   const materialFile = one(p, 'material');
   const pub = one(p, 'public-key');
-  if (!!materialFile === !!pub) throw usageError('Give exactly one of --material FILE and --public-key FILE.', 'The proof compares the KMS key with the material you imported, or (asymmetric keys held in an HSM) its public key or certificate.');
-  const input: ProofInput & { dispose?: () => void } = materialFile ? await readMaterialFile(p, materialFile) : await readPublicKeyFile(pub!);
+  const hsmModule = one(p, 'hsm-module');
+  if (Number(!!materialFile) + Number(!!pub) + Number(!!hsmModule) !== 1) throw usageError('Give exactly one of --material FILE, --public-key FILE and --hsm-module LIB.', 'The proof compares the KMS key with the material you imported, its public key or certificate, or the key itself in a PKCS#11 HSM (never leaving it).');
+  if (!hsmModule && ['token', 'key-label', 'hsm-key-id', 'pin-file'].some((f) => one(p, f) !== undefined)) throw usageError('--token, --key-label, --hsm-key-id and --pin-file go with --hsm-module.', VERIFY_USAGE);
+  const input: ProofInput & { dispose?: () => void } = hsmModule ? await hsmProofInput(p) : materialFile ? await readMaterialFile(p, materialFile) : await readPublicKeyFile(pub!);
   const o = io(p);
   try {
     return await withFlow(o, (signal) =>

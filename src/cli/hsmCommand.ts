@@ -2,7 +2,8 @@
 // print the CloudHSM CLI steps for the bundle (--cloudhsm-steps, no HSM touched). Built as its own chunk
 // (dist/cli-hsm.js) that main.ts loads only for this command, so koffi never loads for the others.
 // The PIN comes from --pin-file or KMS_IMPORT_HSM_PIN only (never a command-line value), is held in a Buffer
-// zeroed after C_Login, and is never printed.
+// zeroed after C_Login, and is never printed. `kms-import verify --hsm-module …` (flowCommands.ts) loads this
+// chunk too, for pinOf, readHsmEvidence and hsmProver.
 import { readBundle } from '../core/bundle';
 import { usageError } from '../core/errors';
 import { readFileChecked } from '../core/fsutil';
@@ -10,6 +11,7 @@ import { isProviderId } from '../core/rules';
 import { isKeySpec } from '../core/specs';
 import { cloudHsmCliSteps } from '../hsm/cloudhsmSteps';
 import { defaultOutFile, hsmWrap } from '../hsm/hsmWrap';
+export { hsmProver, readHsmEvidence } from '../hsm/proof';
 import { one, parseArgs } from './args';
 import type { Output } from './output';
 
@@ -21,7 +23,8 @@ const FLAGS = {
 
 export const HSM_WRAP_USAGE = 'kms-import hsm-wrap --module LIB --token LABEL (--pin-file FILE | env KMS_IMPORT_HSM_PIN) (--key-label L | --key-id HEX) --bundle DIR [--out FILE] [--force] [--key-spec S]\n  kms-import hsm-wrap --cloudhsm-steps --bundle DIR [--key-label L] [--out FILE]';
 
-async function pinOf(file: string | undefined): Promise<Buffer> {
+/** The PIN from --pin-file (trailing newlines dropped) or KMS_IMPORT_HSM_PIN; never a command-line value. */
+export async function pinOf(file: string | undefined): Promise<Buffer> {
   if (file) {
     const raw = await readFileChecked(file, 4096);
     let end = raw.length;
@@ -33,7 +36,7 @@ async function pinOf(file: string | undefined): Promise<Buffer> {
   }
   const env = process.env.KMS_IMPORT_HSM_PIN;
   if (env) return Buffer.from(env, 'utf8');
-  throw usageError('hsm-wrap needs the token\'s PIN.', 'Give --pin-file FILE (one line, mode 0600) or set KMS_IMPORT_HSM_PIN.');
+  throw usageError('The HSM needs the token\'s PIN.', 'Give --pin-file FILE (one line, mode 0600) or set KMS_IMPORT_HSM_PIN.');
 }
 
 export async function hsmWrapCommand(argv: string[], out: Output): Promise<number> {

@@ -28,6 +28,8 @@ The flow against AWS KMS, its China Regions, or the sandbox:
   kms-import import --key-spec S --material FILE [--key-usage U] [--alias A] [--out-dir DIR]
                                                    create, parameters, wrap, import and prove in one go
   kms-import verify --key-id K (--material FILE | --public-key FILE)  exit 0 when the proof holds, 3 when not
+  kms-import verify --key-id K --hsm-module LIB --token LABEL (--key-label L | --hsm-key-id HEX) [--pin-file F]
+                                                   the proof against the key in a PKCS#11 HSM (--key-id is the KMS key)
   kms-import list [--pending | --external]
   kms-import delete-material --key-id K
 Connection, as the AWS CLI reads it: --profile P (else AWS_PROFILE, else the default credential chain),

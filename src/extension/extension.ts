@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { Accounts } from './accounts';
 import { registerBundleCommands } from './commands/bundleCommands';
+import { registerHsmCommands } from './commands/hsmCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerTreeCommands } from './commands/treeCommands';
 import { Logger } from './logger';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): { services: () => Se
     ...registerTreeCommands(s),
     ...registerKeyCommands(s),
     ...registerBundleCommands(s),
+    ...registerHsmCommands(s),
     vscode.window.registerWebviewPanelSerializer(SUMMARY_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => SummaryPanel.revive(s, panel, state) }),
     vscode.window.registerWebviewPanelSerializer(FORM_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => void FormPanel.revive(s, panel, state) }),
     vscode.workspace.onDidChangeConfiguration((e) => {

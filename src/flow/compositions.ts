@@ -12,13 +12,17 @@ import type { ImportType, KmsProvider } from '../providers/types';
 import { FlowRun, type FlowRunOptions } from './run';
 import { resolveKey } from './steps/key';
 import { downloadParameters, useParameters, type WrappingChoice } from './steps/parameters';
-import { proveStep } from './steps/prove';
+import { proveStep, type CustomProof } from './steps/prove';
 import { uploadWrapped, type ExpirationChoice } from './steps/upload';
 import { chooseWrapping } from './steps/wrap';
 import type { ImportFlowResult, ProofOutcome } from './types';
 
-/** What the proof compares against: the material, or (asymmetric keys held in an HSM) just its public key. */
-export type ProofInput = Pick<KeyMaterial, 'bytes' | 'publicKeySpki'>;
+/**
+ * What the proof compares against: the material, or (asymmetric keys held in an HSM) just its public key,
+ * or a proof of its own (CustomProof: the HSM's evidence, src/hsm/proof.ts hsmProver).
+ */
+export type ProofInput = Pick<KeyMaterial, 'bytes' | 'publicKeySpki'> | CustomProof;
+export type { CustomProof };
 
 export interface DownloadParametersOptions extends FlowRunOptions {
   provider: KmsProvider;

@@ -13,7 +13,9 @@ import { writeFileAtomic } from '../core/fsutil';
 import { parseWrappingPublicKey, type WrappingPublicKey } from '../core/publicKey';
 import { checkCompatibility, type ProviderId } from '../core/rules';
 import type { KeySpec, WrappingAlgorithm } from '../core/specs';
+import type { HsmEvidence } from './evidence';
 import { describeWrapMechanisms, type WrapPlan } from './mechanisms';
+import { collectHsmEvidence } from './proof';
 import { hsmFailure, openHsmKey, type HsmKeyFacts, type HsmTarget } from './session';
 import { importWrappingKey, runSelfTest, wrapInHsm } from './wrapOps';
 
@@ -28,6 +30,8 @@ export interface HsmWrapOptions extends HsmTarget {
   provider?: ProviderId;
   /** Progress lines (never secrets). */
   log?: (line: string) => void;
+  /** Also gather the proof's evidence (public key, HMAC of a random message) in the same session. */
+  evidence?: boolean;
 }
 
 export interface HsmWrapResult {
@@ -42,6 +46,8 @@ export interface HsmWrapResult {
   publicKeyFingerprint?: string;
   wrappingKeyFingerprint: string;
   sessionObjectsDestroyed: number;
+  /** With opts.evidence: what the proof compares KMS's answers with after the import (evidence.ts). */
+  evidence?: HsmEvidence;
   bundle: Pick<ParameterBundle, 'keyId' | 'keyArn' | 'validTo'>;
 }
 
@@ -114,13 +120,14 @@ async function wrapPrepared(opts: HsmWrapOptions, bundle: ParameterBundle, algor
     }
     await writeFileAtomic(out, wrapped, { mode: 0o600, overwrite: opts.force === true });
     log(`Wrote ${out} (${wrapped.length} bytes)`);
+    const evidence = opts.evidence ? collectHsmEvidence(s) : undefined;
     destroyed = s.close().destroyed;
     const { ecParams: _omit, ...key } = facts;
     void _omit;
     return {
       file: out, bytes: wrapped.length, algorithm, plan: test.plan, key, keySpec: facts.keySpec, selfTest: test.detail, mechanisms,
       publicKeyFingerprint: facts.publicKeySpki ? fingerprint(facts.publicKeySpki) : undefined, wrappingKeyFingerprint: wrappingKey.fingerprint,
-      sessionObjectsDestroyed: destroyed, bundle: { keyId: bundle.keyId, keyArn: bundle.keyArn, validTo: bundle.validTo },
+      sessionObjectsDestroyed: destroyed, evidence, bundle: { keyId: bundle.keyId, keyArn: bundle.keyArn, validTo: bundle.validTo },
     };
   } catch (e) {
     throw isKmsImportError(e) ? e : hsmFailure(e, 'wrapping the key');

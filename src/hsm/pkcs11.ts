@@ -5,16 +5,18 @@
 // not run install scripts, and pkcs11js 2.1.7 has no prebuilt binaries, so it would need a C++ toolchain
 // and Node headers on every machine and CI). N-API means the same binary loads in VS Code desktop's
 // Electron. And with an FFI the PKCS#11 structs pkcs11js lacks (CK_RSA_AES_KEY_WRAP_PARAMS) are declared
-// here. koffi is loaded only when an HSM command runs (dist/cli-hsm.js, dist/hsm.js), never at activation.
-// It stays external to the bundles (its loader finds koffi.node relative to its own files), so a packaged
-// extension must carry node_modules/koffi and the target's @koromix/koffi-<os>-<arch> (a per-platform
-// .vsix, `vsce --target`). Calls are synchronous: a library that hangs blocks its thread.
+// here. koffi is loaded only when an HSM command runs (dist/cli-hsm.js, dist/hsm-worker.js), never at
+// activation. It stays external to the bundles (its loader finds koffi.node relative to its own files): the
+// CLI loads node_modules/koffi; the extension's worker loads dist/koffi, copied at build with the build
+// platform's @koromix/koffi-<os>-<arch> into dist/@koromix (scripts/build.mjs), so a .vsix is per platform.
+// Calls are synchronous: a library that hangs blocks its thread (in the extension, the worker's, not the host's).
 //
 // Guarantees: every call's CK_RV is checked and turned into a Pkcs11Error naming the function and the
 // CKR_ name; the PIN buffer is zeroed after C_Login; functions are taken from C_GetFunctionList (the
 // standard entry point), structs are laid out for the platform's CK_ULONG (4 bytes on Windows, packed
 // to 1 byte as the Windows headers do) and pointer size. Memory handed to the library is Node Buffers
 // kept referenced for the duration of each call.
+import { KmsImportError } from '../core/errors';
 import { CKA, CKF_RW_SESSION, CKF_SERIAL_SESSION, CKR, CKU_USER, ckrName } from './constants';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -150,8 +152,13 @@ export class Pkcs11Module {
 
   /** Loads the library, takes its function list and calls C_Initialize. Throws the loader's message when it cannot load. */
   static open(path: string): Pkcs11Module {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const koffi: Koffi = require('koffi');
+    let koffi: Koffi;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      koffi = require('koffi');
+    } catch (e) {
+      throw new KmsImportError('internal', 'HSM_FFI_MISSING', `The PKCS#11 binding (koffi) could not load for ${process.platform}-${process.arch}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}.`, 'Install the build of the extension for this platform (each .vsix carries the koffi binary of one platform), or run npm install for the CLI.');
+    }
     const lib = koffi.load(path);
     const getList = lib.func('unsigned long C_GetFunctionList(_Out_ void **ppFunctionList)');
     const out: unknown[] = [null];

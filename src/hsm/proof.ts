@@ -5,21 +5,18 @@
 //  AES        → only that KMS encrypts and decrypts with the imported material: KMS ciphertexts are KMS's
 //               own format, and the HSM key's value cannot be read, so equality with the HSM key is NOT proven.
 // proveHsmKey opens the key (the same refusals as hsm-wrap) and closes the session whatever happens.
+// The HSM's part (collectHsmEvidence: public key, HMAC of a random message) is separate from KMS's part
+// (proveWithHsmEvidence), so the HSM session can be closed — or live in a worker thread — while KMS answers.
 import * as crypto from 'node:crypto';
-import { comparePublicKeys, macAlgorithmFor, macsEqual, proofSigningAlgorithm } from '../core/verify';
 import { KEY_SPECS, type KeySpec } from '../core/specs';
 import type { KmsProvider } from '../providers/types';
-import type { ProofOutcome } from '../flow/types';
+import { proveWithHsmEvidence, type HsmEvidence, type HsmProofOutcome } from './evidence';
 import { CKM } from './constants';
+
+export { hsmProver, proveWithHsmEvidence, type HsmEvidence, type HsmProofOutcome } from './evidence';
 import { hsmFailure, openHsmKey, type HsmKeySession, type HsmTarget } from './session';
 
 const HSM_HMAC: Partial<Record<KeySpec, number>> = { HMAC_224: CKM.SHA224_HMAC, HMAC_256: CKM.SHA256_HMAC, HMAC_384: CKM.SHA384_HMAC, HMAC_512: CKM.SHA512_HMAC };
-const VERIFY: Record<string, { hash: string; dsa?: boolean }> = {
-  RSASSA_PKCS1_V1_5_SHA_256: { hash: 'sha256' },
-  ECDSA_SHA_256: { hash: 'sha256', dsa: true },
-  ECDSA_SHA_384: { hash: 'sha384', dsa: true },
-  ECDSA_SHA_512: { hash: 'sha512', dsa: true },
-};
 
 /** The HSM key's public key (SPKI DER), read from its attributes. */
 export function hsmPublicKeySpki(s: HsmKeySession): Buffer | undefined {
@@ -37,56 +34,33 @@ export function hsmHmac(s: HsmKeySession, keySpec: KeySpec, message: Buffer): Bu
   }
 }
 
-export async function proveWithHsmSession(provider: KmsProvider, keyId: string, keySpec: KeySpec, s: HsmKeySession): Promise<ProofOutcome & { signature?: 'verified' | 'failed' | 'not-run'; limits?: string }> {
-  const kind = KEY_SPECS[keySpec].kind;
-  if (kind === 'rsa' || kind === 'ec') {
-    const spki = hsmPublicKeySpki(s);
-    if (!spki) return { method: 'not-run', holds: false, detail: 'The HSM did not show the public key of this key (no CKA_MODULUS/CKA_EC_POINT, no public key object with the same CKA_ID).' };
-    const kms = await provider.getPublicKey(keyId);
-    const c = comparePublicKeys(spki, kms);
-    let signature: 'verified' | 'failed' | 'not-run' = 'not-run';
-    const algorithm = proofSigningAlgorithm(keySpec);
-    const v = algorithm ? VERIFY[algorithm] : undefined;
-    if (c.match && algorithm && v) {
-      const message = crypto.randomBytes(32);
-      const sig = await provider.sign(keyId, message, algorithm);
-      const key = crypto.createPublicKey({ key: spki, format: 'der', type: 'spki' });
-      signature = crypto.verify(v.hash, message, v.dsa ? { key, dsaEncoding: 'der' } : key, sig) ? 'verified' : 'failed';
-    }
-    const holds = c.match && signature !== 'failed';
-    return {
-      method: 'public-key', holds, localFingerprint: c.localFingerprint, kmsFingerprint: c.kmsFingerprint, signature,
-      detail: c.match
-        ? `GetPublicKey equals the public key read from the HSM (${c.localFingerprint})${signature === 'verified' ? `; a KMS ${algorithm} signature of a random message verifies under it` : signature === 'failed' ? `, but a KMS ${algorithm} signature did not verify under it` : ''}`
-        : `GetPublicKey ${c.kmsFingerprint} differs from the HSM key's public key ${c.localFingerprint}`,
-    };
+export function collectHsmEvidence(s: HsmKeySession): HsmEvidence {
+  const keySpec = s.facts.keySpec;
+  const ev: HsmEvidence = { keySpec, description: s.facts.description, publicKeySpki: s.facts.publicKeySpki };
+  if (keySpec && KEY_SPECS[keySpec].kind === 'hmac') {
+    ev.message = crypto.randomBytes(32);
+    ev.hmac = hsmHmac(s, keySpec, Buffer.from(ev.message));
   }
-  if (kind === 'hmac') {
-    const macAlgorithm = macAlgorithmFor(keySpec);
-    const message = crypto.randomBytes(32);
-    const hsm = hsmHmac(s, keySpec, message);
-    const kms = await provider.generateMac(keyId, message, macAlgorithm);
-    const holds = macsEqual(hsm, kms);
-    return { method: 'mac', holds, macAlgorithm, detail: holds ? `KMS's GenerateMac (${macAlgorithm}) equals the HSM's HMAC of a random message` : `KMS's GenerateMac (${macAlgorithm}) differs from the HSM's HMAC: the KMS key holds other material` };
-  }
-  if (kind === 'symmetric') {
-    const plaintext = crypto.randomBytes(32);
-    const ciphertext = await provider.encrypt(keyId, plaintext);
-    const out = await provider.decrypt(ciphertext, keyId);
-    const holds = out.plaintext.length === plaintext.length && crypto.timingSafeEqual(out.plaintext, plaintext);
-    out.plaintext.fill(0);
-    const limits = 'What is not proven: that the KMS key holds the same AES key as the HSM. KMS ciphertexts are in KMS\'s own format (not AES-GCM under the raw key) and the HSM key\'s value cannot be read, so no comparison without the plaintext exists; the import itself (KMS checked the unwrapped 32 bytes under its import token) and this round trip are what there is.';
-    return { method: 'round-trip', holds, keyMaterialId: out.keyMaterialId, limits, detail: `${holds ? 'KMS encrypts and decrypts with the imported material' : 'Decrypt did not return the plaintext that was encrypted'}. ${limits}` };
-  }
-  return { method: 'not-run', holds: false, detail: `No proof is defined for ${keySpec}.` };
+  return ev;
 }
 
-/** Opens the HSM key, proves the KMS key against it, and closes the session. */
-export async function proveHsmKey(provider: KmsProvider, keyId: string, keySpec: KeySpec, target: HsmTarget): Promise<ReturnType<typeof proveWithHsmSession> extends Promise<infer T> ? T : never> {
+export async function proveWithHsmSession(provider: KmsProvider, keyId: string, keySpec: KeySpec, s: HsmKeySession): Promise<HsmProofOutcome> {
+  return proveWithHsmEvidence(provider, keyId, keySpec, collectHsmEvidence(s));
+}
+
+/** Opens the HSM key, gathers its evidence and closes the session (whatever happens). */
+export function readHsmEvidence(target: HsmTarget): HsmEvidence {
   const s = openHsmKey(target);
   try {
-    return await proveWithHsmSession(provider, keyId, keySpec, s);
+    return collectHsmEvidence(s);
+  } catch (e) {
+    throw hsmFailure(e, 'reading the key for the proof');
   } finally {
     s.close();
   }
+}
+
+/** Opens the HSM key, proves the KMS key against it; the session is closed before KMS is asked. */
+export async function proveHsmKey(provider: KmsProvider, keyId: string, keySpec: KeySpec, target: HsmTarget): Promise<HsmProofOutcome> {
+  return proveWithHsmEvidence(provider, keyId, keySpec, readHsmEvidence(target));
 }

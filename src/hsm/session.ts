@@ -69,6 +69,7 @@ function loadModule(path: string): Pkcs11Module {
   try {
     return Pkcs11Module.open(path);
   } catch (e) {
+    if (e instanceof KmsImportError) throw e; // koffi itself is missing: not the library's fault
     const why = e instanceof Pkcs11Error ? `${e.fn} returned ${ckrName(e.rv)}` : (e instanceof Error ? e.message : String(e)).split('\n')[0];
     throw invalidInput('HSM_MODULE_LOAD_FAILED', `The PKCS#11 library ${path} could not be loaded: ${why}.`, 'Give the HSM vendor\'s PKCS#11 library for this machine\'s architecture (a .so, .dylib or .dll exporting C_GetFunctionList), with its configuration in place.');
   }

@@ -1,8 +1,10 @@
 // The .vsix that `npm run package` builds carries only what the extension needs at run time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { readZip, VSCE_FLAGS } from '../../scripts/vscode-host.mjs';
 import { buildVsix, repoRoot } from './support/vsix';
 
@@ -29,6 +31,10 @@ test('the .vsix holds the run-time files and nothing else', async () => {
     if (existsSync(join(repoRoot, `src/webview-ui/${panel}/main.ts`))) required.push(`dist/webview/${panel}.js`);
   }
   required.push('dist/webview/codicon.css', 'dist/webview/codicon.ttf');
+  // The HSM worker and koffi for it: the loader and this platform's prebuilt binary (scripts/build.mjs copyKoffi).
+  required.push('dist/hsm-worker.js', 'dist/koffi/index.cjs', 'dist/koffi/src/koffi/index.cjs', 'dist/koffi/src/koffi/src/static.cjs', `dist/@koromix/koffi-${process.platform}-${process.arch}/index.js`);
+  assert.ok(files.some((f) => f.startsWith(`dist/@koromix/koffi-${process.platform}-${process.arch}/`) && f.endsWith('/koffi.node')), 'this platform\'s koffi.node is in the .vsix');
+  assert.deepEqual(files.filter((f) => f.startsWith('dist/@koromix/')).map((f) => f.split('/')[2]).filter((v, i, a) => a.indexOf(v) === i), [`koffi-${process.platform}-${process.arch}`], 'only this platform\'s binary package');
   if (existsSync(join(repoRoot, 'package.nls.json'))) required.push('package.nls.json');
   if (existsSync(join(repoRoot, 'README.md'))) required.push('readme.md');
   if (existsSync(join(repoRoot, 'CHANGELOG.md'))) required.push('changelog.md');
@@ -63,6 +69,29 @@ test('the .vsix holds the run-time files and nothing else', async () => {
   // The manifest vsce writes is there too.
   assert.ok(entries.includes('extension.vsixmanifest'));
   assert.ok(entries.includes('[Content_Types].xml'));
+});
+
+test('the packaged HSM worker loads koffi from the .vsix itself (no node_modules), in a worker thread', async () => {
+  const zip = readZip(readFileSync(await buildVsix()));
+  const dir = mkdtempSync(join(tmpdir(), 'kms-vsix-koffi-'));
+  try {
+    for (const [name, data] of zip) {
+      if (!name.startsWith('extension/dist/')) continue;
+      const out = join(dir, name.slice('extension/'.length));
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, data);
+    }
+    const loaded = await new Promise<string>((resolve, reject) => {
+      const w = new Worker(`const k = require(${JSON.stringify(join(dir, 'dist/koffi/index.cjs'))}); require('node:worker_threads').parentPort.postMessage(k.sizeof('void *') + ' ' + Object.keys(require.cache).filter((f) => f.endsWith('koffi.node')).join(','));`, { eval: true });
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    const [ptr, native] = loaded.split(' ');
+    assert.equal(Number(ptr), 8);
+    assert.ok(native.startsWith(join(dir, 'dist/@koromix/')), `koffi.node was loaded from ${native}, not from the unpacked .vsix`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the packaged package.json is the project manifest, with the entry points inside the package', async () => {

@@ -103,7 +103,7 @@ export async function findBundles(): Promise<Array<{ dir: string; bundle: Parame
 }
 
 /** Modal: an output's name is taken. Overwrite is not offered for the key material itself. */
-async function askOverwrite(existing: string, canOverwrite: boolean): Promise<OverwriteAnswer> {
+export async function askOverwrite(existing: string, canOverwrite: boolean): Promise<OverwriteAnswer> {
   const overwrite = vscode.l10n.t('Overwrite');
   const keepBoth = vscode.l10n.t('Keep Both');
   const detail = canOverwrite
@@ -144,7 +144,7 @@ async function wrapInto(s: Services, materialFile: string, dir: string, bundle: 
   }
 }
 
-async function pickBundle(s: Services, keyId: string | undefined, title: string, node?: KeyNode): Promise<{ dir: string; bundle: ParameterBundle }> {
+export async function pickBundle(s: Services, keyId: string | undefined, title: string, node?: KeyNode): Promise<{ dir: string; bundle: ParameterBundle }> {
   const now = new Date();
   const all = (await findBundles()).filter((b) => !keyId || b.bundle.keyId === keyId);
   const fresh = all.filter((b) => !bundleExpiry(b.bundle, now).expired);

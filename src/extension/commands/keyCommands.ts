@@ -10,6 +10,7 @@ import { KEY_SPECS } from '../../core/specs';
 import { readPublicKeyForProof } from '../../core/verify';
 import { proveImport } from '../../flow/proof';
 import { runWrappedImport } from '../../flow/compositions';
+import type { ExpirationChoice } from '../../flow/steps/upload';
 import { rotateImportedMaterial } from '../../flow/rotation';
 import { STEP_LABELS, isImportFlowError } from '../../flow/types';
 import { mapFailure, newBundleDir, readMaterialInteractive } from '../importRunner';
@@ -139,21 +140,7 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
     return;
   }
   assertBundleUsable(bundle);
-  const expPick = await vscode.window.showQuickPick(
-    [
-      { label: vscode.l10n.t('Key material does not expire'), model: 'KEY_MATERIAL_DOES_NOT_EXPIRE' as const },
-      { label: vscode.l10n.t('Key material expires…'), model: 'KEY_MATERIAL_EXPIRES' as const },
-    ],
-    { title: vscode.l10n.t('Expiration of the imported material') },
-  );
-  if (!expPick) throw new UserCancelled();
-  let validTo: Date | undefined;
-  if (expPick.model === 'KEY_MATERIAL_EXPIRES') {
-    const def = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    const v = await vscode.window.showInputBox({ title: vscode.l10n.t('ValidTo (yyyy-mm-dd, within 365 days)'), value: def, validateInput: (x) => (/^\d{4}-\d{2}-\d{2}$/.test(x) && Date.parse(`${x}T00:00:00Z`) > Date.now() ? undefined : vscode.l10n.t('A future date as yyyy-mm-dd')) });
-    if (!v) throw new UserCancelled();
-    validTo = new Date(`${v}T00:00:00Z`);
-  }
+  const expiration = await pickExpiration();
   const provider = await s.accounts.provider(account, region);
   try {
     // The flow's upload-as-is: expiry and size checked before upload, ambiguous failures settled with DescribeKey.
@@ -166,7 +153,7 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
           keyId,
           bundle,
           wrapped: wrapped!,
-          expiration: expPick.model === 'KEY_MATERIAL_EXPIRES' ? { model: expPick.model, validTo: validTo! } : { model: expPick.model },
+          expiration,
           signal: controller.signal,
           onStep: (e) => {
             s.log.info(`step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
@@ -197,6 +184,26 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
   void vscode.window.showInformationMessage(vscode.l10n.t('Imported the wrapped key material into {0}. Prove the import with Verify Imported Key: choose the key material, or, for a key held in an HSM, its public key or certificate.', keyId), verify).then(async (c) => {
     if (c === verify) await vscode.commands.executeCommand(COMMANDS.verifyKey, await keyNodeFor(s, account.id, region, keyId));
   });
+}
+
+/** Asks how long imported material lives: no expiry, or until a date within 365 days. */
+export async function pickExpiration(): Promise<ExpirationChoice> {
+  const expPick = await vscode.window.showQuickPick(
+    [
+      { label: vscode.l10n.t('Key material does not expire'), model: 'KEY_MATERIAL_DOES_NOT_EXPIRE' as const },
+      { label: vscode.l10n.t('Key material expires…'), model: 'KEY_MATERIAL_EXPIRES' as const },
+    ],
+    { title: vscode.l10n.t('Expiration of the imported material') },
+  );
+  if (!expPick) throw new UserCancelled();
+  let validTo: Date | undefined;
+  if (expPick.model === 'KEY_MATERIAL_EXPIRES') {
+    const def = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const v = await vscode.window.showInputBox({ title: vscode.l10n.t('ValidTo (yyyy-mm-dd, within 365 days)'), value: def, validateInput: (x) => (/^\d{4}-\d{2}-\d{2}$/.test(x) && Date.parse(`${x}T00:00:00Z`) > Date.now() ? undefined : vscode.l10n.t('A future date as yyyy-mm-dd')) });
+    if (!v) throw new UserCancelled();
+    validTo = new Date(`${v}T00:00:00Z`);
+  }
+  return expPick.model === 'KEY_MATERIAL_EXPIRES' ? { model: expPick.model, validTo: validTo! } : { model: expPick.model };
 }
 
 /**

@@ -24,6 +24,8 @@ export const COMMANDS = {
   chooseProfile: 'kmsImport.chooseProfile',
   ssoLogin: 'kmsImport.ssoLogin',
   showLog: 'kmsImport.showLog',
+  wrapInHsm: 'kmsImport.wrapInHsm',
+  showCloudHsmSteps: 'kmsImport.showCloudHsmSteps',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -2,7 +2,7 @@
 // public key an HSM exports). See ../proof.ts for the comparisons. No vscode, no SDK.
 import type { KeyMaterial } from '../../core/material';
 import { KEY_SPECS, type KeySpec } from '../../core/specs';
-import type { KeyInfo, KmsProvider } from '../../providers/types';
+import type { CallOptions, KeyInfo, KmsProvider } from '../../providers/types';
 import { proveImport } from '../proof';
 import type { ProofOutcome } from '../types';
 import type { FlowRun } from '../run';
@@ -14,8 +14,23 @@ export function proofLabel(keySpec: KeySpec): string {
   return 'GetPublicKey vs local public key';
 }
 
+/**
+ * A proof computed elsewhere than from the material: e.g. against an HSM that keeps the key (src/hsm/proof.ts
+ * hsmProver). It runs as this step, with its events, cancellation and error model.
+ */
+export interface CustomProof {
+  label: string;
+  prove(provider: KmsProvider, keyId: string, keySpec: KeySpec, opts?: CallOptions): Promise<ProofOutcome>;
+}
+
+export type ProofSource = Pick<KeyMaterial, 'bytes' | 'publicKeySpki'> | CustomProof;
+
+export function isCustomProof(x: ProofSource | undefined): x is CustomProof {
+  return !!x && typeof (x as CustomProof).prove === 'function';
+}
+
 /** Runs the proof (or records that it was not requested). A proof that does not hold ends the step as failed, without throwing. */
-export async function proveStep(run: FlowRun, provider: KmsProvider, key: Pick<KeyInfo, 'keyId' | 'keySpec'>, material: Pick<KeyMaterial, 'bytes' | 'publicKeySpki'> | undefined): Promise<ProofOutcome> {
+export async function proveStep(run: FlowRun, provider: KmsProvider, key: Pick<KeyInfo, 'keyId' | 'keySpec'>, material: ProofSource | undefined): Promise<ProofOutcome> {
   if (!material) {
     run.checkpoint('prove');
     const proof: ProofOutcome = { method: 'not-run', holds: false, detail: 'The proof was not requested here.' };
@@ -25,8 +40,8 @@ export async function proveStep(run: FlowRun, provider: KmsProvider, key: Pick<K
   let proof: ProofOutcome | undefined;
   try {
     run.checkpoint('prove');
-    run.emit('prove', 'running', proofLabel(key.keySpec));
-    proof = await proveImport(provider, key.keyId, key.keySpec, material, { signal: run.signal });
+    run.emit('prove', 'running', isCustomProof(material) ? material.label : proofLabel(key.keySpec));
+    proof = isCustomProof(material) ? await material.prove(provider, key.keyId, key.keySpec, { signal: run.signal }) : await proveImport(provider, key.keyId, key.keySpec, material, { signal: run.signal });
   } catch (e) {
     throw run.fail(e);
   }
