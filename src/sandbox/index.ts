@@ -8,11 +8,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AdminInputError, bearerMatches, checkClockOffset, checkFault, checkLatency, checkSeed, type Fault, type FaultKind, type SeedOptions } from './admin';
 import { KmsError } from './errors';
-import { OPERATIONS, isChinaRegion } from './model';
+import { isChinaRegion } from './model';
 import { KmsService } from './service';
 import { verifySigV4 } from './sigv4';
 import { Store } from './store';
-import { validateInput } from './validate';
 import { warmWrappingKeys } from './keycrypto';
 import { createHuaweiApi, type HuaweiSandboxInfo } from './huawei/api';
 
@@ -222,16 +221,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       if (fault === 'throttling') throw new KmsError('ThrottlingException', 'Rate exceeded');
       if (fault === 'internal') throw new KmsError('KMSInternalException', 'The request was rejected because an internal exception occurred (injected by the sandbox). The request can be retried.');
       if (fault === 'dependency-timeout') throw new KmsError('DependencyTimeoutException', 'The system timed out while trying to fulfill the request (injected by the sandbox). You can retry the request.');
-      const shape = OPERATIONS[op];
-      if (!shape) throw new KmsError('UnknownOperationException', `The KMS sandbox does not implement the operation ${op}.`);
-      let input: unknown;
-      try {
-        input = body.length ? JSON.parse(body.toString('utf8')) : {};
-      } catch {
-        throw new KmsError('SerializationException', 'The request body is not valid JSON.');
-      }
-      const params = validateInput(input, shape);
-      const result = await service.call(op, params, scope.region);
+      const result = await service.call(op, body, scope.region);
       send(res, 200, JSON.stringify(result), requestId);
       log(`${op} 200`);
     } catch (e) {

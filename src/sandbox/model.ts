@@ -1,6 +1,9 @@
 // The slice of the KMS service model the sandbox serves: enums (kms-api.md §2), request shapes with
-// botocore's constraints (§1), and per-key-spec algorithm tables.
-import { blob, bool, enm, int, list, map, str, struct, ts, type Shape } from './validate';
+// botocore's constraints (§1), and per-key-spec algorithm tables. The shapes are data (validate.ts walks
+// them) and, through Decoded (shapes.ts), the request types Req<Op> the operation handlers receive; an
+// operation is served exactly when it is a key of OPERATIONS. Depends on shapes.ts only (no circle).
+import * as S from './shapes';
+import { blob, bool, int, list, map, str, struct, ts } from './shapes';
 
 export const ENUMS = {
   KeySpec: ['RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1', 'SYMMETRIC_DEFAULT', 'HMAC_224', 'HMAC_256', 'HMAC_384', 'HMAC_512', 'SM2', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87', 'ECC_NIST_EDWARDS25519', 'ML_KEM_1024', 'ML_KEM_512', 'ML_KEM_768'],
@@ -18,6 +21,8 @@ export const ENUMS = {
   EncryptionAlgorithmSpec: ['SYMMETRIC_DEFAULT', 'RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256', 'SM2PKE'],
 } as const;
 
+const enm = <N extends keyof typeof ENUMS>(name: N) => S.enm(name, ENUMS[name]);
+
 const KEY_ID = str(1, 2048);
 const MARKER = str(1, 1024, '^[\\u0020-\\u00FF]*$');
 const LIMIT = int(1, 1000);
@@ -31,41 +36,51 @@ const CIPHERTEXT = blob(1, 6144);
 const DESCRIPTION = str(0, 8192);
 const POLICY = str(1, 131072, '^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$');
 
-export const OPERATIONS: Record<string, Shape & { t: 'struct' }> = {
+export const OPERATIONS = {
   CreateKey: struct({
     Policy: POLICY, Description: DESCRIPTION, KeyUsage: enm('KeyUsageType'), CustomerMasterKeySpec: enm('CustomerMasterKeySpec'), KeySpec: enm('KeySpec'),
     Origin: enm('OriginType'), CustomKeyStoreId: str(1, 64), BypassPolicyLockoutSafetyCheck: bool, Tags: list(TAG), MultiRegion: bool, XksKeyId: str(1, 128, '^[a-zA-Z0-9-_.]+$'),
-  }) as Shape & { t: 'struct' },
-  DescribeKey: struct({ KeyId: KEY_ID, GrantTokens: GRANTS }, ['KeyId']) as Shape & { t: 'struct' },
-  ListKeys: struct({ Limit: LIMIT, Marker: MARKER }) as Shape & { t: 'struct' },
-  ListAliases: struct({ KeyId: KEY_ID, Limit: LIMIT, Marker: MARKER }) as Shape & { t: 'struct' },
-  CreateAlias: struct({ AliasName: str(1, 256, '^[a-zA-Z0-9:/_-]+$'), TargetKeyId: KEY_ID }, ['AliasName', 'TargetKeyId']) as Shape & { t: 'struct' },
-  DeleteAlias: struct({ AliasName: str(1, 256, '^[a-zA-Z0-9:/_-]+$') }, ['AliasName']) as Shape & { t: 'struct' },
-  UpdateKeyDescription: struct({ KeyId: KEY_ID, Description: DESCRIPTION }, ['KeyId', 'Description']) as Shape & { t: 'struct' },
-  ListResourceTags: struct({ KeyId: KEY_ID, Limit: LIMIT, Marker: MARKER }, ['KeyId']) as Shape & { t: 'struct' },
-  TagResource: struct({ KeyId: KEY_ID, Tags: list(TAG) }, ['KeyId', 'Tags']) as Shape & { t: 'struct' },
-  UntagResource: struct({ KeyId: KEY_ID, TagKeys: list(str(1, 128)) }, ['KeyId', 'TagKeys']) as Shape & { t: 'struct' },
-  EnableKey: struct({ KeyId: KEY_ID }, ['KeyId']) as Shape & { t: 'struct' },
-  DisableKey: struct({ KeyId: KEY_ID }, ['KeyId']) as Shape & { t: 'struct' },
-  ScheduleKeyDeletion: struct({ KeyId: KEY_ID, PendingWindowInDays: int(1, 365) }, ['KeyId']) as Shape & { t: 'struct' },
-  CancelKeyDeletion: struct({ KeyId: KEY_ID }, ['KeyId']) as Shape & { t: 'struct' },
-  GetParametersForImport: struct({ KeyId: KEY_ID, WrappingAlgorithm: enm('AlgorithmSpec'), WrappingKeySpec: enm('WrappingKeySpec') }, ['KeyId', 'WrappingAlgorithm', 'WrappingKeySpec']) as Shape & { t: 'struct' },
+  }),
+  DescribeKey: struct({ KeyId: KEY_ID, GrantTokens: GRANTS }, ['KeyId']),
+  ListKeys: struct({ Limit: LIMIT, Marker: MARKER }),
+  ListAliases: struct({ KeyId: KEY_ID, Limit: LIMIT, Marker: MARKER }),
+  CreateAlias: struct({ AliasName: str(1, 256, '^[a-zA-Z0-9:/_-]+$'), TargetKeyId: KEY_ID }, ['AliasName', 'TargetKeyId']),
+  DeleteAlias: struct({ AliasName: str(1, 256, '^[a-zA-Z0-9:/_-]+$') }, ['AliasName']),
+  UpdateKeyDescription: struct({ KeyId: KEY_ID, Description: DESCRIPTION }, ['KeyId', 'Description']),
+  ListResourceTags: struct({ KeyId: KEY_ID, Limit: LIMIT, Marker: MARKER }, ['KeyId']),
+  TagResource: struct({ KeyId: KEY_ID, Tags: list(TAG) }, ['KeyId', 'Tags']),
+  UntagResource: struct({ KeyId: KEY_ID, TagKeys: list(str(1, 128)) }, ['KeyId', 'TagKeys']),
+  EnableKey: struct({ KeyId: KEY_ID }, ['KeyId']),
+  DisableKey: struct({ KeyId: KEY_ID }, ['KeyId']),
+  ScheduleKeyDeletion: struct({ KeyId: KEY_ID, PendingWindowInDays: int(1, 365) }, ['KeyId']),
+  CancelKeyDeletion: struct({ KeyId: KEY_ID }, ['KeyId']),
+  GetParametersForImport: struct({ KeyId: KEY_ID, WrappingAlgorithm: enm('AlgorithmSpec'), WrappingKeySpec: enm('WrappingKeySpec') }, ['KeyId', 'WrappingAlgorithm', 'WrappingKeySpec']),
   ImportKeyMaterial: struct({
     KeyId: KEY_ID, ImportToken: CIPHERTEXT, EncryptedKeyMaterial: CIPHERTEXT, ValidTo: ts, ExpirationModel: enm('ExpirationModelType'), ImportType: enm('ImportType'),
     KeyMaterialDescription: MATERIAL_DESC, KeyMaterialId: MATERIAL_ID,
-  }, ['EncryptedKeyMaterial', 'ImportToken', 'KeyId']) as Shape & { t: 'struct' },
-  DeleteImportedKeyMaterial: struct({ KeyId: KEY_ID, KeyMaterialId: MATERIAL_ID }, ['KeyId']) as Shape & { t: 'struct' },
-  ListKeyRotations: struct({ KeyId: KEY_ID, IncludeKeyMaterial: enm('IncludeKeyMaterial'), Limit: LIMIT, Marker: MARKER }, ['KeyId']) as Shape & { t: 'struct' },
-  RotateKeyOnDemand: struct({ KeyId: KEY_ID }, ['KeyId']) as Shape & { t: 'struct' },
-  ReplicateKey: struct({ KeyId: KEY_ID, ReplicaRegion: str(1, 32, '^([a-z]+-){2,3}\\d+$'), Policy: POLICY, BypassPolicyLockoutSafetyCheck: bool, Description: DESCRIPTION, Tags: list(TAG) }, ['KeyId', 'ReplicaRegion']) as Shape & { t: 'struct' },
-  GetPublicKey: struct({ KeyId: KEY_ID, GrantTokens: GRANTS }, ['KeyId']) as Shape & { t: 'struct' },
-  Sign: struct({ KeyId: KEY_ID, Message: PLAINTEXT, MessageType: enm('MessageType'), GrantTokens: GRANTS, SigningAlgorithm: enm('SigningAlgorithmSpec'), DryRun: bool }, ['KeyId', 'Message', 'SigningAlgorithm']) as Shape & { t: 'struct' },
-  Verify: struct({ KeyId: KEY_ID, Message: PLAINTEXT, MessageType: enm('MessageType'), Signature: CIPHERTEXT, SigningAlgorithm: enm('SigningAlgorithmSpec'), GrantTokens: GRANTS, DryRun: bool }, ['KeyId', 'Message', 'Signature', 'SigningAlgorithm']) as Shape & { t: 'struct' },
-  Encrypt: struct({ KeyId: KEY_ID, Plaintext: PLAINTEXT, EncryptionContext: CONTEXT, GrantTokens: GRANTS, EncryptionAlgorithm: enm('EncryptionAlgorithmSpec'), DryRun: bool }, ['KeyId', 'Plaintext']) as Shape & { t: 'struct' },
-  Decrypt: struct({ CiphertextBlob: CIPHERTEXT, EncryptionContext: CONTEXT, GrantTokens: GRANTS, KeyId: KEY_ID, EncryptionAlgorithm: enm('EncryptionAlgorithmSpec'), DryRun: bool }, ['CiphertextBlob']) as Shape & { t: 'struct' },
-  GenerateMac: struct({ Message: PLAINTEXT, KeyId: KEY_ID, MacAlgorithm: enm('MacAlgorithmSpec'), GrantTokens: GRANTS, DryRun: bool }, ['KeyId', 'MacAlgorithm', 'Message']) as Shape & { t: 'struct' },
-  VerifyMac: struct({ Message: PLAINTEXT, KeyId: KEY_ID, MacAlgorithm: enm('MacAlgorithmSpec'), Mac: CIPHERTEXT, GrantTokens: GRANTS, DryRun: bool }, ['KeyId', 'Mac', 'MacAlgorithm', 'Message']) as Shape & { t: 'struct' },
-};
+  }, ['EncryptedKeyMaterial', 'ImportToken', 'KeyId']),
+  DeleteImportedKeyMaterial: struct({ KeyId: KEY_ID, KeyMaterialId: MATERIAL_ID }, ['KeyId']),
+  ListKeyRotations: struct({ KeyId: KEY_ID, IncludeKeyMaterial: enm('IncludeKeyMaterial'), Limit: LIMIT, Marker: MARKER }, ['KeyId']),
+  RotateKeyOnDemand: struct({ KeyId: KEY_ID }, ['KeyId']),
+  ReplicateKey: struct({ KeyId: KEY_ID, ReplicaRegion: str(1, 32, '^([a-z]+-){2,3}\\d+$'), Policy: POLICY, BypassPolicyLockoutSafetyCheck: bool, Description: DESCRIPTION, Tags: list(TAG) }, ['KeyId', 'ReplicaRegion']),
+  GetPublicKey: struct({ KeyId: KEY_ID, GrantTokens: GRANTS }, ['KeyId']),
+  Sign: struct({ KeyId: KEY_ID, Message: PLAINTEXT, MessageType: enm('MessageType'), GrantTokens: GRANTS, SigningAlgorithm: enm('SigningAlgorithmSpec'), DryRun: bool }, ['KeyId', 'Message', 'SigningAlgorithm']),
+  Verify: struct({ KeyId: KEY_ID, Message: PLAINTEXT, MessageType: enm('MessageType'), Signature: CIPHERTEXT, SigningAlgorithm: enm('SigningAlgorithmSpec'), GrantTokens: GRANTS, DryRun: bool }, ['KeyId', 'Message', 'Signature', 'SigningAlgorithm']),
+  Encrypt: struct({ KeyId: KEY_ID, Plaintext: PLAINTEXT, EncryptionContext: CONTEXT, GrantTokens: GRANTS, EncryptionAlgorithm: enm('EncryptionAlgorithmSpec'), DryRun: bool }, ['KeyId', 'Plaintext']),
+  Decrypt: struct({ CiphertextBlob: CIPHERTEXT, EncryptionContext: CONTEXT, GrantTokens: GRANTS, KeyId: KEY_ID, EncryptionAlgorithm: enm('EncryptionAlgorithmSpec'), DryRun: bool }, ['CiphertextBlob']),
+  GenerateMac: struct({ Message: PLAINTEXT, KeyId: KEY_ID, MacAlgorithm: enm('MacAlgorithmSpec'), GrantTokens: GRANTS, DryRun: bool }, ['KeyId', 'MacAlgorithm', 'Message']),
+  VerifyMac: struct({ Message: PLAINTEXT, KeyId: KEY_ID, MacAlgorithm: enm('MacAlgorithmSpec'), Mac: CIPHERTEXT, GrantTokens: GRANTS, DryRun: bool }, ['KeyId', 'Mac', 'MacAlgorithm', 'Message']),
+} satisfies Record<string, S.StructShape>;
+
+/** The operations the sandbox serves. */
+export type OperationName = keyof typeof OPERATIONS;
+/** The request of operation Op as validated and decoded (e.g. Req<'Encrypt'>['Plaintext'] is a Buffer). */
+export type Req<Op extends OperationName> = S.Decoded<(typeof OPERATIONS)[Op]>;
+
+/** Whether `name` is an operation the sandbox serves (own keys only: never 'toString' or '__proto__'). */
+export function isOperation(name: string): name is OperationName {
+  return Object.prototype.hasOwnProperty.call(OPERATIONS, name);
+}
 
 export type SpecClass = 'symmetric' | 'hmac' | 'rsa' | 'ec' | 'sm2' | 'unsupported';
 

@@ -1,30 +1,10 @@
 // Request validation as the KMS front end does it: types (SerializationException), then required
 // members, lengths, ranges, enums and patterns (ValidationException in AWS's
 // "N validation error(s) detected: Value … at '…' failed to satisfy constraint: …" style).
-// Blobs are decoded from base64 and timestamps from epoch seconds here.
+// Blobs are decoded from base64 and timestamps from epoch seconds here, so a request that passes has
+// exactly the type Decoded<shape> says (shapes.ts) and handlers read it without casts.
 import { KmsError, validation } from './errors';
-import { ENUMS } from './model';
-
-export type Shape =
-  | { t: 'string'; min?: number; max?: number; pattern?: string; sensitive?: boolean }
-  | { t: 'enum'; name: keyof typeof ENUMS }
-  | { t: 'blob'; min?: number; max?: number; sensitive?: boolean }
-  | { t: 'int'; min?: number; max?: number }
-  | { t: 'bool' }
-  | { t: 'timestamp' }
-  | { t: 'list'; member: Shape; min?: number; max?: number }
-  | { t: 'map'; key: Shape; value: Shape }
-  | { t: 'struct'; members: Record<string, Shape>; required?: string[] };
-
-export const str = (min?: number, max?: number, pattern?: string): Shape => ({ t: 'string', min, max, pattern });
-export const enm = (name: keyof typeof ENUMS): Shape => ({ t: 'enum', name });
-export const blob = (min?: number, max?: number, sensitive = false): Shape => ({ t: 'blob', min, max, sensitive });
-export const int = (min?: number, max?: number): Shape => ({ t: 'int', min, max });
-export const bool: Shape = { t: 'bool' };
-export const ts: Shape = { t: 'timestamp' };
-export const list = (member: Shape, min?: number, max?: number): Shape => ({ t: 'list', member, min, max });
-export const struct = (members: Record<string, Shape>, required: string[] = []): Shape => ({ t: 'struct', members, required });
-export const map = (key: Shape, value: Shape): Shape => ({ t: 'map', key, value });
+import type { Decoded, Shape, StructShape } from './shapes';
 
 const MAX_EPOCH_SECONDS = 8.64e12;
 const camel = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
@@ -37,14 +17,16 @@ function show(v: unknown, shape: Shape): string {
 }
 
 /** Validates and decodes `input` against a struct shape. Throws the first type error or all constraint errors. */
-export function validateInput(input: unknown, shape: Shape & { t: 'struct' }): Record<string, unknown> {
+export function validateInput<S extends StructShape>(input: unknown, shape: S): Decoded<S> {
   const errors: string[] = [];
-  const out = walk(input, shape, '', errors) as Record<string, unknown>;
+  const out = walk(input, shape, '', errors);
   if (errors.length) {
     const n = errors.length;
     throw validation(`${n} validation error${n > 1 ? 's' : ''} detected: ${errors.join('; ')}`);
   }
-  return out;
+  // The one place the decoded type is asserted: walk() has checked every member against the shape
+  // (required ones present, each of its type and within its constraints) and decoded blobs and timestamps.
+  return out as Decoded<S>;
 }
 
 function typeErr(path: string, want: string): KmsError {
@@ -76,7 +58,7 @@ function walk(v: unknown, shape: Shape, path: string, errors: string[]): unknown
     }
     case 'enum': {
       if (typeof v !== 'string') throw typeErr(path, 'a string');
-      const values = ENUMS[shape.name] as readonly string[];
+      const values = shape.values;
       if (!values.includes(v)) at(`Member must satisfy enum value set: [${values.join(', ')}]`, v);
       return v;
     }
