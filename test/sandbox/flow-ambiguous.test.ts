@@ -113,7 +113,14 @@ describe('ambiguous ImportKeyMaterial failures', () => {
 });
 
 describe('concurrency', () => {
+  // These tests are about correctness under concurrency, not latency: 50 wrapping key pairs are made on demand
+  // (the sandbox's pool holds a few), which on a loaded 2-core machine takes longer than the default 30 s limit.
+  let slowOk: KmsProvider;
+  before(() => {
+    slowOk = rig.provider({ requestTimeoutMs: 180_000 });
+  });
   test('50 concurrent imports into 50 keys all succeed and nothing is crossed', async () => {
+    const provider = slowOk;
     const specs = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? 'HMAC_256' : 'ECC_NIST_P256') as 'HMAC_256' | 'ECC_NIST_P256');
     const results = await Promise.all(
       specs.map((spec) =>
@@ -134,6 +141,7 @@ describe('concurrency', () => {
   });
 
   test('a token is bound to its key: wrapping for key A and importing into key B is refused, A still imports', async () => {
+    const provider = slowOk;
     const a = await provider.createKey({ keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT' });
     const b = await provider.createKey({ keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT' });
     const m = material('SYMMETRIC_DEFAULT');
