@@ -203,9 +203,11 @@ step('the import form: Create Key for Import → download, wrap, import and a pr
   // The recommendation is preselected; choices that cannot work are disabled with a reason.
   assert.equal(await form.locator('[data-testid="wrapping-key-spec"]').inputValue(), 'RSA_4096');
   assert.match(await form.locator('[data-testid="algorithm"]').inputValue(), /^(RSAES_OAEP_SHA_256|RSA_AES_KEY_WRAP_SHA_256)$/);
-  // A choice that cannot work is disabled, with the reason shown.
+  // A choice that cannot work is disabled, with the reason on demand (its tooltip, "Why not the others?").
   assert.notEqual(await form.locator('[data-testid="option-RSAES_PKCS1_V1_5"]').getAttribute('disabled'), null);
-  assert.match(await form.locator('[data-testid="reason-RSAES_PKCS1_V1_5"]').innerText(), /refused/);
+  assert.match((await form.locator('[data-testid="option-RSAES_PKCS1_V1_5"]').getAttribute('title')) ?? '', /refused/);
+  await form.locator('[data-testid="algorithm-why"] summary').click();
+  assert.match(await form.locator('[data-testid="algorithm-why"]').innerText(), /RSAES_PKCS1_V1_5.*refused/);
   await form.locator('[data-testid="finding-none"]').waitFor();
   await wb.screenshot('form');
 
