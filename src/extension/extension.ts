@@ -26,13 +26,16 @@ export function activate(context: vscode.ExtensionContext): { services: () => Se
   const accounts = new Accounts(sandbox, log);
   const tree = new KeysTree(accounts, sandbox, context.workspaceState, log);
   const status = new BundleStatus(log);
+  const results = new ResultStore(context.workspaceState);
+  status.usedBundles = () => results.usedBundles();
+  results.onDidChange(() => status.render());
   const s: Services = {
     context,
     log,
     sandbox,
     accounts,
     tree,
-    results: new ResultStore(context.workspaceState),
+    results,
     paths: { material: new PathRefs(context.workspaceState, 'material'), bundle: new PathRefs(context.workspaceState, 'bundle') },
     showSummary: async (identity, opts) => {
       await SummaryPanel.show(s, identity, opts);

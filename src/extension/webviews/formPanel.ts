@@ -243,7 +243,7 @@ export class FormPanel implements vscode.Disposable {
           if (!this.running) await this.reset({ accountId: this.state.accountId, region: this.state.region });
           break;
         case 'openSummary':
-          if (this.state.keyId) await this.s.showSummary({ accountId: this.state.accountId ?? SANDBOX_ACCOUNT.id, region: this.region(), keyId: this.state.keyId }, { beside: true });
+          if (this.state.keyId) await this.s.showSummary({ accountId: this.state.accountId ?? SANDBOX_ACCOUNT.id, region: this.region(), keyId: this.state.keyId });
           break;
       }
       this.post({ type: 'reply', requestId: m.requestId, ok: true });
@@ -288,8 +288,8 @@ export class FormPanel implements vscode.Disposable {
       this.refresh();
       this.running = undefined;
       this.post({ type: 'running', running: false });
-      // Beside the form, so the form's result and the summary are both in view.
-      await this.s.showSummary({ accountId: account.id, region, keyId: result.keyId, bundleDir: result.bundleDir }, { beside: true });
+      // In the active group (a second column would halve both panels); a summary already open is reused.
+      await this.s.showSummary({ accountId: account.id, region, keyId: result.keyId, bundleDir: result.bundleDir });
       void this.loadKeys();
     } catch (e) {
       if (isCancellation(e)) {
