@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): { services: () => Se
     showSummary: async (identity, opts) => {
       await SummaryPanel.show(s, identity, opts);
     },
-    showForm: (init) => void FormPanel.show(s, init),
+    showForm: (init, materialPath) => void FormPanel.show(s, init, materialPath),
     bundlesChanged: () => void status.scan(),
   };
   services = s;

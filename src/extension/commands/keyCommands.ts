@@ -13,6 +13,7 @@ import { runWrappedImport } from '../../flow/compositions';
 import { rotateImportedMaterial } from '../../flow/rotation';
 import { STEP_LABELS, isImportFlowError } from '../../flow/types';
 import { mapFailure, newBundleDir, readMaterialInteractive } from '../importRunner';
+import { toStored } from '../results';
 import { COMMANDS } from '../model/commandIds';
 import { keyLabel } from '../model/treeModel';
 import { pickAccountRegion, pickKey } from '../pickers';
@@ -28,8 +29,9 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
       const { account, region } = isRegionNode(arg) || isAccountNode(arg) || isKeyNode(arg) ? await pickAccountRegion(s, arg) : await pickAccountRegion(s, undefined);
       s.showForm({ mode: 'new', accountId: account.id, region, keyId: undefined });
     }),
-    registerCommand(COMMANDS.importMaterial, vscode.l10n.t('Import Key Material'), log, async (arg) => {
-      if (arg instanceof vscode.Uri) return importFromBundle(s, arg);
+    registerCommand(COMMANDS.importMaterial, vscode.l10n.t('Import Key Material'), log, async (arg, opts) => {
+      const proveWith = (opts as { proveWith?: unknown } | undefined)?.proveWith;
+      if (arg instanceof vscode.Uri) return importFromBundle(s, arg, typeof proveWith === 'string' ? proveWith : undefined);
       const node = await pickKey(s, arg, 'external', vscode.l10n.t('Import key material into which key?'));
       s.showForm({ mode: 'existing', accountId: node.account.id, region: node.region, keyId: node.key.keyId, keySpec: node.key.keySpec });
     }),
@@ -119,7 +121,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
 /** Explorer: "Import Key Material" on a bundle folder or zip. With EncryptedKeyMaterial.bin next to the
  * parameters, it is uploaded as is; otherwise the form opens for the bundle's key. Given a wrapped
  * file itself (EncryptedKeyMaterial-2.bin after Keep Both), that file is uploaded with its folder's bundle. */
-async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
+async function importFromBundle(s: Services, uri: vscode.Uri, proveWith?: string): Promise<void> {
   const given = /^EncryptedKeyMaterial(-\d+)?\.bin$/.test(path.basename(uri.fsPath)) && (await fs.stat(uri.fsPath)).isFile() ? uri.fsPath : undefined;
   const bundlePath = given ? path.dirname(given) : uri.fsPath;
   const bundle = await readBundle(bundlePath);
@@ -155,9 +157,12 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
     validTo = new Date(`${v}T00:00:00Z`);
   }
   const provider = await s.accounts.provider(account, region);
+  // The material file the wrap used (explorer wrap): the import is proven with it, no second question.
+  const proofMaterial = proveWith ? (await readMaterialInteractive(proveWith)).material : undefined;
+  let result: Awaited<ReturnType<typeof runWrappedImport>> | undefined;
   try {
     // The flow's upload-as-is: expiry and size checked before upload, ambiguous failures settled with DescribeKey.
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing {0}', path.basename(wrappedFile)), cancellable: true }, async (progress, token) => {
+    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing {0}', path.basename(wrappedFile)), cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
       try {
@@ -166,6 +171,7 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
           keyId,
           bundle,
           wrapped: wrapped!,
+          proofInput: proofMaterial,
           expiration: expPick.model === 'KEY_MATERIAL_EXPIRES' ? { model: expPick.model, validTo: validTo! } : { model: expPick.model },
           signal: controller.signal,
           onStep: (e) => {
@@ -188,10 +194,19 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
     throw new UserCancelled(); // shown above, with its action
   } finally {
     wrapped.fill(0);
+    proofMaterial?.dispose();
   }
-  s.log.info(`Imported ${wrappedFile} into ${keyId}`);
+  s.log.info(`Imported ${wrappedFile} into ${keyId}${proofMaterial ? `; proof ${result.proof.method}: ${result.proof.holds ? 'holds' : 'FAILED'}` : ''}`);
+  // Recorded with the bundle it used: the summary shows this proof under this bundle, and the status
+  // bar stops counting the used parameters down.
+  await s.results.put(toStored({ ...result, bundleDir: dir }, account.id, region));
   await s.tree.refreshKey(account, region, keyId);
   await s.showSummary({ accountId: account.id, region, keyId, bundleDir: dir });
+  if (proofMaterial) {
+    if (result.proof.holds) void vscode.window.showInformationMessage(vscode.l10n.t('Imported and proven: {0}', result.proof.detail));
+    else void vscode.window.showErrorMessage(vscode.l10n.t('Imported, but the proof failed: {0}', result.proof.detail));
+    return;
+  }
   const verify = vscode.l10n.t('Verify Imported Key');
   // Not awaited: the command is done; the notification's button is an offer.
   void vscode.window.showInformationMessage(vscode.l10n.t('Imported the wrapped key material into {0}. Prove the import with Verify Imported Key: choose the key material, or, for a key held in an HSM, its public key or certificate.', keyId), verify).then(async (c) => {

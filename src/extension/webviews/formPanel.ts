@@ -34,15 +34,16 @@ export class FormPanel implements vscode.Disposable {
   private readonly queue: ToForm[] = [];
   private accountLabel = 'Sandbox';
 
-  static show(s: Services, init: Partial<FormState>): FormPanel {
+  static show(s: Services, init: Partial<FormState>, materialPath?: string): FormPanel {
     if (FormPanel.current) {
-      FormPanel.current.panel.reveal();
+      const current = FormPanel.current;
+      current.panel.reveal();
       // Every Create / Import opens a clean form (the running import, if any, is left to finish).
-      if (!FormPanel.current.running) void FormPanel.current.reset(init);
-      return FormPanel.current;
+      if (!current.running) void current.reset(init).then(() => (materialPath ? current.loadMaterial(materialPath) : undefined));
+      return current;
     }
     const panel = vscode.window.createWebviewPanel(FORM_VIEW_TYPE, vscode.l10n.t('Import Key Material'), vscode.ViewColumn.Active, webviewOptions(s.context.extensionUri, vscode.Uri.joinPath));
-    return new FormPanel(s, panel, init);
+    return new FormPanel(s, panel, init, materialPath);
   }
 
   /** Rebuilds the form after a window reload from the state the webview persisted. */
