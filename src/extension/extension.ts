@@ -22,13 +22,15 @@ let services: Services | undefined;
 export function activate(context: vscode.ExtensionContext): { services: () => Services | undefined } {
   const t0 = performance.now();
   const log = new Logger();
-  const sandbox = new SandboxHost(context.globalStorageUri, log);
+  const sandbox = new SandboxHost(context.globalStorageUri, log, context.globalState);
   const accounts = new Accounts(sandbox, log);
   const tree = new KeysTree(accounts, sandbox, context.workspaceState, log);
   const status = new BundleStatus(log);
   const results = new ResultStore(context.workspaceState);
   status.usedBundles = () => results.usedBundles();
   results.onDidChange(() => status.render());
+  // The walkthrough's import step is ticked by a successful import, not by opening the form.
+  results.onDidChange(() => void vscode.commands.executeCommand('setContext', 'kmsImport.walkthrough.imported', true));
   const s: Services = {
     context,
     log,

@@ -23,6 +23,8 @@ export interface Services {
   /** Opens the import form. */
   /** Opens a clean import form; `materialPath` (a file the host chose) is read into it at once. */
   showForm(init: Partial<FormState>, materialPath?: string): void;
+  /** The test material generated last in this window (the walkthrough's import step uses it). */
+  lastGenerated?: string;
   /** A parameter bundle was written: the status bar rescans. */
   bundlesChanged(): void;
 }

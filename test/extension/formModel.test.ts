@@ -6,7 +6,7 @@ import { generateMaterial } from '../../src/core/generate';
 import { parseMaterial, summarizeMaterial } from '../../src/core/material';
 import type { KeySpec } from '../../src/core/specs';
 import { buildFormView, initialFormState, validToDate, type FormContext, type KeyChoice } from '../../src/extension/model/formModel';
-import { whyNot } from '../../src/extension/model/formGuide';
+import { reimportExpiry, whyNot } from '../../src/extension/model/formGuide';
 
 const now = new Date('2026-03-01T12:00:00Z');
 
@@ -196,4 +196,14 @@ test('ValidTo: bounded (tomorrow … 365 days) with a 90-day default; a date out
   // The max bound itself is accepted by the request check.
   const atMax = buildFormView(initialFormState({ keyId: 'k-sym', materialId: 'm1', expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: v.validToBounds.max }), ctx);
   assert.ok(!atMax.findings.some((x) => x.code.startsWith('VALID_TO')));
+});
+
+test('re-import keeps the expiration model and ValidTo of the key', () => {
+  assert.deepEqual(reimportExpiry({ expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: new Date('2026-04-15T00:00:00Z') }, now), { expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: '2026-04-15' });
+  assert.deepEqual(reimportExpiry({ expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: new Date('2026-02-01T00:00:00Z') }, now), { expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: '2026-05-30' }, 'a past ValidTo gets the default');
+  assert.deepEqual(reimportExpiry({ expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }, now), { expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' });
+  assert.equal(reimportExpiry({}, now), undefined);
+  const v = buildFormView(initialFormState({ keyId: 'k-sym', materialId: 'm1', ...reimportExpiry({ expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: new Date('2026-04-15T00:00:00Z') }, now) }), { provider: 'aws', keys: [pendingSym], material: materialCtx('SYMMETRIC_DEFAULT'), now });
+  assert.equal(v.state.expirationModel, 'KEY_MATERIAL_EXPIRES');
+  assert.equal(v.state.validTo, '2026-04-15');
 });

@@ -190,6 +190,9 @@ async function generate(s: Services, arg: unknown): Promise<string | undefined> 
     bytes.fill(0);
   }
   s.log.info(`Generated ${keySpec} test material → ${written} (mode 0600)`);
+  // The walkthrough ticks its step on the outcome, and hands this file to the import form.
+  s.lastGenerated = written;
+  void vscode.commands.executeCommand('setContext', 'kmsImport.walkthrough.generated', true);
   vscode.window.setStatusBarMessage(vscode.l10n.t('Test key material written to {0}', path.basename(written)), 5000);
   return written;
 }

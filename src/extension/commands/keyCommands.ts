@@ -14,6 +14,7 @@ import { rotateImportedMaterial } from '../../flow/rotation';
 import { STEP_LABELS, isImportFlowError } from '../../flow/types';
 import { mapFailure, newBundleDir, readMaterialInteractive } from '../importRunner';
 import { toStored } from '../results';
+import { reimportExpiry } from '../model/formGuide';
 import { COMMANDS } from '../model/commandIds';
 import { keyLabel } from '../model/treeModel';
 import { pickAccountRegion, pickKey } from '../pickers';
@@ -27,13 +28,16 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
   return [
     registerCommand(COMMANDS.createKey, vscode.l10n.t('Create Key for Import'), log, async (arg) => {
       const { account, region } = isRegionNode(arg) || isAccountNode(arg) || isKeyNode(arg) ? await pickAccountRegion(s, arg) : await pickAccountRegion(s, undefined);
-      s.showForm({ mode: 'new', accountId: account.id, region, keyId: undefined });
+      // From the walkthrough: the material generated in its previous step goes into the form.
+      const useGenerated = (arg as { useGenerated?: unknown } | undefined)?.useGenerated === true;
+      s.showForm({ mode: 'new', accountId: account.id, region, keyId: undefined }, useGenerated ? s.lastGenerated : undefined);
     }),
     registerCommand(COMMANDS.importMaterial, vscode.l10n.t('Import Key Material'), log, async (arg, opts) => {
       const proveWith = (opts as { proveWith?: unknown } | undefined)?.proveWith;
       if (arg instanceof vscode.Uri) return importFromBundle(s, arg, typeof proveWith === 'string' ? proveWith : undefined);
       const node = await pickKey(s, arg, 'external', vscode.l10n.t('Import key material into which key?'));
-      s.showForm({ mode: 'existing', accountId: node.account.id, region: node.region, keyId: node.key.keyId, keySpec: node.key.keySpec });
+      // A re-import keeps the key's expiration model and ValidTo.
+      s.showForm({ mode: 'existing', accountId: node.account.id, region: node.region, keyId: node.key.keyId, keySpec: node.key.keySpec, ...reimportExpiry(node.key) });
     }),
     registerCommand(COMMANDS.verifyKey, vscode.l10n.t('Verify Imported Key'), log, async (arg) => {
       const node = await pickKey(s, arg, 'external', vscode.l10n.t('Verify which key?'));

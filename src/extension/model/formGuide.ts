@@ -139,3 +139,11 @@ export function whyNot(options: Array<Option<string>>, limit = 4): string[] {
   const lines = [...byReason.entries()].map(([reason, values]) => `${values.join(', ')}: ${reason}`);
   return lines.length > limit ? [...lines.slice(0, limit - 1), `${lines.length - limit + 1} more reasons: see each option's tooltip.`] : lines;
 }
+
+/** A re-import keeps the key's expiration model and ValidTo (a ValidTo already past gets the default). */
+export function reimportExpiry(key: { expirationModel?: string; validTo?: Date }, now = new Date()): Pick<FormState, 'expirationModel' | 'validTo'> | undefined {
+  if (key.expirationModel !== 'KEY_MATERIAL_EXPIRES') return key.expirationModel === 'KEY_MATERIAL_DOES_NOT_EXPIRE' ? { expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' } : undefined;
+  const b = validToBounds(now);
+  const v = key.validTo ? ymd(key.validTo) : undefined;
+  return { expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: v && v >= b.min && v <= b.max ? v : b.suggested };
+}

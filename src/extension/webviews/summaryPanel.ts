@@ -32,6 +32,7 @@ export class SummaryPanel implements vscode.Disposable {
   private last?: SummaryData;
 
   static async show(s: Services, identity: SummaryIdentity, opts: { beside?: boolean } = {}): Promise<SummaryPanel> {
+    void vscode.commands.executeCommand('setContext', 'kmsImport.walkthrough.summaryShown', true);
     const existing = SummaryPanel.panels.get(identity.keyId);
     if (existing) {
       existing.identity = { ...existing.identity, ...identity, bundleDir: identity.bundleDir ?? existing.identity.bundleDir };
