@@ -47,6 +47,9 @@ export function activate(context: vscode.ExtensionContext): { services: () => Se
   };
   services = s;
   const view = vscode.window.createTreeView(KEYS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  // The Sandbox and its Region stay expanded after a reload.
+  view.onDidExpandElement((e) => e.element.id && tree.setExpanded(e.element.id, true));
+  view.onDidCollapseElement((e) => e.element.id && tree.setExpanded(e.element.id, false));
   context.subscriptions.push(
     log,
     sandbox,

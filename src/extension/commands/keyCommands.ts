@@ -81,6 +81,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
       await provider.deleteImportedKeyMaterial(node.key.keyId);
       log.info(`Deleted imported key material of ${node.key.keyId}`);
       await s.tree.refreshKey(node.account, node.region, node.key.keyId);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Deleted the imported key material of {0}: the key now waits for an import (pending import).', keyLabel(node.key)));
     }),
     registerCommand(COMMANDS.importNewMaterial, vscode.l10n.t('Import New Key Material'), log, async (arg) => {
       const node = await pickKey(s, arg, 'external', vscode.l10n.t('Rotate which symmetric key?'));
