@@ -94,7 +94,7 @@ step('choosing an RSA PEM in a fresh form sets RSA_2048 and an RSA_AES algorithm
   assert.ok(await form.locator('[data-testid="valid-to"]').getAttribute('max'));
   assert.match((await form.locator('[data-testid="algorithm"]').getAttribute('aria-describedby')) ?? '', /algorithm-why/);
   await form.locator('[data-testid="submit"]:not([disabled])').waitFor();
-  await wb.screenshot('form');
+  await wb.screenshot('form-rsa');
 });
 
 step('a second Create opens a clean form', async () => {
@@ -113,7 +113,7 @@ step('the form at 500 px wide has no horizontal scrollbar', async () => {
     await waitFor(async () => (await widths(form)).client <= 520, { what: 'the form to be ≤ 520 px wide' });
     const { scroll, client } = await widths(form);
     assert.ok(scroll <= client, `scrollWidth ${scroll} > clientWidth ${client}`);
-    await wb.screenshot('form-500px', undefined, { docs: false });
+    await wb.screenshot('form-500px');
   } finally {
     await wb.page.setViewportSize({ width: 1440, height: 900 });
   }
@@ -129,7 +129,7 @@ step('the explorer wrap of an RSA PEM does not preselect an EC bundle', async ()
   await ec.waitFor();
   assert.match(await ec.innerText(), /ECC_NIST_P256/);
   assert.equal(await ec.locator('.codicon-circle-slash').count(), 1, 'the EC bundle is marked as not usable');
-  await wb.screenshot('wrap-pick', undefined, { docs: false });
+  await wb.screenshot('wrap-pick');
   await wb.page.keyboard.press('Escape');
 });
 
@@ -152,7 +152,7 @@ step('the summary at 500 px wide has no horizontal scrollbar', async () => {
     await waitFor(async () => (await widths(panel)).client <= 520, { what: 'the summary to be ≤ 520 px wide' });
     const { scroll, client } = await widths(panel);
     assert.ok(scroll <= client, `scrollWidth ${scroll} > clientWidth ${client}`);
-    await wb.screenshot('summary-500px', undefined, { docs: false });
+    await wb.screenshot('summary-500px');
   } finally {
     await wb.page.setViewportSize({ width: 1440, height: 900 });
   }
