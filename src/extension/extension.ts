@@ -23,26 +23,34 @@ let services: Services | undefined;
 export function activate(context: vscode.ExtensionContext): { services: () => Services | undefined } {
   const t0 = performance.now();
   const log = new Logger();
-  const sandbox = new SandboxHost(context.globalStorageUri, log);
+  const sandbox = new SandboxHost(context.globalStorageUri, log, context.globalState);
   const accounts = new Accounts(sandbox, log);
   const tree = new KeysTree(accounts, sandbox, context.workspaceState, log);
   const status = new BundleStatus(log);
+  const results = new ResultStore(context.workspaceState);
+  status.usedBundles = () => results.usedBundles();
+  results.onDidChange(() => status.render());
+  // The walkthrough's import step is ticked by a successful import, not by opening the form.
+  results.onDidChange(() => void vscode.commands.executeCommand('setContext', 'kmsImport.walkthrough.imported', true));
   const s: Services = {
     context,
     log,
     sandbox,
     accounts,
     tree,
-    results: new ResultStore(context.workspaceState),
+    results,
     paths: { material: new PathRefs(context.workspaceState, 'material'), bundle: new PathRefs(context.workspaceState, 'bundle') },
     showSummary: async (identity, opts) => {
       await SummaryPanel.show(s, identity, opts);
     },
-    showForm: (init) => void FormPanel.show(s, init),
+    showForm: (init, materialPath) => void FormPanel.show(s, init, materialPath),
     bundlesChanged: () => void status.scan(),
   };
   services = s;
   const view = vscode.window.createTreeView(KEYS_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  // The Sandbox and its Region stay expanded after a reload.
+  view.onDidExpandElement((e) => e.element.id && tree.setExpanded(e.element.id, true));
+  view.onDidCollapseElement((e) => e.element.id && tree.setExpanded(e.element.id, false));
   context.subscriptions.push(
     log,
     sandbox,

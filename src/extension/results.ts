@@ -4,6 +4,8 @@ import type * as vscode from 'vscode';
 import type { ImportFlowResult } from '../flow/types';
 
 const KEY = 'kmsImport.results';
+/** Bundle folders whose parameters an import used (they are no longer counted down). */
+const USED = 'kmsImport.usedBundles';
 
 export interface StoredResult {
   ok: boolean;
@@ -44,7 +46,18 @@ export function toStored(r: ImportFlowResult, accountId: string, region: string,
 }
 
 export class ResultStore {
+  private readonly listeners: Array<() => void> = [];
   constructor(private readonly memento: vscode.Memento) {}
+
+  /** Called after every put (the status bar re-renders). */
+  onDidChange(f: () => void): void {
+    this.listeners.push(f);
+  }
+
+  /** Bundle folders an import used, most recent last (at most 500). */
+  usedBundles(): Set<string> {
+    return new Set(this.memento.get<string[]>(USED, []));
+  }
 
   get(keyId: string): StoredResult | undefined {
     return this.memento.get<Record<string, StoredResult>>(KEY, {})[keyId];
@@ -55,5 +68,10 @@ export class ResultStore {
     // keep the 200 most recent
     const entries = Object.entries(all).sort((a, b) => b[1].importedAt.localeCompare(a[1].importedAt)).slice(0, 200);
     await this.memento.update(KEY, Object.fromEntries(entries));
+    if (r.bundleDir) {
+      const used = this.memento.get<string[]>(USED, []).filter((d) => d !== r.bundleDir);
+      await this.memento.update(USED, [...used, r.bundleDir].slice(-500));
+    }
+    for (const f of this.listeners) f();
   }
 }

@@ -7,6 +7,9 @@ import * as path from 'node:path';
 import type { Logger } from './logger';
 import { settings } from './settings';
 import { isRegionName } from './model/treeModel';
+import { portOf, sandboxPortPlan } from './model/sandboxPort';
+
+const PORT_KEY = 'kmsImport.sandbox.lastPort';
 
 export interface SandboxInfo {
   endpoint: string;
@@ -34,6 +37,8 @@ export class SandboxHost implements vscode.Disposable {
   constructor(
     private readonly storage: vscode.Uri,
     private readonly log: Logger,
+    /** Remembers the sandbox's port across reloads (the extension's global state). */
+    private readonly memento?: vscode.Memento,
   ) {}
 
   get isRunning(): boolean {
@@ -84,12 +89,21 @@ export class SandboxHost implements vscode.Disposable {
     // dist/sandbox.js, a lazily loaded chunk (scripts/build.mjs keeps it out of dist/extension.js).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { startSandbox } = require('./sandbox.js') as typeof import('../sandbox/index');
-    const sb = await startSandbox({
-      port: settings.sandboxPort(),
-      stateDir,
-      region: this.chosenRegion ?? settings.sandboxRegion(),
-      log: (line: string) => this.log.trace(`sandbox: ${line}`),
-    });
+    // The same port as last time (a CLI pointed at the sandbox keeps working after a reload).
+    const plan = sandboxPortPlan(settings.sandboxPort(), this.memento?.get<number>(PORT_KEY));
+    let sb: RunningSandbox | undefined;
+    for (const [i, port] of plan.entries()) {
+      try {
+        sb = await startSandbox({ port, stateDir, region: this.chosenRegion ?? settings.sandboxRegion(), log: (line: string) => this.log.trace(`sandbox: ${line}`) });
+        break;
+      } catch (e) {
+        if (i === plan.length - 1 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+        this.log.warn(`Sandbox: port ${port} is taken; using a free port instead`);
+      }
+    }
+    if (!sb) throw new Error('The sandbox did not start.');
+    const port = portOf(sb.endpoint);
+    if (port && !settings.sandboxPort()) await this.memento?.update(PORT_KEY, port);
     this.running = sb;
     this.info = { endpoint: sb.endpoint, region: sb.region, credentials: sb.credentials, stateDir };
     this.log.info(`Sandbox listening on ${sb.endpoint} (${sb.region}), state in ${stateDir}, started in ${(performance.now() - t0).toFixed(0)} ms`);

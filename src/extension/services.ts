@@ -21,7 +21,10 @@ export interface Services {
   /** Opens (or reveals) the summary panel for a key. */
   showSummary(identity: SummaryIdentity, opts?: { beside?: boolean }): Promise<void>;
   /** Opens the import form. */
-  showForm(init: Partial<FormState>): void;
+  /** Opens a clean import form; `materialPath` (a file the host chose) is read into it at once. */
+  showForm(init: Partial<FormState>, materialPath?: string): void;
+  /** The test material generated last in this window (the walkthrough's import step uses it). */
+  lastGenerated?: string;
   /** A parameter bundle was written: the status bar rescans. */
   bundlesChanged(): void;
 }

@@ -15,6 +15,8 @@ export class BundleStatus implements vscode.Disposable {
   private readonly warned = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
+  /** Bundle folders an import used: not counted down, not warned about. */
+  usedBundles: () => ReadonlySet<string> = () => new Set();
 
   constructor(private readonly log: Logger) {
     this.item.name = vscode.l10n.t('KMS import parameters');
@@ -57,7 +59,8 @@ export class BundleStatus implements vscode.Disposable {
     const all = [...this.items.values()];
     // Explorer menus offer "Show Import Summary" / "Import Key Material" on these folders only.
     void vscode.commands.executeCommand('setContext', 'kmsImport.bundleDirs', all.map((i) => vscode.Uri.file(i.dir).path));
-    const next = nearestExpiry(all, now);
+    const used = this.usedBundles();
+    const next = nearestExpiry(all, now, used);
     const warnMs = settings.expiryWarningMinutes() * 60_000;
     if (!next) {
       this.item.hide();
@@ -69,7 +72,7 @@ export class BundleStatus implements vscode.Disposable {
     this.item.backgroundColor = c.level === 'warning' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.command = { command: COMMANDS.showSummary, title: vscode.l10n.t('Show Import Summary'), arguments: [vscode.Uri.file(next.dir)] };
     this.item.show();
-    for (const due of dueWarnings(all, this.warned, warnMs, now)) {
+    for (const due of dueWarnings(all, this.warned, warnMs, now, used)) {
       this.warned.add(warnKey(due));
       const open = vscode.l10n.t('Show Import Summary');
       void vscode.window

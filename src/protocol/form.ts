@@ -23,6 +23,9 @@ export interface FormState {
   algorithm?: WrappingAlgorithm;
   /** Set by the user (not by the recommendation): the form keeps it while it stays valid. */
   wrappingChosen?: boolean;
+  /** Chosen by hand: the material file no longer sets the key spec / key usage. */
+  keySpecChosen?: boolean;
+  keyUsageChosen?: boolean;
   /** Opaque id of the material file the host chose (src/extension/model/pathRefs.ts): its path and
    * its bytes stay on the host. */
   materialId?: string;
@@ -62,6 +65,29 @@ export interface MaterialSummary {
   publicKeyFingerprint?: string;
 }
 
+/** The form's fields a finding can belong to. */
+export type FormField = 'key' | 'keySpec' | 'material' | 'wrappingKeySpec' | 'algorithm' | 'validTo' | 'importType';
+
+/** A one-click fix: a change to apply, or a host action to run. */
+export interface FormFix {
+  label: string;
+  patch?: FormPatch;
+  command?: 'chooseMaterial' | 'generateMaterial';
+}
+
+/** One problem, shown once, on the field that causes it. */
+export interface FormFinding extends Finding {
+  field: FormField;
+  fixes: FormFix[];
+}
+
+/** Something still needed (a neutral checklist item, not an error). */
+export interface FormTodo {
+  code: string;
+  field: FormField;
+  text: string;
+}
+
 export interface FormView {
   state: FormState;
   provider: ProviderId;
@@ -75,6 +101,14 @@ export interface FormView {
   material?: MaterialSummary;
   materialError?: string;
   findings: Finding[];
+  /** What is still needed before Submit (neutral, never red). */
+  todo: FormTodo[];
+  /** One finding per problem (checklist items excluded), each on its field with its fixes. */
+  problems: FormFinding[];
+  /** Reasons for the disabled options, grouped, per select: shown on demand. */
+  whyNot: { keySpec: string[]; wrappingKeySpec: string[]; algorithm: string[] };
+  /** Bounds and suggested value of the ValidTo date input (yyyy-mm-dd). */
+  validToBounds: { min: string; max: string; suggested: string };
   recommended: { wrappingKeySpec: WrappingKeySpec; algorithm: WrappingAlgorithm };
   canSubmit: boolean;
   /** Why submit is disabled (first blocking reason). */
@@ -110,7 +144,9 @@ export type ToForm =
   | { type: 'running'; running: boolean }
   | { type: 'result'; result: FormResult }
   | { type: 'error'; error: FormError }
-  | { type: 'reply'; requestId: number; ok: boolean; error?: string };
+  | { type: 'reply'; requestId: number; ok: boolean; error?: string }
+  /** A new import: the webview drops the previous run's progress, result and error. */
+  | { type: 'reset' };
 
 // ---- webview → host ----
 /** Fields the webview may change (the material only through chooseMaterial on the host). */
@@ -124,7 +160,8 @@ export type FromForm =
   | { type: 'submit'; requestId: number }
   | { type: 'cancel'; requestId: number }
   | { type: 'downloadParameters'; requestId: number }
-  | { type: 'openSummary'; requestId: number };
+  | { type: 'openSummary'; requestId: number }
+  | { type: 'newImport'; requestId: number };
 
 const PATCH_FIELDS: Record<keyof FormPatch, (v: unknown) => boolean> = {
   mode: (v) => v === 'existing' || v === 'new',
@@ -153,13 +190,15 @@ export function isFormPatch(x: unknown): x is FormPatch {
  */
 export function isFormState(x: unknown): x is FormState {
   if (!isObj(x) || x.__v !== 1) return false;
-  const { __v: _v, materialPath, materialId, accountId, region, wrappingChosen, ...rest } = x;
+  const { __v: _v, materialPath, materialId, accountId, region, wrappingChosen, keySpecChosen, keyUsageChosen, ...rest } = x;
   return (
     (materialPath === undefined || typeof materialPath === 'string') &&
     (materialId === undefined || (typeof materialId === 'string' && materialId.length <= 64)) &&
     (accountId === undefined || typeof accountId === 'string') &&
     (region === undefined || typeof region === 'string') &&
     (wrappingChosen === undefined || typeof wrappingChosen === 'boolean') &&
+    (keySpecChosen === undefined || typeof keySpecChosen === 'boolean') &&
+    (keyUsageChosen === undefined || typeof keyUsageChosen === 'boolean') &&
     isFormPatch(rest)
   );
 }
@@ -178,6 +217,7 @@ export function isFromForm(x: unknown): x is FromForm {
     case 'cancel':
     case 'downloadParameters':
     case 'openSummary':
+    case 'newImport':
       return true;
     default:
       return false;
@@ -203,6 +243,8 @@ export function isToForm(x: unknown): x is ToForm {
       return isObj(x.error) && typeof x.error.cause === 'string' && typeof x.error.action === 'string';
     case 'reply':
       return Number.isSafeInteger(x.requestId) && typeof x.ok === 'boolean';
+    case 'reset':
+      return true;
     default:
       return false;
   }

@@ -60,11 +60,18 @@ export interface SummaryData {
     files: SummaryFile[];
   };
   bundleError?: string;
+  /** The proof recorded for the import that used THIS bundle (or for the key when no bundle is shown). */
   proof?: { method: string; holds: boolean; detail: string; keyMaterialId?: string; importedAt: string };
+  /** Where the shown bundle really is: fresh, wrapped, imported, proven, proof-failed or expired. */
+  bundleStage?: BundleStage;
   nextStep: string;
+  /** The one primary button (follows the next step); none when there is nothing to do. */
+  primary?: SummaryAction;
   /** Warning threshold for the countdown, ms. */
   warnMs: number;
 }
+
+export type BundleStage = 'fresh' | 'wrapped' | 'imported' | 'proven' | 'proof-failed' | 'expired';
 
 export type ToSummary = { type: 'data'; data: SummaryData } | { type: 'reply'; requestId: number; ok: boolean; error?: string };
 

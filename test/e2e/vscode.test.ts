@@ -109,15 +109,16 @@ step('the tree lists the seeded keys with their states and material expiry', asy
     await row.waitFor();
     return (await row.innerText()).replace(/\s+/g, ' ');
   };
-  assert.match(await text('e2e/pending-aes'), /SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · PendingImport · EXTERNAL/);
-  assert.match(await text('e2e/pending-hmac'), /HMAC_256 · GENERATE_VERIFY_MAC · PendingImport · EXTERNAL/);
-  assert.match(await text('e2e/expiring-aes'), /SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · Enabled · EXTERNAL · expires in 12 d/);
-  assert.match(await text('e2e/forever-aes'), /Enabled · EXTERNAL · does not expire/);
-  assert.match(await text(seeded['aws-kms']), /SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · Enabled · AWS_KMS/);
+  assert.match(await text('e2e/pending-aes'), /SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · pending import · EXTERNAL/);
+  assert.match(await text('e2e/pending-hmac'), /HMAC_256 · GENERATE_VERIFY_MAC · pending import · EXTERNAL/);
+  assert.match(await text('e2e/expiring-aes'), /expires in 12 d · SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · enabled · EXTERNAL/);
+  assert.match(await text('e2e/forever-aes'), /does not expire · .*enabled · EXTERNAL/);
+  // A key without alias shows its short id, so state and expiry stay in view.
+  assert.match(await text(`${seeded['aws-kms'].slice(0, 8)}…`), /SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · enabled · AWS_KMS/);
   // Pending-import keys come first.
   const labels = await wb.page.locator('.sidebar .monaco-list-row').allInnerTexts();
   const at = (s: string) => labels.findIndex((l) => l.includes(s));
-  assert.ok(at('e2e/pending-aes') < at('e2e/expiring-aes') && at('e2e/pending-hmac') < at(seeded['aws-kms']), `order: ${labels.join(' | ')}`);
+  assert.ok(at('e2e/pending-aes') < at('e2e/expiring-aes') && at('e2e/pending-hmac') < at(seeded['aws-kms'].slice(0, 8)), `order: ${labels.join(' | ')}`);
   // The status bar counts down to the nearest expiry of the (fresh) parameter bundles in the workspace.
   const status = wb.page.locator('.statusbar-item').filter({ hasText: /KMS parameters/ }).first();
   await status.waitFor();
@@ -152,8 +153,9 @@ step('explorer: right-click material → Wrap for KMS Import… writes Encrypted
   await toast.waitFor();
   await toast.locator('a.monaco-button, .monaco-button').filter({ hasText: 'Import Key Material' }).first().click();
   await wb.pickQuickItem('Key material does not expire', { type: false });
-  await wb.notification(/Imported the wrapped key material/).waitFor();
-  assert.match(await waitForKeyRow('e2e/wrap-target', /Enabled/), /Enabled · EXTERNAL · does not expire/);
+  // The explorer wrap knows the material file: the import is proven with it at once.
+  await wb.notification(/Imported and proven/).waitFor();
+  assert.match(await waitForKeyRow('e2e/wrap-target', /enabled/), /does not expire · .*enabled · EXTERNAL/);
 });
 
 step('expired parameters are caught before upload', async () => {
@@ -168,7 +170,7 @@ step('expired parameters are caught before upload', async () => {
   assert.doesNotMatch(text, /ExpiredImportTokenException/, 'the extension must refuse before KMS does');
   // Nothing was uploaded: the key still waits for its material.
   await wb.page.keyboard.press('Escape');
-  assert.match(await waitForKeyRow('e2e/expired-params', /PendingImport/), /PendingImport · EXTERNAL/);
+  assert.match(await waitForKeyRow('e2e/expired-params', /pending import/), /pending import · EXTERNAL/);
 });
 
 step('a KMS error shows its mapped cause and action', async () => {
@@ -181,7 +183,7 @@ step('a KMS error shows its mapped cause and action', async () => {
   const text = (await toast.innerText()).replace(/\s+/g, ' ');
   // The mapped action for a symmetric key whose material was deleted: bring the same material back.
   assert.match(text, /Choose the material file that matches the key \(the same one imported before\)/);
-  assert.match(await waitForKeyRow('e2e/reimport-aes', /PendingImport/), /PendingImport/);
+  assert.match(await waitForKeyRow('e2e/reimport-aes', /pending import/), /pending import/);
   await wb.screenshot('error', undefined, { docs: false });
 });
 
@@ -203,9 +205,11 @@ step('the import form: Create Key for Import → download, wrap, import and a pr
   // The recommendation is preselected; choices that cannot work are disabled with a reason.
   assert.equal(await form.locator('[data-testid="wrapping-key-spec"]').inputValue(), 'RSA_4096');
   assert.match(await form.locator('[data-testid="algorithm"]').inputValue(), /^(RSAES_OAEP_SHA_256|RSA_AES_KEY_WRAP_SHA_256)$/);
-  // A choice that cannot work is disabled, with the reason shown.
+  // A choice that cannot work is disabled, with the reason on demand (its tooltip, "Why not the others?").
   assert.notEqual(await form.locator('[data-testid="option-RSAES_PKCS1_V1_5"]').getAttribute('disabled'), null);
-  assert.match(await form.locator('[data-testid="reason-RSAES_PKCS1_V1_5"]').innerText(), /refused/);
+  assert.match((await form.locator('[data-testid="option-RSAES_PKCS1_V1_5"]').getAttribute('title')) ?? '', /refused/);
+  await form.locator('[data-testid="algorithm-why"] summary').click();
+  assert.match(await form.locator('[data-testid="algorithm-why"]').innerText(), /RSAES_PKCS1_V1_5.*refused/);
   await form.locator('[data-testid="finding-none"]').waitFor();
   await wb.screenshot('form');
 
@@ -223,7 +227,7 @@ step('the import form: Create Key for Import → download, wrap, import and a pr
   }
   const keyArn = result.result.keyArn;
   assert.match(keyArn, /^arn:aws:kms:us-east-1:\d{12}:key\/[0-9a-f-]{36}$/);
-  assert.match(await waitForKeyRow('e2e/created-in-form', /Enabled/), /SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · Enabled · EXTERNAL · does not expire/);
+  assert.match(await waitForKeyRow('e2e/created-in-form', /enabled/), /does not expire · SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · enabled · EXTERNAL/);
   created = { keyArn, keyId: result.result.keyId };
   // The parameters it downloaded went into the workspace bundle folder; collect their token for the leak scan.
   for (const f of listFiles(join(workspace, 'kms-import'))) {
@@ -237,7 +241,9 @@ step('the summary panel shows the key, the parameters countdown, the files and t
   const panel = await wb.webviewFrame('[data-testid="proof"][data-holds="true"]');
   const text = await panel.locator('body').innerText();
   assert.ok(text.includes(created.keyArn), 'the summary names the key ARN');
-  assert.match(await panel.locator('[data-testid="countdown"]').innerText(), /expires in 2\d h|expires in 23 h/);
+  // The import used these parameters: no countdown any more, and the stage says so.
+  assert.match(await panel.locator('[data-testid="countdown"]').innerText(), /used: no longer needed/);
+  assert.match(await panel.locator('[data-testid="bundle-stage"]').innerText(), /imported and proven/);
   assert.ok(await panel.locator('[data-testid="file-ImportToken.bin"]').count(), 'the files table lists ImportToken.bin');
   assert.ok(await panel.locator('[data-testid="file-WrappingPublicKey.bin"]').count(), 'the files table lists WrappingPublicKey.bin');
   assert.match(await panel.locator('[data-testid="next-step"]').innerText(), /Next:/);

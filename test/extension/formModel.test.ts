@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { generateMaterial } from '../../src/core/generate';
 import { parseMaterial, summarizeMaterial } from '../../src/core/material';
 import type { KeySpec } from '../../src/core/specs';
+import { reimportExpiry, whyNot } from '../../src/extension/model/formGuide';
 import { buildFormView, initialFormState, validToDate, type FormContext, type KeyChoice } from '../../src/extension/model/formModel';
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -95,7 +96,8 @@ test('request checks: material required, ValidTo required/future/≤365 days, Im
   assert.equal(noMaterial.canSubmit, false);
   const ctx = { ...base, material: materialCtx('SYMMETRIC_DEFAULT') };
   const codes = (validTo?: string) => buildFormView(initialFormState({ keyId: 'k-sym', materialId: 'm1', expirationModel: 'KEY_MATERIAL_EXPIRES', validTo }), ctx).findings.map((f) => f.code);
-  assert.ok(codes(undefined).includes('VALID_TO_REQUIRED'));
+  assert.ok(codes('').includes('VALID_TO_REQUIRED'));
+  assert.ok(!codes(undefined).some((c) => c.startsWith('VALID_TO')), 'expiring material gets a default ValidTo');
   assert.ok(codes('2026-02-01').includes('VALID_TO_PAST'));
   assert.ok(codes('2027-06-01').includes('VALID_TO_TOO_FAR'));
   assert.ok(!codes('2026-06-01').some((c) => c.startsWith('VALID_TO')));
@@ -169,4 +171,95 @@ test('outside China, SM2 and SM2PKE are offered but disabled, with one short rea
   const moved = buildFormView(initialFormState({ mode: 'new', materialId: 'm1', wrappingKeySpec: 'SM2', algorithm: 'SM2PKE', wrappingChosen: true }), { provider: 'aws', keys: [], material, now });
   assert.deepEqual([moved.state.wrappingKeySpec, moved.state.algorithm, moved.state.wrappingChosen], ['RSA_4096', 'RSA_AES_KEY_WRAP_SHA_256', false]);
   assert.equal(moved.canSubmit, true, moved.blocker);
+});
+
+// ---- the form guides (issue 10) ----
+
+test('the material file sets key spec and usage of a new key unless they were chosen by hand', () => {
+  // The first file: an HMAC_384 key. Then an RSA PEM in the same form: the spec follows the file.
+  const first = buildFormView(initialFormState({ mode: 'new', materialId: 'm1' }), { provider: 'aws', keys: [], material: materialCtx('HMAC_384'), now });
+  assert.equal(first.state.keySpec, 'HMAC_384');
+  assert.equal(first.state.keyUsage, 'GENERATE_VERIFY_MAC');
+  const second = buildFormView({ ...first.state, materialId: 'm2' }, { provider: 'aws', keys: [], material: materialCtx('RSA_2048'), now });
+  assert.equal(second.state.keySpec, 'RSA_2048');
+  assert.equal(second.state.keyUsage, 'ENCRYPT_DECRYPT');
+  assert.match(second.state.algorithm!, /^RSA_AES_KEY_WRAP_SHA_/);
+  assert.deepEqual(second.problems.filter((f) => f.severity === 'error'), []);
+  assert.equal(second.canSubmit, true, second.blocker);
+  // Chosen by hand: the file no longer overrides it; the mismatch is one finding on the key spec with a one-click fix.
+  const byHand = buildFormView({ ...second.state, keySpec: 'SYMMETRIC_DEFAULT', keySpecChosen: true }, { provider: 'aws', keys: [], material: materialCtx('RSA_2048'), now });
+  assert.equal(byHand.state.keySpec, 'SYMMETRIC_DEFAULT');
+  const errors = byHand.problems.filter((f) => f.severity === 'error');
+  assert.equal(errors.length, 1, JSON.stringify(errors.map((f) => f.code)));
+  assert.equal(errors[0].field, 'keySpec');
+  assert.deepEqual(errors[0].fixes[0], { label: 'Use RSA_2048', patch: { keySpec: 'RSA_2048' } });
+  assert.equal(byHand.canSubmit, false);
+});
+
+test('HMAC material of another length: "Use HMAC_384" on the key spec; in an existing key, "Create a new HMAC_384 key instead"', () => {
+  const hmac256: KeyChoice = { keyId: 'k-h', label: 'h', keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC', keyState: 'PendingImport', hasMaterial: false };
+  const v = buildFormView(initialFormState({ mode: 'new', keySpec: 'HMAC_256', keySpecChosen: true, materialId: 'm1' }), { provider: 'aws', keys: [], material: materialCtx('HMAC_384'), now });
+  const f = v.problems.find((x) => x.code === 'HMAC_LENGTH')!;
+  assert.equal(f.field, 'keySpec');
+  assert.deepEqual(f.fixes[0].patch, { keySpec: 'HMAC_384' });
+  assert.equal(f.fixes[0].label, 'Use HMAC_384');
+  const e = buildFormView(initialFormState({ keyId: 'k-h', materialId: 'm1' }), { provider: 'aws', keys: [hmac256], material: materialCtx('HMAC_384'), now });
+  const g = e.problems.find((x) => x.code === 'HMAC_LENGTH')!;
+  assert.equal(g.field, 'material');
+  assert.deepEqual(g.fixes.map((x) => x.label), ['Create a new HMAC_384 key instead', 'Choose another file…']);
+});
+
+test('the key spec is the problem: shown once, and not repeated by every wrapping option', () => {
+  const v = buildFormView(initialFormState({ keyId: 'k-rsa', materialId: 'm1' }), { provider: 'aws', keys: [pendingRsa], material: materialCtx('ECC_NIST_P256'), now });
+  assert.deepEqual(v.problems.filter((f) => f.severity === 'error').map((f) => f.code), ['MATERIAL_KIND_MISMATCH']);
+  assert.ok(!v.problems.some((f) => f.field === 'algorithm' || f.field === 'wrappingKeySpec'));
+  assert.equal(new Set(v.problems.map((f) => f.message)).size, v.problems.length, 'no message twice');
+});
+
+test('a blank form shows no error: a neutral checklist of what is still needed', () => {
+  const v = buildFormView(initialFormState({ mode: 'new' }), { provider: 'aws', keys: [], now });
+  assert.deepEqual(v.problems.filter((f) => f.severity === 'error'), []);
+  assert.deepEqual(v.todo.map((t) => t.code).sort(), ['KEY_SPEC_REQUIRED', 'MATERIAL_REQUIRED']);
+  assert.equal(v.canSubmit, false);
+  const ex = buildFormView(initialFormState({ mode: 'existing' }), { provider: 'aws', keys: [pendingSym], now });
+  assert.deepEqual(ex.todo.map((t) => t.code).sort(), ['KEY_REQUIRED', 'MATERIAL_REQUIRED']);
+  assert.deepEqual(ex.problems.filter((f) => f.severity === 'error'), []);
+});
+
+test('reasons on demand: grouped, a few lines for a valid choice', () => {
+  const v = buildFormView(initialFormState({ mode: 'new', materialId: 'm1' }), { provider: 'aws', keys: [], material: materialCtx('RSA_2048'), now });
+  const lines = [...v.whyNot.keySpec, ...v.whyNot.wrappingKeySpec, ...v.whyNot.algorithm];
+  assert.ok(lines.length <= 12, lines.join('\n'));
+  assert.ok(v.whyNot.keySpec.length <= 4);
+  // 8 disabled options with 2 distinct reasons → 2 lines.
+  const opts = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].map((x, i) => ({ value: x, label: x, disabled: true, reason: i % 2 ? 'odd' : 'even' }));
+  assert.deepEqual(whyNot(opts), ['A, C, E, G: even', 'B, D, F, H: odd']);
+  const many = Array.from({ length: 9 }, (_, i) => ({ value: `O${i}`, label: '', disabled: true, reason: `r${i}` }));
+  assert.equal(whyNot(many).length, 4);
+  assert.match(whyNot(many)[3], /6 more reasons/);
+});
+
+test('ValidTo: bounded (tomorrow … 365 days) with a 90-day default; a date out of range offers the default', () => {
+  const ctx: FormContext = { provider: 'aws', keys: [pendingSym], material: materialCtx('SYMMETRIC_DEFAULT'), now };
+  const v = buildFormView(initialFormState({ keyId: 'k-sym', materialId: 'm1', expirationModel: 'KEY_MATERIAL_EXPIRES' }), ctx);
+  assert.deepEqual(v.validToBounds, { min: '2026-03-02', max: '2027-02-28', suggested: '2026-05-30' });
+  assert.equal(v.state.validTo, '2026-05-30');
+  assert.equal(v.canSubmit, true, v.blocker);
+  const far = buildFormView(initialFormState({ keyId: 'k-sym', materialId: 'm1', expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: '2028-01-01' }), ctx);
+  const f = far.problems.find((x) => x.code === 'VALID_TO_TOO_FAR')!;
+  assert.equal(f.field, 'validTo');
+  assert.deepEqual(f.fixes[0].patch, { validTo: '2026-05-30' });
+  // The max bound itself is accepted by the request check.
+  const atMax = buildFormView(initialFormState({ keyId: 'k-sym', materialId: 'm1', expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: v.validToBounds.max }), ctx);
+  assert.ok(!atMax.findings.some((x) => x.code.startsWith('VALID_TO')));
+});
+
+test('re-import keeps the expiration model and ValidTo of the key', () => {
+  assert.deepEqual(reimportExpiry({ expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: new Date('2026-04-15T00:00:00Z') }, now), { expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: '2026-04-15' });
+  assert.deepEqual(reimportExpiry({ expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: new Date('2026-02-01T00:00:00Z') }, now), { expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: '2026-05-30' }, 'a past ValidTo gets the default');
+  assert.deepEqual(reimportExpiry({ expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }, now), { expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' });
+  assert.equal(reimportExpiry({}, now), undefined);
+  const v = buildFormView(initialFormState({ keyId: 'k-sym', materialId: 'm1', ...reimportExpiry({ expirationModel: 'KEY_MATERIAL_EXPIRES', validTo: new Date('2026-04-15T00:00:00Z') }, now) }), { provider: 'aws', keys: [pendingSym], material: materialCtx('SYMMETRIC_DEFAULT'), now });
+  assert.equal(v.state.expirationModel, 'KEY_MATERIAL_EXPIRES');
+  assert.equal(v.state.validTo, '2026-04-15');
 });

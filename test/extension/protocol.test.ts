@@ -87,3 +87,10 @@ test('the protocol files declare no field that could carry material or a token',
     assert.doesNotMatch(text, /\bBuffer\b|Uint8Array/, `${f} has a binary field`);
   }
 });
+
+test('form protocol: a new import, a reset, and the hand-chosen flags are accepted; malformed flags are not', () => {
+  assert.equal(isFromForm({ type: 'newImport', requestId: 1 }), true);
+  assert.equal(isToForm({ type: 'reset' }), true);
+  assert.equal(isFormState({ __v: 1, mode: 'new', expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', importType: 'DEFAULT', keySpecChosen: true, keyUsageChosen: false }), true);
+  assert.equal(isFormState({ __v: 1, mode: 'new', expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', importType: 'DEFAULT', keySpecChosen: 'yes' }), false);
+});

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as crypto from 'node:crypto';
 import { writeBundle } from '../../src/core/bundle';
 import { dueWarnings, manifestExpiry, nearestExpiry, warnKey } from '../../src/extension/model/bundleExpiryScan';
-import { nextStep } from '../../src/extension/model/summaryModel';
+import { bundleStage, nextStep, primaryAction } from '../../src/extension/model/summaryModel';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const H = 3_600_000;
@@ -49,4 +49,47 @@ test('manifests written by the core are read for their expiry; the nearest live 
   assert.deepEqual(due.map((d) => d.dir), ['/soon']);
   warned.add(warnKey(due[0]));
   assert.deepEqual(dueWarnings(items, warned, H, now), [], 'warned once');
+});
+
+// ---- truthful state (issue 10) ----
+const files = (wrapped: boolean) => [{ name: 'WrappingPublicKey.bin', role: 'wrapping public key' as const }, ...(wrapped ? [{ name: 'EncryptedKeyMaterial.bin', role: 'wrapped key material' as const }] : [])];
+const b2 = (validTo: Date, wrapped = false) => ({ dir: '/b2', layout: 'canonical', parametersValidTo: validTo.toISOString(), files: files(wrapped) });
+
+test('bundle stage: imported/proven only for the bundle the recorded import used', () => {
+  const later = new Date(now.getTime() + 5 * H);
+  assert.equal(bundleStage(b2(later), undefined, false, now), 'fresh');
+  assert.equal(bundleStage(b2(later, true), undefined, false, now), 'wrapped');
+  assert.equal(bundleStage(b2(new Date(now.getTime() - H), true), undefined, false, now), 'expired');
+  assert.equal(bundleStage(b2(later, true), { bundleDir: '/other', proof: { holds: true } }, false, now), 'wrapped', "another bundle's import is not this one's");
+  assert.equal(bundleStage(b2(later, true), { bundleDir: '/b2', proof: { holds: true } }, true, now), 'proven');
+  assert.equal(bundleStage(b2(later, true), { bundleDir: '/b2', proof: { holds: false } }, true, now), 'proof-failed');
+  assert.equal(bundleStage(b2(new Date(now.getTime() - H), true), undefined, true, now), 'imported', 'used parameters are not "expired"');
+});
+
+test('an enabled key with a bundle not imported is not "done"; the primary button follows the state', () => {
+  const later = new Date(now.getTime() + 5 * H);
+  const proven = { method: 'round-trip', holds: true, detail: '', importedAt: '' };
+  const wrapped = { key: key('Enabled'), bundle: b2(later, true), bundleStage: 'wrapped' as const };
+  assert.doesNotMatch(nextStep(wrapped, now), /Done/);
+  assert.match(nextStep(wrapped, now), /has not been imported/);
+  assert.equal(primaryAction(wrapped, now), 'verify', 'no proof recorded for these parameters');
+  assert.match(nextStep({ key: key('Enabled'), bundle: b2(later, true), bundleStage: 'proven', proof: proven }, now), /^Done/);
+  assert.equal(primaryAction({ key: key('Enabled'), bundle: b2(later, true), bundleStage: 'proven', proof: proven }, now), undefined, '"Import key material" is not primary after the import');
+  assert.equal(primaryAction({ key: key('PendingImport'), bundle: b2(later, true), bundleStage: 'wrapped' }, now), 'importMaterial');
+  assert.equal(primaryAction({ key: key('PendingImport'), bundle: b2(later), bundleStage: 'imported' }, now), 'downloadParameters');
+  assert.match(nextStep({ key: key('PendingImport'), bundle: b2(later), bundleStage: 'imported' }, now), /already used/);
+  assert.equal(primaryAction({ key: key('PendingImport'), bundle: b2(new Date(now.getTime() - H)), bundleStage: 'expired' }, now), 'downloadParameters');
+  assert.equal(primaryAction({ key: key('PendingImport') }, now), 'downloadParameters');
+});
+
+test('the status bar ignores used parameters: neither counted down nor warned about', () => {
+  const items = [
+    { dir: '/used', validTo: new Date(now.getTime() + 0.5 * H) },
+    { dir: '/live', validTo: new Date(now.getTime() + 3 * H) },
+  ];
+  assert.equal(nearestExpiry(items, now)?.dir, '/used');
+  assert.equal(nearestExpiry(items, now, new Set(['/used']))?.dir, '/live');
+  assert.equal(nearestExpiry(items, now, new Set(['/used', '/live'])), undefined);
+  assert.deepEqual(dueWarnings(items, new Set(), H, now).map((i) => i.dir), ['/used']);
+  assert.deepEqual(dueWarnings(items, new Set(), H, now, new Set(['/used'])), []);
 });

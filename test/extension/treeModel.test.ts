@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { KeyInfo } from '../../src/providers/types';
 import { formatDuration, materialExpiry, parametersCountdown } from '../../src/extension/model/expiry';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { accountContextValue, CHINA_SANDBOX_REGION, filterKeys, isRegionName, keyContextValue, keyDescription, keyLabel, keyTooltip, providerForRegion, regionPartition, regionsFor, sandboxServes, sortKeys, SANDBOX_ACCOUNT, SANDBOX_REGION_CHOICES } from '../../src/extension/model/treeModel';
+import { accountContextValue, CHINA_SANDBOX_REGION, filterKeys, isRegionName, keyContextValue, keyCount, keyDescription, keyLabel, keyTooltip, providerForRegion, regionPartition, regionsFor, sandboxServes, sortKeys, stateName, treeKeyLabel, SANDBOX_ACCOUNT, SANDBOX_REGION_CHOICES } from '../../src/extension/model/treeModel';
 import { COMMANDS } from '../../src/extension/model/commandIds';
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -45,10 +45,16 @@ test('durations read like people write them', () => {
 test('key label is the alias (without alias/) or the key id; description carries spec, usage, state, origin, expiry', () => {
   assert.equal(keyLabel(key({})), '1234abcd-12ab-34cd-56ef-1234567890ab');
   assert.equal(keyLabel(key({ aliases: ['alias/aws/ebs', 'alias/payments'] })), 'payments');
-  assert.equal(keyDescription(key({ keyState: 'PendingImport' }), now), 'SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · PendingImport · EXTERNAL');
-  assert.equal(keyDescription(key({ keySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY', validTo: new Date(now.getTime() + 3 * DAY) }), now), 'RSA_2048 · SIGN_VERIFY · Enabled · EXTERNAL · expires in 3 d');
-  assert.equal(keyDescription(key({ validTo: new Date(now.getTime() - DAY), keyState: 'PendingImport' }), now), 'SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · PendingImport · EXTERNAL');
-  assert.equal(keyDescription(key({ origin: 'AWS_KMS' }), now), 'SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · Enabled · AWS_KMS');
+  assert.equal(keyDescription(key({ keyState: 'PendingImport' }), now), 'SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · pending import · EXTERNAL');
+  assert.equal(keyDescription(key({ keySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY', validTo: new Date(now.getTime() + 3 * DAY) }), now), 'expires in 3 d · RSA_2048 · SIGN_VERIFY · enabled · EXTERNAL');
+  assert.equal(keyDescription(key({ validTo: new Date(now.getTime() - DAY), keyState: 'PendingImport' }), now), 'SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · pending import · EXTERNAL');
+  assert.equal(keyDescription(key({ origin: 'AWS_KMS' }), now), 'SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · enabled · AWS_KMS');
+  // The tree's label: a key without alias shows its id shortened; the count says "1 key".
+  assert.equal(treeKeyLabel(key({})), '1234abcd…');
+  assert.equal(treeKeyLabel(key({ aliases: ['alias/payments'] })), 'payments');
+  assert.equal(keyCount(1), '1 key');
+  assert.equal(keyCount(3), '3 keys');
+  assert.equal(stateName('PendingDeletion'), 'pending deletion');
   const tip = keyTooltip(key({ currentKeyMaterialId: 'a'.repeat(64), description: 'line1\nline2' }), now);
   assert.match(tip, /ARN: `arn:aws:kms:us-east-1:111122223333:key\//);
   assert.match(tip, /line1 line2/);

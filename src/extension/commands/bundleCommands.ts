@@ -12,6 +12,7 @@ import { parseWrappingPublicKey } from '../../core/publicKey';
 import { checkCompatibility, optionMatrix, recommend } from '../../core/rules';
 import { runDownloadParameters } from '../../flow/compositions';
 import { checkBeforeWrap, materialFacts } from '../../flow/steps/wrap';
+import { judgeBundles } from '../model/bundleChoice';
 import { IMPORTABLE_KEY_SPECS, KEY_SPECS, isKeySpec, type KeySpec } from '../../core/specs';
 import { wrapKeyMaterial } from '../../core/wrap';
 import { newBundleDir, readMaterialInteractive } from '../importRunner';
@@ -125,10 +126,10 @@ async function writeOutput(target: string, data: Buffer, inputs: string[] = []):
 }
 
 /** Wraps a material file with a bundle's public key; writes EncryptedKeyMaterial.bin next to the bundle. */
-async function wrapInto(s: Services, materialFile: string, dir: string, bundle: ParameterBundle): Promise<string> {
+async function wrapInto(s: Services, materialFile: string, dir: string, bundle: ParameterBundle, passphrase?: string): Promise<string> {
   assertBundleUsable(bundle);
   if (!bundle.wrappingAlgorithm) throw new Error(vscode.l10n.t('The bundle at {0} does not say which wrapping algorithm it was downloaded for.', dir));
-  const { material } = await readMaterialInteractive(materialFile);
+  const { material } = await readMaterialInteractive(materialFile, passphrase);
   try {
     const keySpec = bundle.keyId ? s.tree.knownKeysAll().find((k) => k.keyId === bundle.keyId)?.keySpec : undefined;
     // The flow's check, then the core's wrap: a refusal is a KmsImportError with its fix.
@@ -189,6 +190,9 @@ async function generate(s: Services, arg: unknown): Promise<string | undefined> 
     bytes.fill(0);
   }
   s.log.info(`Generated ${keySpec} test material → ${written} (mode 0600)`);
+  // The walkthrough ticks its step on the outcome, and hands this file to the import form.
+  s.lastGenerated = written;
+  void vscode.commands.executeCommand('setContext', 'kmsImport.walkthrough.generated', true);
   vscode.window.setStatusBarMessage(vscode.l10n.t('Test key material written to {0}', path.basename(written)), 5000);
   return written;
 }
@@ -211,10 +215,7 @@ export function registerBundleCommands(s: Services): vscode.Disposable[] {
     registerCommand(COMMANDS.wrapFile, vscode.l10n.t('Wrap for KMS Import'), log, async (arg) => {
       const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
       const file = uri?.fsPath ?? (await pickMaterialFile(vscode.l10n.t('Choose the key material to wrap')));
-      const { dir, bundle } = await pickBundle(s, undefined, vscode.l10n.t('Wrap {0} for which parameter bundle?', path.basename(file)));
-      const out = await wrapInto(s, file, dir, bundle);
-      await announceWrapped(s, out);
-      return out;
+      return wrapFileLookingFirst(s, file);
     }),
     registerCommand(COMMANDS.openBundle, vscode.l10n.t('Open Parameter Bundle'), log, async (arg) => {
       const uri =
@@ -242,11 +243,73 @@ async function showBundleSummary(s: Services, uri: vscode.Uri): Promise<void> {
   await s.showSummary({ accountId: account.id, region, keyId, bundleDir: dir });
 }
 
-async function announceWrapped(s: Services, out: string): Promise<void> {
+async function announceWrapped(s: Services, out: string, materialFile?: string): Promise<void> {
   const importNow = vscode.l10n.t('Import Key Material');
   s.bundlesChanged();
   void vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0}.', path.relative(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', out) || out), importNow).then(async (c) => {
-    // The file itself: with Keep Both it is not the bundle's EncryptedKeyMaterial.bin.
-    if (c === importNow) await vscode.commands.executeCommand(COMMANDS.importMaterial, vscode.Uri.file(out));
+    // The file itself: with Keep Both it is not the bundle's EncryptedKeyMaterial.bin. The material
+    // file is known here, so the import is proven with it right away.
+    if (c === importNow) await vscode.commands.executeCommand(COMMANDS.importMaterial, vscode.Uri.file(out), materialFile ? { proveWith: materialFile } : undefined);
   });
+}
+
+/**
+ * The explorer's "Wrap for KMS Import…": the file is read first (a certificate or public key is refused
+ * before any question), then only the bundles it can be wrapped for are offered — unused, unexpired,
+ * compatible with the file (the flow's checkBeforeWrap), the key's own spec first — under a first item
+ * that creates a key for the file (the import form, with the file already in it). The others are listed
+ * last, marked, with the reason.
+ */
+async function wrapFileLookingFirst(s: Services, file: string): Promise<string | undefined> {
+  const read = await readMaterialInteractive(file);
+  const passphrase = read.passphrase;
+  let facts;
+  try {
+    facts = materialFacts(read.material);
+  } finally {
+    read.material.dispose();
+  }
+  const known = s.tree.knownKeysAll();
+  const bundles = await findBundles();
+  const judged = judgeBundles(
+    bundles.map((b) => ({ dir: b.dir, provider: b.bundle.provider, keyId: b.bundle.keyId, keySpec: b.bundle.keyId ? known.find((k) => k.keyId === b.bundle.keyId)?.keySpec : undefined, wrappingKeySpec: b.bundle.wrappingKeySpec, wrappingAlgorithm: b.bundle.wrappingAlgorithm, validTo: b.bundle.validTo })),
+    facts,
+    s.results.usedBundles(),
+  );
+  const now = new Date();
+  const rel = (dir: string) => path.relative(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', dir) || dir;
+  type Item = vscode.QuickPickItem & { action: 'create' | 'bundle' | 'download' | 'unusable'; dir?: string; reason?: string };
+  const spec = facts.keySpec;
+  const items: Item[] = [
+    ...(spec ? [{ label: `$(add) ${vscode.l10n.t('Create a KMS key for this {0} key and download parameters', spec)}`, detail: vscode.l10n.t('Opens the import form with this file: create, download, wrap, import and prove.'), action: 'create' as const }] : []),
+    ...judged.filter((b) => b.usable).map((b): Item => {
+      const bundle = bundles.find((x) => x.dir === b.dir)!.bundle;
+      return { label: `$(package) ${rel(b.dir)}`, description: `${b.keySpec ?? vscode.l10n.t('key spec unknown')} · ${b.wrappingKeySpec ?? '?'} · ${b.wrappingAlgorithm ?? '?'} · ${bundleExpiry(bundle, now).label}`, detail: bundle.keyArn, action: 'bundle', dir: b.dir };
+    }),
+    { label: `$(cloud-download) ${vscode.l10n.t('Download new parameters for an existing key…')}`, action: 'download' },
+  ];
+  const unusable = judged.filter((b) => !b.usable);
+  if (unusable.length) {
+    items.push({ label: vscode.l10n.t('Not usable with this file'), kind: vscode.QuickPickItemKind.Separator, action: 'unusable' });
+    items.push(...unusable.map((b): Item => ({ label: `$(circle-slash) ${rel(b.dir)}`, description: b.keySpec ?? '', detail: b.reason, action: 'unusable', dir: b.dir, reason: b.reason })));
+  }
+  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Wrap {0} ({1}) for…', path.basename(file), spec ?? facts.kind), ignoreFocusOut: true, matchOnDetail: true });
+  if (!pick) throw new UserCancelled();
+  if (pick.action === 'create') {
+    const { account, region } = await pickAccountRegion(s, undefined);
+    s.showForm({ mode: 'new', accountId: account.id, region }, file);
+    return undefined;
+  }
+  if (pick.action === 'unusable') {
+    void vscode.window.showWarningMessage(vscode.l10n.t('{0} cannot take {1}: {2}', rel(pick.dir!), path.basename(file), pick.reason ?? ''));
+    throw new UserCancelled();
+  }
+  let dir = pick.dir;
+  if (pick.action === 'download') {
+    const node = await pickKey(s, undefined, 'external', vscode.l10n.t('Download parameters for which key? (this file is {0})', spec ?? facts.kind));
+    dir = await downloadParameters(s, node);
+  }
+  const out = await wrapInto(s, file, dir!, await readBundle(dir!), passphrase);
+  await announceWrapped(s, out, file);
+  return out;
 }

@@ -14,6 +14,8 @@ import type { ExpirationChoice } from '../../flow/steps/upload';
 import { rotateImportedMaterial } from '../../flow/rotation';
 import { STEP_LABELS, isImportFlowError } from '../../flow/types';
 import { mapFailure, newBundleDir, readMaterialInteractive } from '../importRunner';
+import { toStored } from '../results';
+import { reimportExpiry } from '../model/formGuide';
 import { COMMANDS } from '../model/commandIds';
 import { keyLabel } from '../model/treeModel';
 import { pickAccountRegion, pickKey } from '../pickers';
@@ -27,12 +29,16 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
   return [
     registerCommand(COMMANDS.createKey, vscode.l10n.t('Create Key for Import'), log, async (arg) => {
       const { account, region } = isRegionNode(arg) || isAccountNode(arg) || isKeyNode(arg) ? await pickAccountRegion(s, arg) : await pickAccountRegion(s, undefined);
-      s.showForm({ mode: 'new', accountId: account.id, region, keyId: undefined });
+      // From the walkthrough: the material generated in its previous step goes into the form.
+      const useGenerated = (arg as { useGenerated?: unknown } | undefined)?.useGenerated === true;
+      s.showForm({ mode: 'new', accountId: account.id, region, keyId: undefined }, useGenerated ? s.lastGenerated : undefined);
     }),
-    registerCommand(COMMANDS.importMaterial, vscode.l10n.t('Import Key Material'), log, async (arg) => {
-      if (arg instanceof vscode.Uri) return importFromBundle(s, arg);
+    registerCommand(COMMANDS.importMaterial, vscode.l10n.t('Import Key Material'), log, async (arg, opts) => {
+      const proveWith = (opts as { proveWith?: unknown } | undefined)?.proveWith;
+      if (arg instanceof vscode.Uri) return importFromBundle(s, arg, typeof proveWith === 'string' ? proveWith : undefined);
       const node = await pickKey(s, arg, 'external', vscode.l10n.t('Import key material into which key?'));
-      s.showForm({ mode: 'existing', accountId: node.account.id, region: node.region, keyId: node.key.keyId, keySpec: node.key.keySpec });
+      // A re-import keeps the key's expiration model and ValidTo.
+      s.showForm({ mode: 'existing', accountId: node.account.id, region: node.region, keyId: node.key.keyId, keySpec: node.key.keySpec, ...reimportExpiry(node.key) });
     }),
     registerCommand(COMMANDS.verifyKey, vscode.l10n.t('Verify Imported Key'), log, async (arg) => {
       const node = await pickKey(s, arg, 'external', vscode.l10n.t('Verify which key?'));
@@ -76,6 +82,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
       await provider.deleteImportedKeyMaterial(node.key.keyId);
       log.info(`Deleted imported key material of ${node.key.keyId}`);
       await s.tree.refreshKey(node.account, node.region, node.key.keyId);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Deleted the imported key material of {0}: the key now waits for an import (pending import).', keyLabel(node.key)));
     }),
     registerCommand(COMMANDS.importNewMaterial, vscode.l10n.t('Import New Key Material'), log, async (arg) => {
       const node = await pickKey(s, arg, 'external', vscode.l10n.t('Rotate which symmetric key?'));
@@ -120,7 +127,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
 /** Explorer: "Import Key Material" on a bundle folder or zip. With EncryptedKeyMaterial.bin next to the
  * parameters, it is uploaded as is; otherwise the form opens for the bundle's key. Given a wrapped
  * file itself (EncryptedKeyMaterial-2.bin after Keep Both), that file is uploaded with its folder's bundle. */
-async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
+async function importFromBundle(s: Services, uri: vscode.Uri, proveWith?: string): Promise<void> {
   const given = /^EncryptedKeyMaterial(-\d+)?\.bin$/.test(path.basename(uri.fsPath)) && (await fs.stat(uri.fsPath)).isFile() ? uri.fsPath : undefined;
   const bundlePath = given ? path.dirname(given) : uri.fsPath;
   const bundle = await readBundle(bundlePath);
@@ -142,9 +149,12 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
   assertBundleUsable(bundle);
   const expiration = await pickExpiration();
   const provider = await s.accounts.provider(account, region);
+  // The material file the wrap used (explorer wrap): the import is proven with it, no second question.
+  const proofMaterial = proveWith ? (await readMaterialInteractive(proveWith)).material : undefined;
+  let result: Awaited<ReturnType<typeof runWrappedImport>> | undefined;
   try {
     // The flow's upload-as-is: expiry and size checked before upload, ambiguous failures settled with DescribeKey.
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing {0}', path.basename(wrappedFile)), cancellable: true }, async (progress, token) => {
+    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing {0}', path.basename(wrappedFile)), cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
       try {
@@ -153,6 +163,7 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
           keyId,
           bundle,
           wrapped: wrapped!,
+          proofInput: proofMaterial,
           expiration,
           signal: controller.signal,
           onStep: (e) => {
@@ -175,10 +186,19 @@ async function importFromBundle(s: Services, uri: vscode.Uri): Promise<void> {
     throw new UserCancelled(); // shown above, with its action
   } finally {
     wrapped.fill(0);
+    proofMaterial?.dispose();
   }
-  s.log.info(`Imported ${wrappedFile} into ${keyId}`);
+  s.log.info(`Imported ${wrappedFile} into ${keyId}${proofMaterial ? `; proof ${result.proof.method}: ${result.proof.holds ? 'holds' : 'FAILED'}` : ''}`);
+  // Recorded with the bundle it used: the summary shows this proof under this bundle, and the status
+  // bar stops counting the used parameters down.
+  await s.results.put(toStored({ ...result, bundleDir: dir }, account.id, region));
   await s.tree.refreshKey(account, region, keyId);
   await s.showSummary({ accountId: account.id, region, keyId, bundleDir: dir });
+  if (proofMaterial) {
+    if (result.proof.holds) void vscode.window.showInformationMessage(vscode.l10n.t('Imported and proven: {0}', result.proof.detail));
+    else void vscode.window.showErrorMessage(vscode.l10n.t('Imported, but the proof failed: {0}', result.proof.detail));
+    return;
+  }
   const verify = vscode.l10n.t('Verify Imported Key');
   // Not awaited: the command is done; the notification's button is an offer.
   void vscode.window.showInformationMessage(vscode.l10n.t('Imported the wrapped key material into {0}. Prove the import with Verify Imported Key: choose the key material, or, for a key held in an HSM, its public key or certificate.', keyId), verify).then(async (c) => {

@@ -17,14 +17,16 @@ export function manifestExpiry(dir: string, text: string): ManifestExpiry | unde
   }
 }
 
-/** The bundle that expires next among those not expired yet (expired ones are no longer actionable). */
-export function nearestExpiry(items: ManifestExpiry[], now: Date = new Date()): ManifestExpiry | undefined {
-  return items.filter((i) => i.validTo.getTime() > now.getTime()).sort((a, b) => a.validTo.getTime() - b.validTo.getTime())[0];
+/** The bundle that expires next among those not expired yet and not used by an import (expired and
+ * used parameters are no longer actionable). */
+export function nearestExpiry(items: ManifestExpiry[], now: Date = new Date(), used: ReadonlySet<string> = new Set()): ManifestExpiry | undefined {
+  return items.filter((i) => i.validTo.getTime() > now.getTime() && !used.has(i.dir)).sort((a, b) => a.validTo.getTime() - b.validTo.getTime())[0];
 }
 
-/** Bundles that just crossed into the warning window and were not warned about yet. */
-export function dueWarnings(items: ManifestExpiry[], warned: Set<string>, warnMs: number, now: Date = new Date()): ManifestExpiry[] {
+/** Bundles that just crossed into the warning window, were not used and not warned about yet. */
+export function dueWarnings(items: ManifestExpiry[], warned: Set<string>, warnMs: number, now: Date = new Date(), used: ReadonlySet<string> = new Set()): ManifestExpiry[] {
   return items.filter((i) => {
+    if (used.has(i.dir)) return false;
     const left = i.validTo.getTime() - now.getTime();
     return left > 0 && left <= warnMs && !warned.has(`${i.dir}\u0000${i.validTo.toISOString()}`);
   });

@@ -12,6 +12,7 @@ import {
   type WrappingAlgorithm,
   type WrappingKeySpec,
 } from '../../core/specs';
+import { guide, materialSpec, validToBounds, whyNot } from './formGuide';
 import { FORM_STATE_VERSION, type FormState, type FormView, type KeyChoice, type MaterialSummary, type Option } from '../../protocol/form';
 
 export type { FormState, FormView, KeyChoice, MaterialSummary, Option } from '../../protocol/form';
@@ -30,10 +31,12 @@ export function initialFormState(partial: Partial<FormState> = {}): FormState {
   return { __v: FORM_STATE_VERSION, mode: partial.keyId ? 'existing' : 'new', expirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE', importType: 'DEFAULT', ...partial };
 }
 
-/** The key spec the form works with: the chosen key's, the chosen spec, or what the material is. */
+/** The key spec the form works with: the chosen key's; for a new key the spec chosen by hand, else
+ * what the material file is (whenever a file is chosen), else the last spec. */
 export function effectiveKeySpec(state: FormState, ctx: FormContext): KeySpec | undefined {
   if (state.mode === 'existing') return ctx.keys.find((k) => k.keyId === state.keyId)?.keySpec;
-  return state.keySpec ?? ctx.material?.facts.keySpec;
+  if (state.keySpecChosen && state.keySpec) return state.keySpec;
+  return materialSpec(ctx.material?.facts) ?? state.keySpec;
 }
 
 const DAY = 86_400_000;
@@ -84,8 +87,12 @@ export function buildFormView(input: FormState, ctx: FormContext): FormView {
   const state: FormState = { ...input };
   const provider = ctx.provider;
   const material = ctx.material?.facts;
+  const now = ctx.now ?? new Date();
+  const bounds = validToBounds(now);
   const keySpec = effectiveKeySpec(state, ctx);
-  if (state.mode === 'new' && !state.keySpec && keySpec) state.keySpec = keySpec;
+  if (state.mode === 'new' && keySpec) state.keySpec = keySpec;
+  // Expiring material gets a sensible ValidTo until the user picks one.
+  if (state.expirationModel === 'KEY_MATERIAL_EXPIRES' && state.validTo === undefined) state.validTo = bounds.suggested;
 
   // Key spec options (new key): importable specs; refused ones carry the reason.
   const keySpecOptions: Option<KeySpec>[] = IMPORTABLE_KEY_SPECS.map((spec) => {
@@ -94,7 +101,8 @@ export function buildFormView(input: FormState, ctx: FormContext): FormView {
   });
   const usages = keySpec ? KEY_SPECS[keySpec].usages : [];
   const keyUsageOptions: Option<KeyUsage>[] = usages.map((u) => ({ value: u, label: u, disabled: false }));
-  if (state.mode === 'new' && keySpec && (!state.keyUsage || !usages.includes(state.keyUsage))) state.keyUsage = usages[0];
+  // The usage follows the spec unless the user chose one by hand that still fits.
+  if (state.mode === 'new' && keySpec && (!state.keyUsageChosen || !state.keyUsage || !usages.includes(state.keyUsage))) state.keyUsage = usages[0];
 
   // Wrapping choices: the option matrix tells which pairs can work at all.
   const matrix = optionMatrix({ provider, keySpec, material });
@@ -129,6 +137,7 @@ export function buildFormView(input: FormState, ctx: FormContext): FormView {
   const rank = { error: 0, warning: 1, info: 2 } as const;
   findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
   const blocker = findings.find((f) => f.severity === 'error');
+  const guided = guide({ state, findings, material, keySpec, recommended: rec, now });
   const importTypeEnabled = !!keySpec && KEY_SPECS[keySpec].kind === 'symmetric';
   if (!importTypeEnabled) state.importType = 'DEFAULT';
   return {
@@ -144,6 +153,10 @@ export function buildFormView(input: FormState, ctx: FormContext): FormView {
     material: ctx.material?.summary,
     materialError: ctx.materialError,
     findings,
+    todo: guided.todo,
+    problems: guided.findings,
+    whyNot: { keySpec: state.mode === 'new' ? whyNot(keySpecOptions) : [], wrappingKeySpec: whyNot(wrappingKeySpecOptions), algorithm: whyNot(algorithmOptions) },
+    validToBounds: bounds,
     recommended: rec,
     canSubmit: !hasErrors(findings),
     blocker: blocker?.message,

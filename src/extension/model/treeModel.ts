@@ -28,15 +28,39 @@ export function keyLabel(key: Pick<KeyInfo, 'aliases' | 'keyId'>): string {
   return alias ? alias.replace(/^alias\//, '') : key.keyId;
 }
 
-/** "SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · PendingImport · EXTERNAL · pending import" */
+/** The tree's label: the alias, else the key id shortened to 8 characters (the full id is in the tooltip),
+ * so state and expiry stay in view at the default sidebar width. */
+export function treeKeyLabel(key: Pick<KeyInfo, 'aliases' | 'keyId'>): string {
+  const label = keyLabel(key);
+  return label === key.keyId && key.keyId.length > 12 ? `${key.keyId.slice(0, 8)}…` : label;
+}
+
+const STATE_NAMES: Record<string, string> = {
+  PendingImport: 'pending import',
+  PendingDeletion: 'pending deletion',
+  PendingReplicaDeletion: 'pending replica deletion',
+  Enabled: 'enabled',
+  Disabled: 'disabled',
+  Unavailable: 'unavailable',
+  Creating: 'creating',
+  Updating: 'updating',
+};
+/** A key state as people say it ("pending import", not "PendingImport"). */
+export const stateName = (state: string): string => STATE_NAMES[state] ?? state;
+
+/** "expires in 12 d · SYMMETRIC_DEFAULT · ENCRYPT_DECRYPT · enabled · EXTERNAL": the expiry first. */
 export function keyDescription(key: KeyInfo, now: Date = new Date()): string {
-  const parts: string[] = [key.keySpec, key.keyUsage, key.keyState, key.origin];
+  const parts: string[] = [];
   const exp = materialExpiry(key, now);
   if (exp.kind !== 'not-external' && exp.kind !== 'pending-import') parts.push(exp.label);
   else if (exp.kind === 'pending-import' && key.keyState !== 'PendingImport') parts.push(exp.label);
+  parts.push(key.keySpec, key.keyUsage, stateName(key.keyState), key.origin);
   if (key.multiRegion) parts.push(key.multiRegionRole === 'REPLICA' ? 'replica' : 'multi-Region');
   return parts.join(' · ');
 }
+
+/** "1 key", "3 keys". */
+export const keyCount = (n: number): string => `${n} ${n === 1 ? 'key' : 'keys'}`;
 
 export function keyKind(key: Pick<KeyInfo, 'keySpec'>): 'symmetric' | 'hmac' | 'asymmetric' {
   const kind = KEY_SPECS[key.keySpec]?.kind;

@@ -12,8 +12,9 @@ import {
   filterKeys,
   filterLabel,
   keyContextValue,
+  keyCount,
   keyDescription,
-  keyLabel,
+  treeKeyLabel,
   keyTooltip,
   regionPartition,
   regionsFor,
@@ -25,6 +26,7 @@ import type { SandboxHost } from '../sandboxHost';
 import { settings } from '../settings';
 import type { AccountNode, KeyNode, MessageNode, RegionNode, TreeNode } from './nodes';
 
+const EXPANDED_STATE = 'kmsImport.tree.expanded';
 const FILTER_STATE = 'kmsImport.filter';
 
 export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -43,6 +45,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
     private readonly log: Logger,
   ) {
     this.filter = state.get<KeyFilter>(FILTER_STATE, 'all');
+    this.expanded = new Set(state.get<string[]>(EXPANDED_STATE, []));
     void vscode.commands.executeCommand('setContext', 'kmsImport.filter', this.filter);
     this.disposables.push(
       this.changed,
@@ -118,17 +121,26 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
       this.cache.upsert(account.id, region, key);
       const id = `key:${account.id}:${region}:${key.keyId}`;
       const node = this.nodes.get(id) as KeyNode | undefined;
-      if (node) {
-        node.key = { ...key, aliases: key.aliases?.length ? key.aliases : node.key.aliases };
-        this.changed.fire(node);
-      } else {
-        this.fireRegion(account.id, region);
-      }
+      if (node) node.key = { ...key, aliases: key.aliases?.length ? key.aliases : node.key.aliases };
+      // The region re-sorts its keys (a key that became PendingImport moves up at once).
+      this.fireRegion(account.id, region);
       return key;
     } catch (e) {
       this.log.warn(`Could not refresh key ${keyId}`, e);
       return undefined;
     }
+  }
+
+  /** Expanded accounts and regions, remembered across reloads (the view reports expand/collapse). */
+  private readonly expanded: Set<string>;
+  setExpanded(id: string, expanded: boolean): void {
+    if (expanded === this.expanded.has(id)) return;
+    if (expanded) this.expanded.add(id);
+    else this.expanded.delete(id);
+    void this.state.update(EXPANDED_STATE, [...this.expanded].slice(-200));
+  }
+  private collapsible(id: string): vscode.TreeItemCollapsibleState {
+    return this.expanded.has(id) ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
   }
 
   fireRegion(accountId: string, region: string): void {
@@ -150,7 +162,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
     switch (node.type) {
       case 'account': {
         const running = this.sandbox.isRunning;
-        const item = new vscode.TreeItem(node.account.label, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(node.account.label, this.collapsible(node.id));
         item.id = node.id;
         item.contextValue = accountContextValue(node.account, running);
         if (node.account.kind === 'sandbox') {
@@ -164,7 +176,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
         return item;
       }
       case 'region': {
-        const item = new vscode.TreeItem(node.region, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(node.region, this.collapsible(node.id));
         item.id = node.id;
         item.contextValue = 'kmsRegion';
         item.iconPath = new vscode.ThemeIcon('globe');
@@ -174,14 +186,14 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
         let count: string | undefined;
         if (l?.done && !l.error) {
           const shown = filterKeys(l.keys, this.filter).length;
-          count = this.filter === 'all' ? vscode.l10n.t('{0} keys', l.keys.length) : vscode.l10n.t('{0} of {1} keys ({2})', shown, l.keys.length, filterLabel(this.filter));
+          count = this.filter === 'all' ? keyCount(l.keys.length) : vscode.l10n.t('{0} of {1} ({2})', shown, keyCount(l.keys.length), filterLabel(this.filter));
         }
         item.description = [partition.badge && vscode.l10n.t('{0} · China Regions', partition.badge), count].filter(Boolean).join(' · ');
         return item;
       }
       case 'key': {
         const k = node.key;
-        const item = new vscode.TreeItem(keyLabel(k), vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(treeKeyLabel(k), vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
         item.description = keyDescription(k);
         item.tooltip = new vscode.MarkdownString(keyTooltip(k));

@@ -34,14 +34,16 @@ export class FormPanel implements vscode.Disposable {
   private readonly queue: ToForm[] = [];
   private accountLabel = 'Sandbox';
 
-  static show(s: Services, init: Partial<FormState>): FormPanel {
+  static show(s: Services, init: Partial<FormState>, materialPath?: string): FormPanel {
     if (FormPanel.current) {
-      FormPanel.current.panel.reveal();
-      if (Object.keys(init).length) void FormPanel.current.reset(init);
-      return FormPanel.current;
+      const current = FormPanel.current;
+      current.panel.reveal();
+      // Every Create / Import opens a clean form (the running import, if any, is left to finish).
+      if (!current.running) void current.reset(init).then(() => (materialPath ? current.loadMaterial(materialPath) : undefined));
+      return current;
     }
     const panel = vscode.window.createWebviewPanel(FORM_VIEW_TYPE, vscode.l10n.t('Import Key Material'), vscode.ViewColumn.Active, webviewOptions(s.context.extensionUri, vscode.Uri.joinPath));
-    return new FormPanel(s, panel, init);
+    return new FormPanel(s, panel, init, materialPath);
   }
 
   /** Rebuilds the form after a window reload from the state the webview persisted. */
@@ -92,9 +94,14 @@ export class FormPanel implements vscode.Disposable {
     return st;
   }
 
+  /** A clean form: no file, no passphrase, no previous choices, result or error. */
   private async reset(init: Partial<FormState>): Promise<void> {
-    // The chosen material stays: a reset names a key, not a file.
-    this.state = this.withDefaults({ ...init, materialId: this.state.materialId });
+    this.material = undefined;
+    this.materialPath = undefined;
+    this.materialError = undefined;
+    this.passphrase = undefined;
+    this.state = this.withDefaults(init);
+    this.post({ type: 'reset' });
     this.post({ type: 'view', view: this.view() });
     await this.loadKeys();
   }
@@ -188,20 +195,21 @@ export class FormPanel implements vscode.Disposable {
     try {
       switch (m.type) {
         case 'ready':
+          // The host's state is the truth for this panel (a reload comes through revive): the
+          // webview's saved state is not read here, so a reset form never gets an old file back.
           this.ready = true;
-          if (m.state && !this.state.keyId && !this.materialPath) {
-            // Only the user's choices and a material id this host handed out; never a path from the webview.
-            const restored = restoreFormState(m.state, this.s.paths.material);
-            if (restored.state) this.state = { ...this.state, ...restored.state };
-            if (restored.materialPath) void this.loadMaterial(restored.materialPath);
-          }
           this.queue.splice(0).forEach((q) => void this.panel.webview.postMessage(q));
           this.refresh();
           break;
         case 'change': {
           const p = m.patch;
           if (p.wrappingKeySpec || p.algorithm) this.state.wrappingChosen = true;
-          if (p.keySpec && p.keySpec !== this.state.keySpec) this.state.keyUsage = undefined;
+          if (p.keySpec) this.state.keySpecChosen = true;
+          if (p.keySpec && p.keySpec !== this.state.keySpec) {
+            this.state.keyUsage = undefined;
+            this.state.keyUsageChosen = false;
+          }
+          if (p.keyUsage) this.state.keyUsageChosen = true;
           this.state = { ...this.state, ...p } as FormState;
           this.refresh();
           break;
@@ -232,8 +240,11 @@ export class FormPanel implements vscode.Disposable {
         case 'cancel':
           this.running?.abort();
           break;
+        case 'newImport':
+          if (!this.running) await this.reset({ accountId: this.state.accountId, region: this.state.region });
+          break;
         case 'openSummary':
-          if (this.state.keyId) await this.s.showSummary({ accountId: this.state.accountId ?? SANDBOX_ACCOUNT.id, region: this.region(), keyId: this.state.keyId }, { beside: true });
+          if (this.state.keyId) await this.s.showSummary({ accountId: this.state.accountId ?? SANDBOX_ACCOUNT.id, region: this.region(), keyId: this.state.keyId });
           break;
       }
       this.post({ type: 'reply', requestId: m.requestId, ok: true });
@@ -278,8 +289,8 @@ export class FormPanel implements vscode.Disposable {
       this.refresh();
       this.running = undefined;
       this.post({ type: 'running', running: false });
-      // Beside the form, so the form's result and the summary are both in view.
-      await this.s.showSummary({ accountId: account.id, region, keyId: result.keyId, bundleDir: result.bundleDir }, { beside: true });
+      // In the active group (a second column would halve both panels); a summary already open is reused.
+      await this.s.showSummary({ accountId: account.id, region, keyId: result.keyId, bundleDir: result.bundleDir });
       void this.loadKeys();
     } catch (e) {
       if (isCancellation(e)) {

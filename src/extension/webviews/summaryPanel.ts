@@ -12,7 +12,7 @@ import { materialExpiry } from '../model/expiry';
 import { keyLabel, providerForRegion } from '../model/treeModel';
 import type { Services } from '../services';
 import { settings } from '../settings';
-import { nextStep } from '../model/summaryModel';
+import { bundleStage, nextStep, primaryAction } from '../model/summaryModel';
 import { renderHtml, webviewOptions } from './html';
 import { reviveSummaryIdentity } from '../model/pathRefs';
 import { isFromSummary, type FromSummary, type SummaryData, type SummaryFile, type SummaryIdentity, type SummaryRef, type ToSummary } from '../../protocol/summary';
@@ -32,6 +32,7 @@ export class SummaryPanel implements vscode.Disposable {
   private last?: SummaryData;
 
   static async show(s: Services, identity: SummaryIdentity, opts: { beside?: boolean } = {}): Promise<SummaryPanel> {
+    void vscode.commands.executeCommand('setContext', 'kmsImport.walkthrough.summaryShown', true);
     const existing = SummaryPanel.panels.get(identity.keyId);
     if (existing) {
       existing.identity = { ...existing.identity, ...identity, bundleDir: identity.bundleDir ?? existing.identity.bundleDir };
@@ -139,10 +140,13 @@ export class SummaryPanel implements vscode.Disposable {
         data.bundleError = (e as Error).message;
       }
     }
-    if (stored && stored.keyId === keyId) {
+    // The proof belongs to the bundle its import used: another bundle's proof is not shown as this one's.
+    if (stored && stored.keyId === keyId && (!data.bundle || stored.bundleDir === data.bundle.dir)) {
       data.proof = { method: stored.proof.method, holds: stored.proof.holds, detail: stored.proof.detail, keyMaterialId: stored.keyMaterialId, importedAt: stored.importedAt };
     }
+    if (data.bundle) data.bundleStage = bundleStage(data.bundle, stored?.keyId === keyId ? stored : undefined, this.s.results.usedBundles().has(data.bundle.dir));
     data.nextStep = nextStep(data);
+    data.primary = primaryAction(data);
     return data;
   }
 

@@ -3,7 +3,7 @@
 import '../shared/panel.css';
 import { h, hostApi, initialData } from '../shared/vscode';
 import { STEP_LABELS, isToForm, type FormPatch, type FromForm, type ToForm } from '../../protocol/form';
-import type { FormState, FormView, Option } from '../../protocol/form';
+import type { FormField, FormFinding, FormState, FormView, Option } from '../../protocol/form';
 
 const api = hostApi<FromForm, { form: FormState }>();
 
@@ -24,20 +24,22 @@ const el = {
   modeNew: h('input', { type: 'radio', name: 'mode', id: 'mode-new', value: 'new' }),
   key: h('select', { id: 'key', 'data-testid': 'key' }),
   keySpec: h('select', { id: 'key-spec', 'data-testid': 'key-spec' }),
-  keySpecReasons: h('ul', { class: 'reasons', id: 'key-spec-reasons' }),
+  keySpecReasons: whyBox('key-spec'),
   keyUsage: h('select', { id: 'key-usage', 'data-testid': 'key-usage' }),
   alias: h('input', { type: 'text', id: 'alias', placeholder: 'optional, e.g. my-imported-key', 'data-testid': 'alias' }),
   wrappingKeySpec: h('select', { id: 'wrapping-key-spec', 'data-testid': 'wrapping-key-spec' }),
-  wrappingKeySpecReasons: h('ul', { class: 'reasons', id: 'wrapping-key-spec-reasons' }),
+  wrappingKeySpecReasons: whyBox('wrapping-key-spec'),
   algorithm: h('select', { id: 'algorithm', 'data-testid': 'algorithm' }),
-  algorithmReasons: h('ul', { class: 'reasons', id: 'algorithm-reasons' }),
+  algorithmReasons: whyBox('algorithm'),
   materialChoose: h('button', { id: 'material-choose', class: 'secondary', 'data-testid': 'material-choose', text: 'Choose file…' }),
   materialGenerate: h('button', { id: 'material-generate', class: 'secondary', 'data-testid': 'material-generate', text: 'Generate test material…' }),
   materialSummary: h('div', { id: 'material-summary', 'data-testid': 'material-summary', class: 'muted' }),
   expirationModel: h('select', { id: 'expiration-model', 'data-testid': 'expiration-model' }),
-  validTo: h('input', { type: 'date', id: 'valid-to', 'data-testid': 'valid-to' }),
+  validTo: h('input', { type: 'date', id: 'valid-to', 'data-testid': 'valid-to', required: true }),
   importType: h('select', { id: 'import-type', 'data-testid': 'import-type' }),
-  findings: h('ul', { class: 'findings', id: 'findings', 'data-testid': 'findings' }),
+  // The checks: what is still needed (neutral) or "ready"; announced to screen readers as it changes.
+  findings: h('ul', { class: 'findings', id: 'findings', 'data-testid': 'findings', role: 'status', 'aria-live': 'polite' }),
+  newImport: h('button', { id: 'new-import', class: 'secondary', 'data-testid': 'new-import', text: 'New import' }),
   submit: h('button', { id: 'submit', 'data-testid': 'submit', text: 'Download, wrap, import and prove' }),
   cancel: h('button', { id: 'cancel', class: 'secondary hidden', 'data-testid': 'cancel', text: 'Cancel' }),
   blocker: h('div', { id: 'blocker', class: 'muted', 'data-testid': 'blocker' }),
@@ -46,17 +48,37 @@ const el = {
   result: h('div', { id: 'result', class: 'banner ok hidden', 'data-testid': 'result' }),
   error: h('div', { id: 'error', class: 'banner error hidden', 'data-testid': 'error' }),
 };
+/** Per field: the one finding that belongs to it (with its fixes), announced when it appears. */
+const fieldBoxes: Record<FormField, HTMLElement> = {
+  key: fieldBox('key'),
+  keySpec: fieldBox('key-spec'),
+  material: fieldBox('material'),
+  wrappingKeySpec: fieldBox('wrapping-key-spec'),
+  algorithm: fieldBox('algorithm'),
+  validTo: fieldBox('valid-to'),
+  importType: fieldBox('import-type'),
+};
 const rows = {
-  key: row('Key', el.key),
-  keySpec: row('Key spec', el.keySpec, el.keySpecReasons),
+  key: row('Key', el.key, fieldBoxes.key),
+  keySpec: row('Key spec', el.keySpec, fieldBoxes.keySpec, el.keySpecReasons),
   keyUsage: row('Key usage', el.keyUsage),
   alias: row('Alias', el.alias),
-  validTo: row('ValidTo', el.validTo),
+  validTo: row('ValidTo', el.validTo, fieldBoxes.validTo),
 };
+
+function whyBox(id: string): HTMLDetailsElement {
+  return h('details', { class: 'why hidden', id: `${id}-why`, 'data-testid': `${id}-why` }, h('summary', { text: 'Why not the others?' }), h('ul', { class: 'reasons' }));
+}
+function fieldBox(id: string): HTMLElement {
+  return h('div', { class: 'field-findings', id: `${id}-findings`, 'data-testid': `${id}-findings`, 'aria-live': 'polite' });
+}
 
 function row(label: string, ...controls: HTMLElement[]): HTMLElement {
   const id = controls[0].id;
-  return h('div', { class: 'row', id: `row-${id}` }, h('label', { for: id, text: label }), h('div', {}, ...controls));
+  // The control is described by its finding and its "why not" reasons (aria-describedby).
+  const described = controls.slice(1).map((c) => c.id).filter(Boolean);
+  if (described.length) controls[0].setAttribute('aria-describedby', described.join(' '));
+  return h('div', { class: 'row', id: `row-${id}` }, h('label', { for: id, text: label }), h('div', { class: 'field' }, ...controls));
 }
 
 app.append(
@@ -70,17 +92,17 @@ app.append(
   rows.keyUsage,
   rows.alias,
   h('h2', { text: 'Key material' }),
-  h('div', { class: 'row' }, h('label', { text: 'File' }), h('div', {}, el.materialChoose, el.materialGenerate, el.materialSummary)),
+  h('div', { class: 'row' }, h('label', { text: 'File' }), h('div', { class: 'field' }, el.materialChoose, el.materialGenerate, el.materialSummary, fieldBoxes.material)),
   h('h2', { text: 'Wrapping' }),
-  row('Wrapping key spec', el.wrappingKeySpec, el.wrappingKeySpecReasons),
-  row('Wrapping algorithm', el.algorithm, el.algorithmReasons),
+  row('Wrapping key spec', el.wrappingKeySpec, fieldBoxes.wrappingKeySpec, el.wrappingKeySpecReasons),
+  row('Wrapping algorithm', el.algorithm, fieldBoxes.algorithm, el.algorithmReasons),
   h('h2', { text: 'Import options' }),
   row('Expiration', el.expirationModel),
   rows.validTo,
-  row('ImportType', el.importType),
+  row('ImportType', el.importType, fieldBoxes.importType),
   h('h2', { text: 'Checks' }),
   el.findings,
-  h('div', { class: 'actions' }, el.submit, el.cancel, el.blocker),
+  h('div', { class: 'actions' }, el.submit, el.cancel, el.newImport, el.blocker),
   el.steps,
   el.result,
   el.error,
@@ -101,15 +123,46 @@ function fillOptions(select: HTMLSelectElement, options: Array<Option<string>>, 
   if (select.dataset.sig !== sig) {
     select.replaceChildren(
       ...(placeholder ? [h('option', { value: '', text: placeholder })] : []),
-      ...options.map((o) => h('option', { value: o.value, disabled: o.disabled, title: o.reason, 'data-testid': `option-${o.value}`, text: `${o.label}${o.recommended ? ' (recommended)' : ''}${o.disabled ? ' — not possible' : ''}` })),
+      // A disabled option is greyed out; its reason is its tooltip and in "Why not the others?".
+      ...options.map((o) => h('option', { value: o.value, disabled: o.disabled, title: o.reason, 'data-testid': `option-${o.value}`, text: `${o.label}${o.recommended && !o.disabled ? ' (recommended)' : ''}` })),
     );
     select.dataset.sig = sig;
   }
   select.value = value ?? '';
 }
 
-function fillReasons(list: HTMLElement, options: Array<Option<string>>): void {
-  list.replaceChildren(...options.filter((o) => o.disabled && o.reason).map((o) => h('li', { 'data-testid': `reason-${o.value}`, text: `${o.value}: ${o.reason}` })));
+/** Reasons on demand: a collapsed "Why not the others?" with the grouped reasons (the host limits them). */
+function fillReasons(box: HTMLElement, lines: string[]): void {
+  box.classList.toggle('hidden', !lines.length);
+  const list = box.querySelector('ul')!;
+  const sig = JSON.stringify(lines);
+  if (list.dataset.sig === sig) return;
+  list.dataset.sig = sig;
+  list.replaceChildren(...lines.map((t) => h('li', { class: 'reason', text: t })));
+}
+
+function fixButton(f: FormFinding, i: number): HTMLButtonElement {
+  const fix = f.fixes[i];
+  const b = h('button', { class: i === 0 ? '' : 'secondary', 'data-testid': `fix-${f.code}-${i}`, text: fix.label });
+  b.addEventListener('click', () => {
+    if (fix.patch) change(fix.patch);
+    else if (fix.command) send({ type: fix.command } as FromForm);
+  });
+  return b;
+}
+
+function renderField(box: HTMLElement, list: FormFinding[]): void {
+  box.replaceChildren(
+    ...list.map((f) =>
+      h(
+        'div',
+        { class: 'finding', 'data-severity': f.severity, 'data-testid': `finding-${f.code}`, title: f.source },
+        h('span', { class: `codicon codicon-${f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info'}`, 'aria-hidden': 'true' }),
+        h('span', { text: f.message }),
+        ...(f.fixes.length ? [h('div', { class: 'fixes' }, ...f.fixes.map((_, i) => fixButton(f, i)))] : [h('div', { class: 'fix', text: f.fix })]),
+      ),
+    ),
+  );
 }
 
 function render(): void {
@@ -127,15 +180,17 @@ function render(): void {
   const spec = st.mode === 'existing' ? v.keys.find((k) => k.keyId === st.keyId)?.keySpec : st.keySpec;
   fillOptions(el.keySpec, v.keySpecOptions, spec, 'Choose a key spec…');
   el.keySpec.disabled = st.mode === 'existing';
-  fillReasons(el.keySpecReasons, st.mode === 'new' ? v.keySpecOptions : []);
+  fillReasons(el.keySpecReasons, v.whyNot.keySpec);
   fillOptions(el.keyUsage, v.keyUsageOptions, st.keyUsage);
   if (document.activeElement !== el.alias) el.alias.value = st.alias ?? '';
   fillOptions(el.wrappingKeySpec, v.wrappingKeySpecOptions, st.wrappingKeySpec);
-  fillReasons(el.wrappingKeySpecReasons, v.wrappingKeySpecOptions);
+  fillReasons(el.wrappingKeySpecReasons, v.whyNot.wrappingKeySpec);
   fillOptions(el.algorithm, v.algorithmOptions, st.algorithm);
-  fillReasons(el.algorithmReasons, v.algorithmOptions);
+  fillReasons(el.algorithmReasons, v.whyNot.algorithm);
   el.expirationModel.value = st.expirationModel;
   rows.validTo.classList.toggle('hidden', st.expirationModel !== 'KEY_MATERIAL_EXPIRES');
+  el.validTo.min = v.validToBounds.min;
+  el.validTo.max = v.validToBounds.max;
   if (document.activeElement !== el.validTo) el.validTo.value = st.validTo ?? '';
   el.importType.value = st.importType;
   el.importType.disabled = !v.importTypeEnabled;
@@ -143,24 +198,21 @@ function render(): void {
     v.material
       ? h('span', {}, h('span', { class: 'codicon codicon-file' }), ` ${v.material.fileName}: ${v.material.description}${v.material.publicKeyFingerprint ? ` · public key ${v.material.publicKeyFingerprint}` : ''}`)
       : v.materialError
-        ? h('span', { text: `Cannot use this file: ${v.materialError}` })
+        ? h('span', { text: 'This file cannot be used (see below).' })
         : h('span', { text: 'No file chosen. The file is read on your machine only; this form never sees its bytes.' }),
   );
+  for (const [field, box] of Object.entries(fieldBoxes) as Array<[FormField, HTMLElement]>) renderField(box, v.problems.filter((f) => f.field === field));
+  // The checks: neutral "still needed" items, else a count of the problems marked on the fields.
+  const errors = v.problems.filter((f) => f.severity === 'error').length;
   el.findings.replaceChildren(
-    ...v.findings.map((f) =>
-      h(
-        'li',
-        { class: 'finding', 'data-severity': f.severity, 'data-testid': `finding-${f.code}`, title: f.source },
-        h('span', { class: `codicon codicon-${f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info'}` }),
-        h('strong', { text: f.message }),
-        h('div', { class: 'fix', text: `Fix: ${f.fix}` }),
-      ),
-    ),
+    ...v.todo.map((t) => h('li', { class: 'todo', 'data-testid': `todo-${t.code}` }, h('span', { class: 'codicon codicon-circle-large-outline', 'aria-hidden': 'true' }), ` ${t.text}`)),
+    ...(errors ? [h('li', { class: 'todo', 'data-testid': 'checks-problems', text: `${errors === 1 ? 'One problem is' : `${errors} problems are`} marked on the fields above.` })] : []),
   );
-  if (!v.findings.length) el.findings.append(h('li', { class: 'finding', 'data-severity': 'info', 'data-testid': 'finding-none', text: 'No problems found.' }));
+  if (!v.todo.length && !errors) el.findings.append(h('li', { class: 'todo', 'data-testid': 'finding-none' }, h('span', { class: 'codicon codicon-pass', 'aria-hidden': 'true' }), ' Ready: every check passes.'));
   el.submit.disabled = running || !v.canSubmit;
   el.submit.textContent = st.mode === 'new' ? 'Create key, download parameters, wrap, import and prove' : 'Download parameters, wrap, import and prove';
-  el.blocker.textContent = !running && !v.canSubmit && v.blocker ? v.blocker : '';
+  el.blocker.textContent = running || v.canSubmit ? '' : v.todo.length ? 'Complete the checklist above to continue.' : 'Fix the marked problem to continue.';
+  el.newImport.classList.toggle('hidden', running);
   el.cancel.classList.toggle('hidden', !running);
   for (const c of [el.key, el.keySpec, el.keyUsage, el.alias, el.wrappingKeySpec, el.algorithm, el.expirationModel, el.validTo, el.importType, el.materialChoose, el.materialGenerate, el.modeExisting, el.modeNew]) {
     if (running) c.setAttribute('disabled', '');
@@ -234,6 +286,13 @@ window.addEventListener('message', (e: MessageEvent) => {
       el.error.replaceChildren(...children);
       break;
     }
+    case 'reset':
+      el.steps.replaceChildren();
+      for (const b of [el.result, el.error]) {
+        b.classList.add('hidden');
+        b.replaceChildren();
+      }
+      break;
     case 'reply':
       if (!m.ok && m.error) {
         el.error.classList.remove('hidden');
@@ -259,6 +318,7 @@ el.materialChoose.addEventListener('click', () => send({ type: 'chooseMaterial' 
 el.materialGenerate.addEventListener('click', () => send({ type: 'generateMaterial' }));
 el.submit.addEventListener('click', () => send({ type: 'submit' }));
 el.cancel.addEventListener('click', () => send({ type: 'cancel' }));
+el.newImport.addEventListener('click', () => send({ type: 'newImport' }));
 
 render();
 // Ready handshake: the host posts nothing before this; the persisted choices go along.

@@ -38,7 +38,24 @@ function fmt(ms: number): string {
 const countdown = h('span', { id: 'countdown', class: 'countdown', 'data-testid': 'countdown' });
 const downloadBtn = button('download-parameters', 'Download new parameters', 'downloadParameters', false);
 
+const STAGE_TEXT: Record<string, string> = {
+  fresh: 'downloaded, not used yet',
+  wrapped: 'wrapped, not imported yet',
+  imported: 'used for an import (no longer needed)',
+  proven: 'imported and proven (no longer needed)',
+  'proof-failed': 'imported; the proof failed',
+  expired: 'expired, not used',
+};
+const used = (): boolean => ['imported', 'proven', 'proof-failed'].includes(data?.bundleStage ?? '');
+
 function tick(): void {
+  if (used()) {
+    // Parameters an import used are history: no countdown, no warning colour, no download button.
+    countdown.textContent = 'used: no longer needed';
+    countdown.dataset.level = 'used';
+    downloadBtn.classList.toggle('hidden', data?.primary !== 'downloadParameters');
+    return;
+  }
   const validTo = data?.bundle?.parametersValidTo ? Date.parse(data.bundle.parametersValidTo) : NaN;
   if (Number.isNaN(validTo)) {
     countdown.textContent = data?.bundle ? 'validity unknown' : 'no parameters downloaded';
@@ -70,7 +87,7 @@ function render(): void {
   app.replaceChildren(
     h('h1', { text: `Import summary: ${title}` }),
     h('p', { class: 'muted', text: `${d.accountLabel} · ${d.identity.region} · ${d.provider}` }),
-    h('div', { class: 'banner', id: 'next-step', 'data-testid': 'next-step' }, h('span', { class: 'codicon codicon-arrow-right' }), ` Next: ${d.nextStep}`),
+    h('div', { class: 'banner', id: 'next-step', 'data-testid': 'next-step', 'data-primary': d.primary ?? 'none' }, h('span', { class: 'codicon codicon-arrow-right' }), ` Next: ${d.nextStep}`),
     h('h2', { text: 'Key' }),
     ...(k
       ? [
@@ -87,6 +104,7 @@ function render(): void {
     ...(b
       ? [
           kv('Folder', b.dir, 'bundle-dir'),
+          ...(d.bundleStage ? [kv('Stage', STAGE_TEXT[d.bundleStage] ?? d.bundleStage, 'bundle-stage')] : []),
           kv('Wrapping key spec', b.wrappingKeySpec ?? 'unknown', 'wrapping-key-spec'),
           kv('Wrapping algorithm', b.wrappingAlgorithm ?? 'unknown', 'wrapping-algorithm'),
           kv('Valid to', b.parametersValidTo ?? 'unknown', 'params-valid-to'),
@@ -111,12 +129,13 @@ function render(): void {
           ...(proof.keyMaterialId ? [h('div', { class: 'mono', text: `Key material id: ${proof.keyMaterialId}` })] : []),
           h('div', { class: 'muted', text: `Recorded ${proof.importedAt}` }),
         )
-      : h('p', { id: 'proof', 'data-testid': 'proof', 'data-holds': 'unknown', class: 'muted', text: 'No proof recorded yet. Run Verify Imported Key with your material to prove the import.' }),
+      : h('p', { id: 'proof', 'data-testid': 'proof', 'data-holds': 'unknown', class: 'muted', text: b ? 'No proof recorded for an import with these parameters.' : 'No proof recorded yet. Run Verify Imported Key with your material to prove the import.' }),
     h(
       'div',
       { class: 'actions' },
-      button('import-material', 'Import key material…', 'importMaterial', false),
-      ...(k && k.keyState !== 'PendingImport' && k.origin === 'EXTERNAL' ? [button('verify', 'Verify…', 'verify')] : []),
+      // One primary button: the action the next step names; the others are secondary.
+      button('import-material', 'Import key material…', 'importMaterial', d.primary !== 'importMaterial'),
+      ...(k && k.keyState !== 'PendingImport' && k.origin === 'EXTERNAL' ? [button('verify', 'Verify…', 'verify', d.primary !== 'verify')] : []),
       button('refresh', 'Refresh', 'refresh'),
       ...(b ? [button('reveal-bundle', 'Reveal folder', 'revealBundle')] : []),
       ...(k ? [button('copy-arn', 'Copy ARN', 'copyArn')] : []),

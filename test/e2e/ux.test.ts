@@ -1,0 +1,176 @@
+// The first hour in the editor (issue 10), as a user sees it in a real VS Code (code-server): a blank form
+// shows no error, a file sets the key spec, a second Create opens a clean form, few reasons are in view, the
+// explorer wrap looks at the file first, the summary of a bundle not imported does not say done, the status
+// bar ignores used parameters, and the form and the summary have no horizontal scrollbar at 500 px.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Frame } from 'playwright-core';
+import { Workbench } from './support/workbench';
+import { waitFor } from '../../scripts/vscode-host.mjs';
+import { makeWorkspace, writeRsaMaterial, writeSymmetricMaterial } from './support/fixtures';
+import { withSandboxState, createPendingKey, createImportedKey, writeAgedBundle, writeWrappedMaterial } from './support/seed';
+
+const REGION = 'us-east-1';
+const HOUR = 3_600_000;
+let wb: Workbench;
+let workspace: string;
+let stateDir: string;
+
+function step(name: string, fn: () => Promise<void>) {
+  test(name, { timeout: 180_000 }, async () => {
+    try {
+      await fn();
+    } catch (e) {
+      await wb?.dumpOnFailure(`ux-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}`);
+      throw e;
+    }
+  });
+}
+
+before(async () => {
+  workspace = makeWorkspace('kms-e2e-ux-');
+  stateDir = mkdtempSync(join(tmpdir(), 'kms-e2e-ux-sandbox-'));
+  writeRsaMaterial(workspace, 'material/rsa2048.pem');
+  writeSymmetricMaterial(workspace, 'material/aes256.bin');
+  await withSandboxState(stateDir, REGION, async (rig) => {
+    // An EC key with fresh parameters: never to be offered for an RSA file.
+    const ec = await createPendingKey(rig, 'ux/pending-ec', 'ECC_NIST_P256', 'SIGN_VERIFY');
+    await writeAgedBundle(rig, ec, join(workspace, 'kms-import', 'ec-bundle'), 0);
+    // A symmetric key whose parameters expire first (2 h left): the explorer wrap imports them.
+    const sym = await createPendingKey(rig, 'ux/pending-aes');
+    await writeAgedBundle(rig, sym, join(workspace, 'kms-import', 'sym-bundle'), 22 * HOUR);
+    // An imported key with a second bundle, wrapped but never imported: its summary must not say done.
+    const m = randomBytes(32);
+    const done = await createImportedKey(rig, 'ux/imported-aes', m, 'SYMMETRIC_DEFAULT', 'ENCRYPT_DECRYPT');
+    const b = await writeAgedBundle(rig, done, join(workspace, 'kms-import', 'not-imported'), 0);
+    writeWrappedMaterial(join(workspace, 'kms-import', 'not-imported'), b.publicKey, m);
+  });
+  wb = await Workbench.launch({ workspace, settings: { 'kmsImport.sandbox.stateDir': stateDir, 'kmsImport.sandbox.autoStart': true } });
+  await wb.openKeysView();
+  await wb.expand(wb.treeRow('Sandbox').first());
+  await wb.expand(wb.treeRow(REGION).first());
+  await wb.treeRow('ux/pending-ec').first().waitFor();
+});
+
+after(async () => {
+  await wb?.close();
+  rmSync(workspace, { recursive: true, force: true });
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+/** The page width of a webview and how wide its content is (a horizontal scrollbar when scroll > client). */
+const widths = (f: Frame) => f.evaluate('({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })') as Promise<{ scroll: number; client: number }>;
+
+/** Visible error findings in the form. */
+const visibleErrors = (f: Frame) => f.locator('.finding[data-severity="error"]:visible').count();
+
+step('a blank form shows no error: a neutral checklist, announced as a status', async () => {
+  await wb.runCommand('KMS Import: Create Key for Import');
+  const form = await wb.webviewFrame('[data-testid="todo-MATERIAL_REQUIRED"]');
+  assert.equal(await visibleErrors(form), 0);
+  assert.equal(await form.locator('[data-testid="error"]:visible').count(), 0);
+  assert.equal(await form.locator('#findings').getAttribute('role'), 'status');
+  assert.equal(await form.locator('#findings').getAttribute('aria-live'), 'polite');
+  assert.equal(await form.locator('[data-testid="submit"]').isDisabled(), true);
+  await wb.screenshot('form-blank', undefined, { docs: false });
+});
+
+step('choosing an RSA PEM in a fresh form sets RSA_2048 and an RSA_AES algorithm, with no error and few reasons in view', async () => {
+  const form = await wb.webviewFrame('[data-testid="material-choose"]');
+  await form.locator('[data-testid="material-choose"]').click();
+  await wb.answerFileDialog(join(workspace, 'material', 'rsa2048.pem'), 'Use as Key Material');
+  await waitFor(async () => (await form.locator('[data-testid="key-spec"]').inputValue()) === 'RSA_2048', { what: 'the key spec to follow the file' });
+  assert.match(await form.locator('[data-testid="algorithm"]').inputValue(), /^RSA_AES_KEY_WRAP_SHA_/);
+  assert.equal(await visibleErrors(form), 0);
+  const reasons = await form.locator('.reason:visible').count();
+  assert.ok(reasons <= 3, `${reasons} reason lines in view`);
+  // The ValidTo input is bounded, with a default, once the material is to expire.
+  await form.locator('[data-testid="expiration-model"]').selectOption('KEY_MATERIAL_EXPIRES');
+  await waitFor(async () => (await form.locator('[data-testid="valid-to"]').inputValue()) !== '', { what: 'a default ValidTo' });
+  assert.ok(await form.locator('[data-testid="valid-to"]').getAttribute('max'));
+  assert.match((await form.locator('[data-testid="algorithm"]').getAttribute('aria-describedby')) ?? '', /algorithm-why/);
+  await form.locator('[data-testid="submit"]:not([disabled])').waitFor();
+  await wb.screenshot('form-rsa');
+});
+
+step('a second Create opens a clean form', async () => {
+  await wb.runCommand('KMS Import: Create Key for Import');
+  const form = await wb.webviewFrame('[data-testid="todo-MATERIAL_REQUIRED"]');
+  assert.match(await form.locator('[data-testid="material-summary"]').innerText(), /No file chosen/);
+  assert.equal(await form.locator('[data-testid="submit"]').isDisabled(), true);
+  assert.equal(await form.locator('[data-testid="expiration-model"]').inputValue(), 'KEY_MATERIAL_DOES_NOT_EXPIRE');
+});
+
+step('the form at 500 px wide has no horizontal scrollbar', async () => {
+  const form = await wb.webviewFrame('[data-testid="submit"]');
+  await wb.page.setViewportSize({ width: 500 + 48 + 2, height: 900 });
+  try {
+    await wb.runCommand('View: Close Primary Side Bar').catch(() => {});
+    await waitFor(async () => (await widths(form)).client <= 520, { what: 'the form to be ≤ 520 px wide' });
+    const { scroll, client } = await widths(form);
+    assert.ok(scroll <= client, `scrollWidth ${scroll} > clientWidth ${client}`);
+    await wb.screenshot('form-500px');
+  } finally {
+    await wb.page.setViewportSize({ width: 1440, height: 900 });
+  }
+});
+
+step('the explorer wrap of an RSA PEM does not preselect an EC bundle', async () => {
+  await wb.revealInExplorer('material/rsa2048.pem');
+  await wb.explorerContextMenu('rsa2048.pem', 'Wrap for KMS Import');
+  const focused = wb.page.locator('.quick-input-widget .monaco-list-row.focused');
+  await focused.waitFor();
+  assert.match(await focused.innerText(), /Create a KMS key for this RSA_2048 key/);
+  const ec = wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'ec-bundle' }).first();
+  await ec.waitFor();
+  assert.match(await ec.innerText(), /ECC_NIST_P256/);
+  assert.equal(await ec.locator('.codicon-circle-slash').count(), 1, 'the EC bundle is marked as not usable');
+  await wb.screenshot('wrap-pick');
+  await wb.page.keyboard.press('Escape');
+});
+
+step('the summary of a bundle not imported does not say done', async () => {
+  await wb.revealInExplorer('kms-import/not-imported/kms-import.json');
+  await wb.explorerContextMenu('not-imported', 'Show Import Summary');
+  const panel = await wb.webviewFrame('[data-testid="bundle-stage"]');
+  const next = await panel.locator('[data-testid="next-step"]').innerText();
+  assert.doesNotMatch(next, /Done/);
+  assert.match(next, /has not been imported/);
+  assert.match(await panel.locator('[data-testid="bundle-stage"]').innerText(), /wrapped, not imported/);
+  assert.equal(await panel.locator('[data-testid="proof"]').getAttribute('data-holds'), 'unknown', "another import's proof is not shown");
+});
+
+step('the summary at 500 px wide has no horizontal scrollbar', async () => {
+  const panel = await wb.webviewFrame('[data-testid="bundle-stage"]');
+  await wb.page.setViewportSize({ width: 550, height: 900 });
+  try {
+    await wb.runCommand('View: Close Primary Side Bar').catch(() => {});
+    await waitFor(async () => (await widths(panel)).client <= 520, { what: 'the summary to be ≤ 520 px wide' });
+    const { scroll, client } = await widths(panel);
+    assert.ok(scroll <= client, `scrollWidth ${scroll} > clientWidth ${client}`);
+    await wb.screenshot('summary-500px');
+  } finally {
+    await wb.page.setViewportSize({ width: 1440, height: 900 });
+  }
+});
+
+step('after the explorer wrap and import, the status bar no longer counts the used parameters down', async () => {
+  const status = wb.page.locator('.statusbar-item').filter({ hasText: /KMS parameters/ }).first();
+  await status.waitFor();
+  assert.match(await status.innerText(), /expires in 1 h \d+ min|expires in 2 h/, 'the sym bundle (2 h left) is the nearest');
+  await wb.clearNotifications();
+  await wb.revealInExplorer('material/aes256.bin');
+  await wb.explorerContextMenu('aes256.bin', 'Wrap for KMS Import');
+  await wb.pickQuickItem('kms-import/sym-bundle', { type: false });
+  await waitFor(() => existsSync(join(workspace, 'kms-import', 'sym-bundle', 'EncryptedKeyMaterial.bin')), { what: 'the wrapped file' });
+  const toast = wb.notification(/Wrote .*EncryptedKeyMaterial\.bin/);
+  await toast.waitFor();
+  await toast.locator('a.monaco-button, .monaco-button').filter({ hasText: 'Import Key Material' }).first().click();
+  await wb.pickQuickItem('Key material does not expire', { type: false });
+  await wb.notification(/Imported and proven/).waitFor();
+  await waitFor(async () => /expires in 2[23] h/.test(await status.innerText()), { what: 'the status bar to skip the used parameters' });
+});
