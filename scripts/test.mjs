@@ -1,6 +1,6 @@
 // The test command (`npm test`): type-check, build, then every tier with Node's test runner.
 // Prints one closing line: "N passed, N failed" (", N skipped" when any were skipped).
-//   node scripts/test.mjs [tier…]     tiers: typecheck, core, core-boringssl, cli, sandbox, sandbox-boringssl, extension, hsm, e2e
+//   node scripts/test.mjs [tier…]     tiers: typecheck, lint, core, core-boringssl, cli, sandbox, sandbox-boringssl, extension, hsm, e2e
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -47,6 +47,30 @@ if (!only.length || only.includes('typecheck')) {
     if (!existsSync(join(root, project, 'tsconfig.json'))) continue;
     const r = run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', project]);
     if (r.status === 0) passed++; else { failed++; console.log(`typecheck of ${project} FAILED`); }
+  }
+}
+if (!only.length || only.includes('lint')) {
+  // ESLint (eslint.config.mjs): one test per linted folder (each folder of src/, test, bench), failed when a file
+  // in it has a problem: an import across a boundary, a file over 500 lines, a typescript-eslint finding.
+  console.log('\n== lint (eslint: import boundaries, file length, typescript-eslint recommended)');
+  const report = join(out, 'lint.json');
+  const r = run(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--cache', '--cache-strategy', 'content',
+    '--cache-location', join(root, 'node_modules/.cache/eslint/'), '--format', 'json', '--output-file', report, '.']);
+  const results = existsSync(report) ? JSON.parse(readFileSync(report, 'utf8')) : [];
+  if ((r.status !== 0 && r.status !== 1) || !results.length) { failed++; console.log('lint FAILED: eslint did not run'); }
+  else {
+    const byFolder = new Map();
+    for (const f of results) {
+      const rel = f.filePath.slice(root.length + 1).split(/[\\/]/);
+      const folder = rel[0] === 'src' && rel.length > 2 ? `src/${rel[1]}` : rel.length > 1 ? rel[0] : '.';
+      const problems = byFolder.get(folder) ?? [];
+      for (const m of f.messages) problems.push(`${rel.join('/')}:${m.line ?? 0}:${m.column ?? 0} ${m.message} (${m.ruleId ?? 'parse'})`);
+      byFolder.set(folder, problems);
+    }
+    for (const [folder, problems] of [...byFolder].sort()) {
+      if (problems.length) { failed++; console.log(`✖ ${folder}: ${problems.length} problem(s)`); for (const line of problems) console.log(`    ${line}`); }
+      else { passed++; console.log(`✔ ${folder}`); }
+    }
   }
 }
 console.log('\n== build');

@@ -87,7 +87,6 @@ async function prepare(opts: HsmWrapOptions) {
 
 async function wrapPrepared(opts: HsmWrapOptions, bundle: ParameterBundle, algorithm: WrappingAlgorithm, wrappingKey: WrappingPublicKey, out: string, log: (line: string) => void): Promise<HsmWrapResult> {
   const s = openHsmKey(opts);
-  let destroyed = 0;
   try {
     const facts = s.facts;
     log(`Key: ${facts.description}${facts.keySpec ? ` (${facts.keySpec})` : ''}`);
@@ -121,7 +120,7 @@ async function wrapPrepared(opts: HsmWrapOptions, bundle: ParameterBundle, algor
     await writeFileAtomic(out, wrapped, { mode: 0o600, overwrite: opts.force === true });
     log(`Wrote ${out} (${wrapped.length} bytes)`);
     const evidence = opts.evidence ? collectHsmEvidence(s) : undefined;
-    destroyed = s.close().destroyed;
+    const destroyed = s.close().destroyed;
     const { ecParams: _omit, ...key } = facts;
     void _omit;
     return {

@@ -154,7 +154,7 @@ function checkUnwrapped(out: Buffer, t: { value?: Buffer; spki?: Buffer }, plan:
     }
     return out.length;
   }
-  let end = -1;
+  let end: number;
   try {
     end = asn1.readTlv(out).end;
   } catch {

@@ -70,7 +70,7 @@ test('HMAC_384 with material of the wrong length: refused, naming 48 bytes', () 
 test('human output: one clear line per refusal and a fix, no stack trace', () => {
   const r = runCli(['wrap', '--material', tmp.path('corpus/rsa-1024.der'), tmp.path('corpus/public-rsa.pem'), '--bundle', goodBundle, '--out-dir', tmp.path('out-human')]);
   assert.equal(r.status, 3);
-  assert.match(r.stdout, /REFUSED .*rsa-1024\.der: This is an RSA-1024 private key; KMS imports RSA keys of 2048, 3072 or 4096 bits only\.\n  Fix: /);
+  assert.match(r.stdout, /REFUSED .*rsa-1024\.der: This is an RSA-1024 private key; KMS imports RSA keys of 2048, 3072 or 4096 bits only\.\n {2}Fix: /);
   assert.match(r.stdout, /REFUSED .*public-rsa\.pem: This is a public key/);
   assert.match(r.stdout, /0 wrapped, 2 refused\./);
   assert.doesNotMatch(r.stdout + r.stderr, /\n\s+at /);

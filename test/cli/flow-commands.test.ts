@@ -33,7 +33,14 @@ after(async () => {
 });
 
 const cli = (args: string[]) => runCliAsync(args, { env, cwd: tmp.dir });
-const json = (r: { stdout: string }) => JSON.parse(r.stdout) as Record<string, any>;
+// The fields of the commands' --json output that these tests read.
+type CliJson = {
+  ok: boolean; keyId: string; keyArn: string; keyState: string; origin: string; expirationModel: string; createdKey: boolean; wrappingAlgorithm: string;
+  keys: Array<{ keyId: string; aliases: string[] }>;
+  proof: { method: string; holds: boolean };
+  steps: Array<{ id: string; status: string }>;
+};
+const json = (r: { stdout: string }) => JSON.parse(r.stdout) as CliJson;
 function material(spec: string, name: string): string {
   const f = tmp.path(name);
   const r = runCli(['generate', '--key-spec', spec, '--out', f]);
@@ -52,7 +59,7 @@ describe('kms-import flow commands against the sandbox', () => {
 
     const pending = await cli(['list', '--pending', '--json']);
     assert.equal(pending.status, 0, pending.stderr);
-    const row = json(pending).keys.find((k: any) => k.keyId === key.keyId);
+    const row = json(pending).keys.find((k) => k.keyId === key.keyId);
     assert.ok(row, 'the new key is listed as pending import');
     assert.deepEqual(row.aliases, ['alias/cli-hmac']);
 
@@ -70,7 +77,7 @@ describe('kms-import flow commands against the sandbox', () => {
     assert.equal(r.proof.method, 'mac');
     assert.equal(r.proof.holds, true);
     assert.equal(r.keyState, 'Enabled');
-    assert.deepEqual(r.steps.filter((s: any) => s.status !== 'running').map((s: any) => `${s.id}:${s.status}`), ['create-key:skipped', 'download-parameters:skipped', 'check:done', 'wrap:done', 'import:done', 'prove:done']);
+    assert.deepEqual(r.steps.filter((s) => s.status !== 'running').map((s) => `${s.id}:${s.status}`), ['create-key:skipped', 'download-parameters:skipped', 'check:done', 'wrap:done', 'import:done', 'prove:done']);
 
     const v = await cli(['verify', '--key-id', key.keyId, '--material', m]);
     assert.equal(v.status, 0, v.stderr);

@@ -35,10 +35,13 @@ async function refused(p: string, code: string, message: RegExp) {
   await assert.rejects(readBundle(p), check);
 }
 
-function withManifest(name: string, edit: (m: Record<string, any>) => void): string {
+// kms-import.json as parsed JSON, for tests that break one field of it.
+type ManifestJson = { [field: string]: unknown; files?: Record<string, unknown>; sha256?: Record<string, unknown> };
+
+function withManifest(name: string, edit: (m: ManifestJson) => void): string {
   const d = tmp.path(name);
   mkdirSync(d);
-  const m = JSON.parse(readFileSync(join(canonical, 'kms-import.json'), 'utf8'));
+  const m = JSON.parse(readFileSync(join(canonical, 'kms-import.json'), 'utf8')) as ManifestJson;
   edit(m);
   for (const f of ['WrappingPublicKey.bin', 'ImportToken.bin', 'README.txt']) tmp.write(join(name, f), readFileSync(join(canonical, f)));
   writeFileSync(join(d, 'kms-import.json'), JSON.stringify(m));
@@ -46,7 +49,7 @@ function withManifest(name: string, edit: (m: Record<string, any>) => void): str
 }
 
 describe('a manifest with a field that is not what it claims is a bad bundle', () => {
-  const cases: Array<[string, (m: Record<string, any>) => void, RegExp]> = [
+  const cases: Array<[string, (m: ManifestJson) => void, RegExp]> = [
     ['validTo "garbage"', (m) => (m.validTo = 'garbage'), /"validTo" is "garbage", not an ISO 8601 date/],
     ['validTo a number', (m) => (m.validTo = 1764600000), /"validTo" is 1764600000/],
     ['validTo out of range', (m) => (m.validTo = '+275760-09-14T00:00:00.000Z'), /"validTo"/],
@@ -59,9 +62,9 @@ describe('a manifest with a field that is not what it claims is a bad bundle', (
     ['region with a newline', (m) => (m.region = 'us-east-1\nProvider: huawei'), /"region"/],
     ['version 2', (m) => (m.version = 2), /"version" is 2/],
     ['files missing', (m) => delete m.files, /"files" is missing/],
-    ['files.importToken a path', (m) => (m.files.importToken = '../ImportToken.bin'), /"files.importToken"/],
-    ['files naming one file twice', (m) => (m.files.importToken = m.files.publicKey), /name the same file/],
-    ['sha256 not hex', (m) => (m.sha256.importToken = 'zz'), /"sha256.importToken"/],
+    ['files.importToken a path', (m) => (m.files!.importToken = '../ImportToken.bin'), /"files.importToken"/],
+    ['files naming one file twice', (m) => (m.files!.importToken = m.files!.publicKey), /name the same file/],
+    ['sha256 not hex', (m) => (m.sha256!.importToken = 'zz'), /"sha256.importToken"/],
   ];
   for (const [name, edit, message] of cases) {
     test(name, async () => {

@@ -242,7 +242,7 @@ describe('AK/SK signature refusals (API gateway, 401 APIG.0301)', () => {
     } finally {
       p.dispose();
     }
-    const { signHuaweiRequest } = await import('../../src/providers/huawei/signer');
+    const { signHuaweiRequest } = await import('../../src/core/huaweiSigner');
     const url = `${h.endpoint}/v1.0/${h.projectId}/kms/list-keys`;
     const headers = signHuaweiRequest({ method: 'POST', url, headers: { 'Content-Type': 'application/json' }, body: '{}' }, { accessKey: h.accessKey, secretKey: h.secretKey });
     delete headers.host;
@@ -254,7 +254,7 @@ describe('AK/SK signature refusals (API gateway, 401 APIG.0301)', () => {
   test('a body changed after signing', async () => {
     const hwInfo = rig.sandbox.huawei;
     const url = `${hwInfo.endpoint}/v1.0/${hwInfo.projectId}/kms/list-keys`;
-    const { signHuaweiRequest } = await import('../../src/providers/huawei/signer');
+    const { signHuaweiRequest } = await import('../../src/core/huaweiSigner');
     const headers = signHuaweiRequest({ method: 'POST', url, headers: { 'Content-Type': 'application/json' }, body: '{"limit":"1"}' }, { accessKey: hwInfo.accessKey, secretKey: hwInfo.secretKey });
     delete headers.host;
     const res = await fetch(url, { method: 'POST', headers, body: '{"limit":"2"}' });

@@ -13,7 +13,7 @@ import { ListKeysCommand, KMSClient } from '@aws-sdk/client-kms';
 import { aesKeyWrapPad } from '../../src/core/kwp';
 import { parseWrappingPublicKey } from '../../src/core/publicKey';
 import { wrapKeyMaterial } from '../../src/core/wrap';
-import { proveHuaweiImport } from '../../src/providers/huawei/proof';
+import { proveHuaweiImport } from '../../src/flow/signatureProof';
 import type { HuaweiKmsProvider } from '../../src/providers/huawei/huaweiProvider';
 import { material } from './flow-support';
 import { ASYMMETRIC, startHuaweiRig, wrapFor, type HuaweiRig } from './huawei-support';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { AKSKSigner } = require('@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner') as { AKSKSigner: { sign(req: object, cred: object): Record<string, string> } };
-import { canonicalUri, formatSdkDate, parseHuaweiAuthorization, parseSdkDate, sha256Hex, signHuaweiRequest, EMPTY_BODY_SHA256, type QueryParams } from '../../src/providers/huawei/signer';
+import { canonicalUri, formatSdkDate, parseHuaweiAuthorization, parseSdkDate, sha256Hex, signHuaweiRequest, EMPTY_BODY_SHA256, type QueryParams } from '../../src/core/huaweiSigner';
 
 // A seeded generator: the same 300 requests on every run (a failure names its index).
 function rng(seed: number) {

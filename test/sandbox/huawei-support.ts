@@ -5,7 +5,7 @@ import { parseWrappingPublicKey } from '../../src/core/publicKey';
 import { wrapKeyMaterial } from '../../src/core/wrap';
 import type { KeySpec, WrappingAlgorithm } from '../../src/core/specs';
 import { HuaweiKmsProvider, type HuaweiProviderOptions } from '../../src/providers/huawei/huaweiProvider';
-import { signHuaweiRequest } from '../../src/providers/huawei/signer';
+import { signHuaweiRequest } from '../../src/core/huaweiSigner';
 import { isProviderError, type ImportParameters, type ProviderErrorInfo } from '../../src/providers/types';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index';
 

@@ -92,7 +92,12 @@ function weird(r: () => number): Json {
 /** All paths to values inside `v` (member names and array indexes). */
 function paths(v: Json, prefix: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
   if (Array.isArray(v)) v.forEach((x, i) => (out.push([...prefix, i]), paths(x, [...prefix, i], out)));
-  else if (v && typeof v === 'object') for (const k of Object.keys(v)) out.push([...prefix, k]), paths(v[k], [...prefix, k], out);
+  else if (v && typeof v === 'object') {
+    for (const k of Object.keys(v)) {
+      out.push([...prefix, k]);
+      paths(v[k], [...prefix, k], out);
+    }
+  }
   return out;
 }
 

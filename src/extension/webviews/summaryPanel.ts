@@ -152,7 +152,7 @@ export class SummaryPanel implements vscode.Disposable {
 
   private async files(b: ParameterBundle, dir: string): Promise<SummaryFile[]> {
     const out: SummaryFile[] = [];
-    let names: string[] = [];
+    let names: string[];
     try {
       const st = await fs.stat(dir);
       names = st.isDirectory() ? (await fs.readdir(dir)).filter((n) => !n.startsWith('.')).sort() : [path.basename(dir)];

@@ -16,7 +16,7 @@ import type { KeySpec, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '../.
 import type { CallOptions, CreateKeyRequest, ImportParameters, ImportRequest, KeyInfo, KeyMaterialEntry, KeyState, KmsProvider, Page } from '../types';
 import type { ErrorContext } from '../aws/errors';
 import { HUAWEI_NO_REPLAY, HuaweiApiError, huaweiRefusal, isThrottled, networkFailure, toHuaweiProviderError } from './errors';
-import { signHuaweiRequest, type HuaweiCredentials } from './signer';
+import { signHuaweiRequest, type HuaweiCredentials } from '../../core/huaweiSigner';
 
 export interface HuaweiProviderOptions {
   region: string;

@@ -10,7 +10,7 @@
 // own (no extra file): stable across restarts, different for every state directory.
 import * as crypto from 'node:crypto';
 import type * as http from 'node:http';
-import { canonicalRequest, huaweiSignature, parseHuaweiAuthorization, parseSdkDate, queryOf, sha256Hex, stringToSign } from '../../providers/huawei/signer';
+import { canonicalRequest, huaweiSignature, parseHuaweiAuthorization, parseSdkDate, queryOf, sha256Hex, stringToSign } from '../../core/huaweiSigner';
 import type { Store } from '../store';
 import { HW, HuaweiError } from './errors';
 import { HuaweiKmsService, type Body } from './service';

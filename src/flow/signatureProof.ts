@@ -1,13 +1,13 @@
-// The proof after a Huawei import: the flow's proof (symmetric: encrypt-data/decrypt-data round trip;
+// The proof after an import into a signing key (used for Huawei KMS, whose provider has no GenerateMac): the flow's proof (symmetric: encrypt-data/decrypt-data round trip;
 // asymmetric: get-publickey equals the public key derived locally, byte for byte) and, for signing keys,
 // a signature made by Huawei KMS over a random message and verified here with the local public key
 // (RSASSA-PKCS1-v1_5 SHA-256 or ECDSA SHA-256). SM2 signatures are not verified locally (no SM2 in the
 // runtime by rule): that part reports not-run. Nothing secret is returned.
 import * as crypto from 'node:crypto';
-import { KEY_SPECS, type KeySpec } from '../../core/specs';
-import { proveImport } from '../../flow/proof';
-import type { ProofOutcome } from '../../flow/types';
-import type { CallOptions, KmsProvider } from '../types';
+import { KEY_SPECS, type KeySpec } from '../core/specs';
+import { proveImport } from './proof';
+import type { ProofOutcome } from './types';
+import type { CallOptions, KmsProvider } from '../providers/types';
 
 export interface HuaweiProof {
   proof: ProofOutcome;
