@@ -134,7 +134,7 @@ step('the import form in cn-north-1 preselects SM2 + SM2PKE for an RSA-2048 priv
   const panel = await wb.webviewFrame('[data-testid="proof"][data-holds="true"]', 120_000);
   assert.ok((await panel.locator('body').innerText()).includes(created.keyArn), 'the summary names the arn:aws-cn key ARN');
   await wb.screenshot('summary-china', undefined, { docs: false });
-  assert.match(await waitForRow('e2e/china-rsa', /Enabled/), /RSA_2048 · \w+ · Enabled · EXTERNAL · does not expire/);
+  assert.match(await waitForRow('e2e/china-rsa', /enabled/), /does not expire · RSA_2048 · \w+ · enabled · EXTERNAL/);
 });
 
 step('Choose Sandbox Region… moves the sandbox to us-east-1 and back; the China key stays in cn-north-1', async () => {
@@ -153,7 +153,7 @@ step('Choose Sandbox Region… moves the sandbox to us-east-1 and back; the Chin
   await waitForRow('Sandbox', /running in cn-north-1/);
   await wb.expand(wb.treeRow('Sandbox').first());
   await wb.expand(wb.treeRow(CN_ROW).first());
-  assert.match(await waitForRow('e2e/china-rsa', /Enabled/), /RSA_2048 · \w+ · Enabled · EXTERNAL/);
+  assert.match(await waitForRow('e2e/china-rsa', /enabled/), /RSA_2048 · \w+ · enabled · EXTERNAL/);
 });
 
 step('the log and the webview messages carry neither the RSA private key nor an import token', async () => {
