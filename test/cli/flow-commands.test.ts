@@ -210,3 +210,23 @@ describe('kms-import flow commands against the sandbox', () => {
     }
   });
 });
+
+test('list names the keys it could not describe instead of leaving them out silently', async () => {
+  await sandbox.admin.seedKeys(3, { origin: 'EXTERNAL', state: 'PendingImport' });
+  // Every DescribeKey fails (after the CLI provider's retries); ListKeys and ListAliases still answer.
+  sandbox.admin.injectFault({ operation: 'DescribeKey', rate: 1, kind: 'internal', count: 100_000 });
+  try {
+    const j = await cli(['list', '--json']);
+    assert.equal(j.status, 0, j.stderr);
+    const out = json(j);
+    assert.deepEqual(out.keys, []);
+    assert.ok(out.failures.length >= 3, `${out.failures.length} failures`);
+    assert.ok(out.failures.every((f: any) => f.keyId.length > 0 && f.message.length > 0));
+    const t = await cli(['list']);
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stdout, new RegExp(`${out.failures.length} key\\(s\\) could not be described and are not listed`));
+    assert.ok(out.failures.every((f: any) => t.stdout.includes(f.keyId)));
+  } finally {
+    sandbox.admin.clearFaults();
+  }
+});
