@@ -149,7 +149,9 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
 
   /** Every key of a region, from the cache (listed now when not cached, failed or old); shows in the tree too. */
   async loadKeys(account: AccountRef, region: string): Promise<KeyInfo[]> {
-    return this.cache.load(account.id, region, () => this.accounts.provider(account, region)).result;
+    const listing = this.cache.load(account.id, region, () => this.accounts.provider(account, region));
+    await listing.result;
+    return listing.keys; // with the keys patched or removed since it finished
   }
 
   /** Every key of every cached listing. */
