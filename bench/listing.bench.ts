@@ -70,10 +70,10 @@ async function main(): Promise<void> {
       return { full, firstScreen, requests: (await sandbox.requestCount()) - r0, describe: (await sandbox.requestCount('DescribeKey')) - d0, keys: keys.length, pending: keys.filter((k) => k.keyState === 'PendingImport').length, external: keys.filter((k) => k.origin === 'EXTERNAL').length };
     };
 
-    const bounded = await measure((onKey) => listKeysDetailed(provider, { concurrency: CONCURRENCY, onKeys: (batch) => batch.forEach(onKey) })).then((r) => r.keys));
-    const wide = await measure((onKey) => listKeysDetailed(provider, { concurrency: 2 * CONCURRENCY, onKeys: (batch) => batch.forEach(onKey) })).then((r) => r.keys));
+    const bounded = await measure((onKey) => listKeysDetailed(provider, { concurrency: CONCURRENCY, onKeys: (batch) => batch.forEach(onKey) }).then((r) => r.keys));
+    const wide = await measure((onKey) => listKeysDetailed(provider, { concurrency: 2 * CONCURRENCY, onKeys: (batch) => batch.forEach(onKey) }).then((r) => r.keys));
     await sandbox.admin('injectFault', { fault: { operation: 'DescribeKey', rate: 0.05, kind: 'throttling', count: 250 } });
-    const throttled = await measure((onKey) => listKeysDetailed(provider, { concurrency: CONCURRENCY, onKeys: (batch) => batch.forEach(onKey) })).then((r) => r.keys));
+    const throttled = await measure((onKey) => listKeysDetailed(provider, { concurrency: CONCURRENCY, onKeys: (batch) => batch.forEach(onKey) }).then((r) => r.keys));
     await sandbox.admin('clearFaults');
     const sequential = await measure((onKey) => listKeysSequential(provider, { onKey }));
     provider.dispose();
