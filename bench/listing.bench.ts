@@ -1,7 +1,8 @@
 // Listing benchmark: a sandbox with 5,000 keys (1,000 EXTERNAL, of which 200 PendingImport, spread
 // through the list as in a real account) and 25 ms latency per request, listed through the real
 // AWS provider:
-//  (a) listKeysDetailed — ListKeys pages + DescribeKey with bounded concurrency (32, the default), results streamed;
+//  (a) listKeysDetailed (the one listing: tree, pickers, form, CLI) — ListKeys pages + DescribeKey with bounded
+//      concurrency (32, the default) + ListAliases once, results streamed;
 //  (b) the same with throttling injected on DescribeKey (absorbed by the retry strategy);
 //  (c) the sequential ListKeys + DescribeKey loop.
 //  (a') the same with concurrency 64 (for comparison);
@@ -9,7 +10,8 @@
 // requests sent. Targets: (a) ≥ 10× faster than (c) for the full list, first screen < 1 s.
 // The sandbox runs in its own process (bench/sandboxProcess.ts), driven through its test-control route.
 import { listKeysDetailed, listKeysSequential } from '../src/flow/listing';
-import { createAwsProvider, KmsClientFactory } from '../src/providers/aws/awsProvider';
+import { createAwsProvider } from '../src/providers/aws/awsProvider';
+import { KmsClientFactory } from '../src/providers/aws/clientFactory';
 import type { KeyInfo } from '../src/providers/types';
 import { report } from './report';
 import { startSandboxProcess } from './sandboxProcess';
@@ -68,10 +70,10 @@ async function main(): Promise<void> {
       return { full, firstScreen, requests: (await sandbox.requestCount()) - r0, describe: (await sandbox.requestCount('DescribeKey')) - d0, keys: keys.length, pending: keys.filter((k) => k.keyState === 'PendingImport').length, external: keys.filter((k) => k.origin === 'EXTERNAL').length };
     };
 
-    const bounded = await measure((onKey) => listKeysDetailed(provider, { concurrency: CONCURRENCY, onKeys: (batch) => batch.forEach(onKey) }));
-    const wide = await measure((onKey) => listKeysDetailed(provider, { concurrency: 2 * CONCURRENCY, onKeys: (batch) => batch.forEach(onKey) }));
+    const bounded = await measure((onKey) => listKeysDetailed(provider, { concurrency: CONCURRENCY, onKeys: (batch) => batch.forEach(onKey) }).then((r) => r.keys));
+    const wide = await measure((onKey) => listKeysDetailed(provider, { concurrency: 2 * CONCURRENCY, onKeys: (batch) => batch.forEach(onKey) }).then((r) => r.keys));
     await sandbox.admin('injectFault', { fault: { operation: 'DescribeKey', rate: 0.05, kind: 'throttling', count: 250 } });
-    const throttled = await measure((onKey) => listKeysDetailed(provider, { concurrency: CONCURRENCY, onKeys: (batch) => batch.forEach(onKey) }));
+    const throttled = await measure((onKey) => listKeysDetailed(provider, { concurrency: CONCURRENCY, onKeys: (batch) => batch.forEach(onKey) }).then((r) => r.keys));
     await sandbox.admin('clearFaults');
     const sequential = await measure((onKey) => listKeysSequential(provider, { onKey }));
     provider.dispose();

@@ -323,17 +323,18 @@ export async function listCommand(argv: string[]): Promise<number> {
   const o = io(p);
   return withFlow(o, (signal) =>
     withProvider(p, async (provider) => {
-      const [listed, aliases] = await Promise.all([listKeysDetailed(provider, { signal }), provider.listAliases({ signal })]);
-      const byKey = new Map<string, string[]>();
-      for (const a of aliases) if (a.targetKeyId) byKey.set(a.targetKeyId, [...(byKey.get(a.targetKeyId) ?? []), a.aliasName]);
-      let keys = listed.map((k) => ({ ...k, aliases: k.aliases?.length ? k.aliases : byKey.get(k.keyId) }));
+      // The one listing (src/flow/listing.ts): keys with their aliases, and the keys that could not be described.
+      const listed = await listKeysDetailed(provider, { signal });
+      let keys = listed.keys;
+      const failures = listed.failures.map((f) => ({ keyId: f.keyId, message: f.message }));
       if (p.bools.has('pending')) keys = keys.filter((k) => k.keyState === 'PendingImport');
       else if (p.bools.has('external')) keys = keys.filter((k) => k.origin === 'EXTERNAL');
       keys.sort((a, b) => Number(b.keyState === 'PendingImport') - Number(a.keyState === 'PendingImport'));
-      if (o.json) process.stdout.write(JSON.stringify({ ok: true, keys: keys.map(keyJson) }, null, 2) + '\n');
+      if (o.json) process.stdout.write(JSON.stringify({ ok: true, keys: keys.map(keyJson), ...(failures.length ? { failures } : {}) }, null, 2) + '\n');
       else {
         if (!keys.length) o.say(p.bools.has('pending') ? 'No key is waiting for key material.' : 'No keys.');
         for (const k of keys) o.say(`${(k.aliases?.[0] ?? k.keyId).padEnd(40)} ${k.keySpec.padEnd(18)} ${k.keyState.padEnd(14)} ${k.origin.padEnd(9)} ${materialExpiry(k)}`.trimEnd());
+        if (failures.length) o.say(`${failures.length} key(s) could not be described and are not listed:\n${failures.map((f) => `  ${f.keyId}: ${f.message}`).join('\n')}`);
       }
       return 0;
     }),

@@ -2,7 +2,6 @@
 import * as vscode from 'vscode';
 import type { KeyInfo } from '../providers/types';
 import { UserCancelled } from './commands/run';
-import { listKeysDetailed } from './model/keyLister';
 import { filterKeys, keyDescription, keyLabel, regionsFor, sortKeys, type AccountRef, type KeyFilter } from './model/treeModel';
 import type { Services } from './services';
 import { settings } from './settings';
@@ -35,13 +34,8 @@ export async function pickKey(s: Services, arg: unknown, filter: KeyFilter = 'ex
   if (isKeyNode(arg)) return arg;
   const where: RegionNode | undefined = isRegionNode(arg) ? arg : undefined;
   const { account, region } = where ?? (await pickAccountRegion(s, arg));
-  let keys: KeyInfo[] = s.tree.knownKeys(account.id, region);
-  if (!keys.length) {
-    keys = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Listing keys in {0}…', region) }, async () => {
-      const p = await s.accounts.provider(account, region);
-      return (await listKeysDetailed(p, { concurrency: settings.listConcurrency() })).keys;
-    });
-  }
+  // The tree's cache: its listing when there is one, else listed now (and shown in the tree too).
+  const keys: KeyInfo[] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Listing keys in {0}…', region) }, () => s.tree.loadKeys(account, region));
   const candidates = sortKeys(filterKeys(keys, filter));
   if (!candidates.length) throw new Error(vscode.l10n.t('No suitable keys in {0}: create a key for import first.', region));
   const picked = await vscode.window.showQuickPick(

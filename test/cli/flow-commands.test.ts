@@ -37,6 +37,7 @@ const cli = (args: string[]) => runCliAsync(args, { env, cwd: tmp.dir });
 type CliJson = {
   ok: boolean; keyId: string; keyArn: string; keyState: string; origin: string; expirationModel: string; createdKey: boolean; wrappingAlgorithm: string;
   keys: Array<{ keyId: string; aliases: string[] }>;
+  failures: Array<{ keyId: string; message: string }>;
   proof: { method: string; holds: boolean };
   steps: Array<{ id: string; status: string }>;
 };
@@ -231,4 +232,24 @@ describe('kms-import flow commands against the sandbox', () => {
     assert.match(r.stderr, /KMS says: The key material is not a valid private key for ECC_NIST_P256/);
     assert.doesNotMatch(r.stderr, /previously imported|differs from/);
   });
+});
+
+test('list names the keys it could not describe instead of leaving them out silently', async () => {
+  await sandbox.admin.seedKeys(3, { origin: 'EXTERNAL', state: 'PendingImport' });
+  // Every DescribeKey fails (after the CLI provider's retries); ListKeys and ListAliases still answer.
+  sandbox.admin.injectFault({ operation: 'DescribeKey', rate: 1, kind: 'internal', count: 100_000 });
+  try {
+    const j = await cli(['list', '--json']);
+    assert.equal(j.status, 0, j.stderr);
+    const out = json(j);
+    assert.deepEqual(out.keys, []);
+    assert.ok(out.failures.length >= 3, `${out.failures.length} failures`);
+    assert.ok(out.failures.every((f) => f.keyId.length > 0 && f.message.length > 0));
+    const t = await cli(['list']);
+    assert.equal(t.status, 0, t.stderr);
+    assert.match(t.stdout, new RegExp(`${out.failures.length} key\\(s\\) could not be described and are not listed`));
+    assert.ok(out.failures.every((f) => t.stdout.includes(f.keyId)));
+  } finally {
+    sandbox.admin.clearFaults();
+  }
 });

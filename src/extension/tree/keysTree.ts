@@ -5,7 +5,7 @@ import { isProviderError, type KeyInfo } from '../../providers/types';
 import type { Accounts } from '../accounts';
 import type { Logger } from '../logger';
 import { COMMANDS } from '../model/commandIds';
-import { KeyCache } from '../model/keyLister';
+import { KeyListCache } from '../../flow/listing';
 import { materialExpiry } from '../model/expiry';
 import {
   accountContextValue,
@@ -32,7 +32,14 @@ const FILTER_STATE = 'kmsImport.filter';
 export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  readonly cache = new KeyCache({ concurrency: () => settings.listConcurrency() });
+  /** The one key cache (src/flow/listing.ts), shared with the pickers and the import form. */
+  readonly cache = new KeyListCache({
+    concurrency: () => settings.listConcurrency(),
+    onChange: (accountId, region) => {
+      const node = this.nodes.get(`region:${accountId}:${region}`);
+      if (node) this.fireSoon(node);
+    },
+  });
   private readonly nodes = new Map<string, TreeNode>();
   private readonly pendingFires = new Map<string, ReturnType<typeof setTimeout>>();
   private filter: KeyFilter;
@@ -153,6 +160,13 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
     return this.cache.get(accountId, region)?.keys ?? [];
   }
 
+  /** Every key of a region, from the cache (listed now when not cached, failed or old); shows in the tree too. */
+  async loadKeys(account: AccountRef, region: string): Promise<KeyInfo[]> {
+    const listing = this.cache.load(account.id, region, () => this.accounts.provider(account, region));
+    await listing.result;
+    return listing.keys; // with the keys patched or removed since it finished
+  }
+
   /** Every key of every cached listing. */
   knownKeysAll(): KeyInfo[] {
     return this.cache.allKeys();
@@ -254,7 +268,8 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
 
   private regionChildren(node: RegionNode): TreeNode[] {
     const { account, region } = node;
-    const listing = this.cache.load(account.id, region, () => this.accounts.provider(account, region), () => this.fireSoon(node));
+    // A failed listing stays (its error is shown) until Retry/Refresh invalidates it.
+    const listing = this.cache.get(account.id, region) ?? this.cache.load(account.id, region, () => this.accounts.provider(account, region));
     const prefix = `${account.id}:${region}`;
     if (listing.error) return [this.errorNode(prefix, account, listing.error)];
     const keys = sortKeys(filterKeys(listing.keys, this.filter)).map((key) =>

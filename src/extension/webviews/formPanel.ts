@@ -8,7 +8,6 @@ import { isKmsImportError } from '../../core/errors';
 import { summarizeMaterial } from '../../core/material';
 import { buildFormView, initialFormState, validToDate, type FormContext, type FormState, type KeyChoice } from '../model/formModel';
 import { COMMANDS, FORM_VIEW_TYPE } from '../model/commandIds';
-import { listKeysDetailed } from '../model/keyLister';
 import { keyLabel, providerForRegion, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
 import { mapFailure, readMaterialInteractive, runImport } from '../importRunner';
 import { isCancellation } from '../commands/run';
@@ -138,17 +137,13 @@ export class FormPanel implements vscode.Disposable {
     this.post({ type: 'view', view: this.view() });
   }
 
-  /** EXTERNAL keys of the account and region (from the tree's cache, else listed now). */
+  /** EXTERNAL keys of the account and region (the tree's cache: its listing, else listed now). */
   private async loadKeys(): Promise<void> {
     try {
       const account = await this.account();
       this.accountLabel = account.label;
       const region = this.region();
-      let keys = this.s.tree.knownKeys(account.id, region);
-      if (!keys.length) {
-        const p = await this.s.accounts.provider(account, region);
-        keys = (await listKeysDetailed(p, { concurrency: settings.listConcurrency() })).keys;
-      }
+      const keys = await this.s.tree.loadKeys(account, region);
       this.keys = keys
         .filter((k) => k.origin === 'EXTERNAL' && k.keyState !== 'PendingDeletion')
         .map((k) => ({ keyId: k.keyId, label: keyLabel(k), keySpec: k.keySpec, keyUsage: k.keyUsage, keyState: k.keyState, hasMaterial: k.keyState !== 'PendingImport' }));

@@ -1,8 +1,9 @@
 // The KmsProvider for AWS KMS (commercial and China Regions) and for the local sandbox, which speaks
-// the same wire protocol. Uses the real @aws-sdk/client-kms with:
-//  - one client per (profile/credentials, Region, endpoint), shared and reference-counted;
-//  - an explicit retry strategy: throttling and 5xx/network failures are retried with jittered
-//    exponential backoff, 4xx never; ImportKeyMaterial and RotateKeyOnDemand are never replayed
+// the same wire protocol. Uses the real @aws-sdk/client-kms, typed over its command input and output
+// types (one table, KMS_COMMANDS, from operation name to Command class), with:
+//  - one client per (profile/credentials, Region, endpoint), shared and reference-counted (clientFactory.ts);
+//  - an explicit retry strategy (retry.ts): throttling and 5xx/network failures are retried with
+//    jittered exponential backoff, 4xx never; ImportKeyMaterial and RotateKeyOnDemand are never replayed
 //    after an ambiguous failure (the import flow reconciles with DescribeKey instead);
 //  - connection and request timeouts; cancellation through CallOptions.signal;
 //  - logs of operation, key id, request id, attempts and duration only — never a request or response body.
@@ -18,20 +19,53 @@ import {
   GetParametersForImportCommand,
   GetPublicKeyCommand,
   ImportKeyMaterialCommand,
-  KMSClient,
   ListAliasesCommand,
   ListKeyRotationsCommand,
   ListKeysCommand,
   RotateKeyOnDemandCommand,
   SignCommand,
+  type CreateAliasCommandInput,
+  type CreateAliasCommandOutput,
+  type CreateKeyCommandInput,
+  type CreateKeyCommandOutput,
+  type DecryptCommandInput,
+  type DecryptCommandOutput,
+  type DeleteImportedKeyMaterialCommandInput,
+  type DeleteImportedKeyMaterialCommandOutput,
+  type DescribeKeyCommandInput,
+  type DescribeKeyCommandOutput,
+  type EncryptCommandInput,
+  type EncryptCommandOutput,
+  type GenerateMacCommandInput,
+  type GenerateMacCommandOutput,
+  type GetParametersForImportCommandInput,
+  type GetParametersForImportCommandOutput,
+  type GetPublicKeyCommandInput,
+  type GetPublicKeyCommandOutput,
+  type ImportKeyMaterialCommandInput,
+  type ImportKeyMaterialCommandOutput,
+  type KMSClient,
+  type KMSClientResolvedConfig,
   type KeyMetadata,
   type KeyUsageType,
+  type ListAliasesCommandInput,
+  type ListAliasesCommandOutput,
+  type ListKeyRotationsCommandInput,
+  type ListKeyRotationsCommandOutput,
+  type ListKeysCommandInput,
+  type ListKeysCommandOutput,
   type MacAlgorithmSpec,
+  type RotateKeyOnDemandCommandInput,
+  type RotateKeyOnDemandCommandOutput,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+  type SignCommandInput,
+  type SignCommandOutput,
   type SigningAlgorithmSpec,
 } from '@aws-sdk/client-kms';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types';
+import type { AwsCredentialIdentity, Command } from '@smithy/types';
 import type { ProviderId } from '../../core/rules';
-import { isKeySpec, type KeySpec, type KeyUsage, type WrappingAlgorithm, type WrappingKeySpec } from '../../core/specs';
+import type { WrappingAlgorithm, WrappingKeySpec } from '../../core/specs';
 import type {
   CallOptions,
   CreateKeyRequest,
@@ -39,40 +73,21 @@ import type {
   ImportRequest,
   KeyInfo,
   KeyMaterialEntry,
-  KeyState,
   KmsProvider,
   Page,
 } from '../types';
-import { NO_REPLAY_OPERATIONS, toProviderError, type ErrorContext } from './errors';
+import { toProviderError, type ErrorContext } from './errors';
 import { providerIdForRegion } from './credentials';
+import { createKmsClient, defaultClientFactory, KmsClientFactory, type KmsClientOptions } from './clientFactory';
 
-export interface RetryOptions {
-  /** Total attempts including the first (default 4). */
-  maxAttempts?: number;
-  /** Backoff base for 5xx and network failures (default 100 ms). */
-  baseDelayMs?: number;
-  /** Backoff base for throttling (default 500 ms). */
-  throttlingBaseDelayMs?: number;
-  /** Cap of one backoff delay (default 8 s). */
-  maxDelayMs?: number;
-}
+export { KmsClientFactory, defaultClientFactory, createKmsClient, type KmsClientOptions } from './clientFactory';
+export { KmsRetryStrategy, type RetryOptions } from './retry';
 
-export interface AwsProviderOptions {
-  region: string;
+export interface AwsProviderOptions extends KmsClientOptions {
   /** 'aws' or 'aws-cn'; derived from the Region when omitted (cn-* → aws-cn). */
   providerId?: Extract<ProviderId, 'aws' | 'aws-cn'>;
-  /** Named profile (used for the client cache key and, when `credentials` is absent, resolved with fromIni). */
-  profile?: string;
-  /** A custom endpoint, e.g. the sandbox's http://127.0.0.1:PORT. */
-  endpoint?: string;
-  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Shown to people; defaults to "Sandbox", "profile dev (eu-west-1)" or "AWS (eu-west-1)". */
   label?: string;
-  retry?: RetryOptions;
-  /** Time to establish a connection (default 5 s). */
-  connectionTimeoutMs?: number;
-  /** Time without an answer before a request fails (default 30 s). */
-  requestTimeoutMs?: number;
   /** One line per call: operation, key id, outcome, request id, attempts, duration. Never bodies. */
   log?: (line: string) => void;
   /** Client cache to share (default: the module's). */
@@ -80,126 +95,64 @@ export interface AwsProviderOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Retry strategy
+// The operations this provider sends, typed by the SDK: name → (input, output) and name → Command class.
+// The table is checked against the SDK's own command types, so a call's input and output cannot drift
+// from the operation it names, and the name logged and mapped in errors is the command's.
 
-const OP_TAG = '$kmsImportOperation';
-
-interface Token extends StandardRetryToken {
-  count: number;
-  delay: number;
+interface KmsOperations {
+  CreateAlias: [CreateAliasCommandInput, CreateAliasCommandOutput];
+  CreateKey: [CreateKeyCommandInput, CreateKeyCommandOutput];
+  Decrypt: [DecryptCommandInput, DecryptCommandOutput];
+  DeleteImportedKeyMaterial: [DeleteImportedKeyMaterialCommandInput, DeleteImportedKeyMaterialCommandOutput];
+  DescribeKey: [DescribeKeyCommandInput, DescribeKeyCommandOutput];
+  Encrypt: [EncryptCommandInput, EncryptCommandOutput];
+  GenerateMac: [GenerateMacCommandInput, GenerateMacCommandOutput];
+  GetParametersForImport: [GetParametersForImportCommandInput, GetParametersForImportCommandOutput];
+  GetPublicKey: [GetPublicKeyCommandInput, GetPublicKeyCommandOutput];
+  ImportKeyMaterial: [ImportKeyMaterialCommandInput, ImportKeyMaterialCommandOutput];
+  ListAliases: [ListAliasesCommandInput, ListAliasesCommandOutput];
+  ListKeyRotations: [ListKeyRotationsCommandInput, ListKeyRotationsCommandOutput];
+  ListKeys: [ListKeysCommandInput, ListKeysCommandOutput];
+  RotateKeyOnDemand: [RotateKeyOnDemandCommandInput, RotateKeyOnDemandCommandOutput];
+  Sign: [SignCommandInput, SignCommandOutput];
 }
-const makeToken = (count: number, delay: number): Token => ({
-  count,
-  delay,
-  getRetryCount: () => count,
-  getRetryDelay: () => delay,
-  getRetryCost: () => undefined,
-});
+export type KmsOperation = keyof KmsOperations;
+type InputOf<O extends KmsOperation> = KmsOperations[O][0];
+type OutputOf<O extends KmsOperation> = KmsOperations[O][1];
+type KmsCommand<O extends KmsOperation> = Command<ServiceInputTypes, InputOf<O>, ServiceOutputTypes, OutputOf<O>, KMSClientResolvedConfig>;
 
-function notConnected(err: unknown, depth = 0): boolean {
-  const e = err as { code?: string; cause?: unknown } | undefined;
-  if (!e || typeof e !== 'object' || depth > 5) return false;
-  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return true;
-  return notConnected(e.cause, depth + 1);
-}
-
-/**
- * Retries THROTTLING always; TRANSIENT/SERVER_ERROR (5xx, timeouts, resets) except for operations
- * that must not be replayed blindly; CLIENT_ERROR (4xx) never. Delays: exponential with full jitter
- * from crypto.randomInt, capped; a Retry-After hint is honoured up to the cap.
- */
-export class KmsRetryStrategy implements RetryStrategyV2 {
-  readonly maxAttempts: number;
-  private readonly base: number;
-  private readonly throttleBase: number;
-  private readonly cap: number;
-  constructor(opts: RetryOptions = {}) {
-    this.maxAttempts = Math.max(1, opts.maxAttempts ?? 4);
-    this.base = opts.baseDelayMs ?? 100;
-    this.throttleBase = opts.throttlingBaseDelayMs ?? 500;
-    this.cap = opts.maxDelayMs ?? 8000;
-  }
-  async acquireInitialRetryToken(): Promise<Token> {
-    return makeToken(0, 0);
-  }
-  async refreshRetryTokenForRetry(tokenToRenew: Token, errorInfo: RetryErrorInfo): Promise<Token> {
-    const count = tokenToRenew.getRetryCount();
-    const err = errorInfo.error as (Error & { [OP_TAG]?: string }) | undefined;
-    const op = err?.[OP_TAG];
-    if (count + 1 >= this.maxAttempts) throw new Error('retry attempts exhausted');
-    let base: number;
-    if (errorInfo.errorType === 'THROTTLING') {
-      if (op === 'RotateKeyOnDemand' && err?.name === 'LimitExceededException') throw new Error('not retryable');
-      base = this.throttleBase;
-    } else if (errorInfo.errorType === 'TRANSIENT' || errorInfo.errorType === 'SERVER_ERROR') {
-      if (op && NO_REPLAY_OPERATIONS.has(op) && !notConnected(err)) throw new Error('not replayed: the outcome is ambiguous');
-      base = this.base;
-    } else {
-      throw new Error('not retryable');
-    }
-    const ceiling = Math.min(this.cap, base * 2 ** count);
-    let delay = Math.max(1, crypto.randomInt(Math.floor(ceiling / 2), Math.max(Math.floor(ceiling / 2) + 1, ceiling + 1)));
-    if (errorInfo.retryAfterHint instanceof Date) delay = Math.min(this.cap, Math.max(delay, errorInfo.retryAfterHint.getTime() - Date.now()));
-    return makeToken(count + 1, delay);
-  }
-  recordSuccess(): void {
-    /* no shared capacity: every call gets its own attempts */
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Client factory
-
-interface ClientEntry {
-  client: KMSClient;
-  refs: number;
-}
-
-/** Caches KMS clients per (profile, Region, endpoint); a client is destroyed when its last user releases it. */
-export class KmsClientFactory {
-  private readonly entries = new Map<string, ClientEntry>();
-
-  static keyOf(o: { profile?: string; region: string; endpoint?: string; credentialsId?: string }): string {
-    return JSON.stringify([o.profile ?? '', o.credentialsId ?? '', o.region, o.endpoint ?? '']);
-  }
-
-  acquire(key: string, create: () => KMSClient): KMSClient {
-    let e = this.entries.get(key);
-    if (!e) {
-      e = { client: create(), refs: 0 };
-      this.entries.set(key, e);
-    }
-    e.refs++;
-    return e.client;
-  }
-
-  release(key: string): void {
-    const e = this.entries.get(key);
-    if (!e) return;
-    if (--e.refs <= 0) {
-      this.entries.delete(key);
-      e.client.destroy();
-    }
-  }
-
-  /** Number of live clients (for tests and diagnostics). */
-  get size(): number {
-    return this.entries.size;
-  }
-
-  /** Destroys every client (extension deactivation). */
-  disposeAll(): void {
-    for (const e of this.entries.values()) e.client.destroy();
-    this.entries.clear();
-  }
-}
-
-export const defaultClientFactory = new KmsClientFactory();
+const KMS_COMMANDS: { readonly [O in KmsOperation]: new (input: InputOf<O>) => KmsCommand<O> } = {
+  CreateAlias: CreateAliasCommand,
+  CreateKey: CreateKeyCommand,
+  Decrypt: DecryptCommand,
+  DeleteImportedKeyMaterial: DeleteImportedKeyMaterialCommand,
+  DescribeKey: DescribeKeyCommand,
+  Encrypt: EncryptCommand,
+  GenerateMac: GenerateMacCommand,
+  GetParametersForImport: GetParametersForImportCommand,
+  GetPublicKey: GetPublicKeyCommand,
+  ImportKeyMaterial: ImportKeyMaterialCommand,
+  ListAliases: ListAliasesCommand,
+  ListKeyRotations: ListKeyRotationsCommand,
+  ListKeys: ListKeysCommand,
+  RotateKeyOnDemand: RotateKeyOnDemandCommand,
+  Sign: SignCommand,
+};
 
 // ---------------------------------------------------------------------------------------------
 // The provider
 
 const buf = (u?: Uint8Array): Buffer => (u ? Buffer.from(u) : Buffer.alloc(0));
+
+/** The request id and attempts of a failed call, when the SDK attached them (never the body). */
+function metadataOf(e: unknown): { requestId?: string; attempts?: number } | undefined {
+  if (!e || typeof e !== 'object' || !('$metadata' in e)) return undefined;
+  const md = e.$metadata;
+  if (!md || typeof md !== 'object') return undefined;
+  const requestId = 'requestId' in md && typeof md.requestId === 'string' ? md.requestId : undefined;
+  const attempts = 'attempts' in md && typeof md.attempts === 'number' ? md.attempts : undefined;
+  return { requestId, attempts };
+}
 
 function toKeyInfo(m: KeyMetadata | undefined, fallbackId: string): KeyInfo {
   const spec = m?.KeySpec ?? m?.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
@@ -207,17 +160,17 @@ function toKeyInfo(m: KeyMetadata | undefined, fallbackId: string): KeyInfo {
     keyId: m?.KeyId ?? fallbackId,
     arn: m?.Arn ?? fallbackId,
     description: m?.Description || undefined,
-    keySpec: (isKeySpec(spec) ? spec : spec) as KeySpec,
-    keyUsage: (m?.KeyUsage === 'ENCAPSULATE_DECAPSULATE' ? 'KEY_ENCAPSULATION' : m?.KeyUsage ?? 'ENCRYPT_DECRYPT') as KeyUsage,
-    keyState: (m?.KeyState ?? 'Enabled') as KeyState,
-    origin: (m?.Origin ?? 'AWS_KMS') as KeyInfo['origin'],
+    keySpec: spec,
+    keyUsage: m?.KeyUsage === 'ENCAPSULATE_DECAPSULATE' ? 'KEY_ENCAPSULATION' : m?.KeyUsage ?? 'ENCRYPT_DECRYPT',
+    keyState: m?.KeyState ?? 'Enabled',
+    origin: m?.Origin ?? 'AWS_KMS',
     enabled: m?.Enabled ?? false,
     creationDate: m?.CreationDate,
     deletionDate: m?.DeletionDate,
-    expirationModel: m?.ExpirationModel as KeyInfo['expirationModel'],
+    expirationModel: m?.ExpirationModel,
     validTo: m?.ValidTo,
     multiRegion: m?.MultiRegion,
-    multiRegionRole: m?.MultiRegionConfiguration?.MultiRegionKeyType as KeyInfo['multiRegionRole'],
+    multiRegionRole: m?.MultiRegionConfiguration?.MultiRegionKeyType,
     replicaRegions: m?.MultiRegionConfiguration?.ReplicaKeys?.map((r) => r.Region ?? '').filter(Boolean),
     primaryRegion: m?.MultiRegionConfiguration?.PrimaryKey?.Region,
     currentKeyMaterialId: m?.CurrentKeyMaterialId,
@@ -250,25 +203,26 @@ export class AwsKmsProvider implements KmsProvider {
     this.client = this.factory.acquire(this.cacheKey, () => createKmsClient(opts));
   }
 
-  private async send<T>(operation: string, command: unknown, ctx: Omit<ErrorContext, 'operation'>, opts?: CallOptions): Promise<T> {
+  /** Sends one operation: its input and output are the SDK's types for it; errors come back mapped (errors.ts). */
+  private async send<O extends KmsOperation>(operation: O, input: InputOf<O>, ctx: Omit<ErrorContext, 'operation'>, opts?: CallOptions): Promise<OutputOf<O>> {
     if (this.disposed) throw toProviderError(Object.assign(new Error('The provider was disposed.'), { name: 'ProviderDisposed' }), { operation, ...ctx });
     if (opts?.signal?.aborted) throw toProviderError(Object.assign(new Error('Cancelled.'), { name: 'AbortError' }), { operation, ...ctx });
     const started = Date.now();
+    const command: KmsCommand<O> = new KMS_COMMANDS[operation](input);
     try {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const out = (await this.client.send(command as any, { abortSignal: opts?.signal, requestTimeout: opts?.timeoutMs })) as T & { $metadata?: { requestId?: string; attempts?: number } };
-      this.log?.(`kms ${operation}${ctx.keyId ? ` key=${ctx.keyId}` : ''} ok requestId=${out.$metadata?.requestId ?? '-'} attempts=${out.$metadata?.attempts ?? 1} ${Date.now() - started}ms`);
+      const out = await this.client.send(command, { abortSignal: opts?.signal, requestTimeout: opts?.timeoutMs });
+      this.log?.(`kms ${operation}${ctx.keyId ? ` key=${ctx.keyId}` : ''} ok requestId=${out.$metadata.requestId ?? '-'} attempts=${out.$metadata.attempts ?? 1} ${Date.now() - started}ms`);
       return out;
     } catch (e) {
       const err = toProviderError(e, { operation, ...ctx });
-      const md = (e as { $metadata?: { requestId?: string; attempts?: number } }).$metadata;
+      const md = metadataOf(e);
       this.log?.(`kms ${operation}${ctx.keyId ? ` key=${ctx.keyId}` : ''} failed ${err.info.name} requestId=${md?.requestId ?? '-'} attempts=${md?.attempts ?? 1} ${Date.now() - started}ms`);
       throw err;
     }
   }
 
   async listKeys(token?: string, limit?: number, opts?: CallOptions): Promise<Page<{ keyId: string; arn: string }>> {
-    const out = await this.send<{ Keys?: Array<{ KeyId?: string; KeyArn?: string }>; NextMarker?: string }>('ListKeys', new ListKeysCommand({ Marker: token, Limit: limit }), {}, opts);
+    const out = await this.send('ListKeys', { Marker: token, Limit: limit }, {}, opts);
     return { items: (out.Keys ?? []).map((k) => ({ keyId: k.KeyId ?? '', arn: k.KeyArn ?? k.KeyId ?? '' })), nextToken: out.NextMarker || undefined };
   }
 
@@ -276,7 +230,7 @@ export class AwsKmsProvider implements KmsProvider {
     const all: Array<{ aliasName: string; targetKeyId?: string }> = [];
     let marker: string | undefined;
     do {
-      const out = await this.send<{ Aliases?: Array<{ AliasName?: string; TargetKeyId?: string }>; NextMarker?: string }>('ListAliases', new ListAliasesCommand({ Marker: marker, Limit: 100 }), {}, opts);
+      const out = await this.send('ListAliases', { Marker: marker, Limit: 100 }, {}, opts);
       for (const a of out.Aliases ?? []) if (a.AliasName) all.push({ aliasName: a.AliasName, targetKeyId: a.TargetKeyId });
       marker = out.NextMarker || undefined;
     } while (marker);
@@ -284,40 +238,36 @@ export class AwsKmsProvider implements KmsProvider {
   }
 
   async describeKey(keyId: string, opts?: CallOptions): Promise<KeyInfo> {
-    const out = await this.send<{ KeyMetadata?: KeyMetadata }>('DescribeKey', new DescribeKeyCommand({ KeyId: keyId }), { keyId }, opts);
+    const out = await this.send('DescribeKey', { KeyId: keyId }, { keyId }, opts);
     return toKeyInfo(out.KeyMetadata, keyId);
   }
 
   async createKey(req: CreateKeyRequest, opts?: CallOptions): Promise<KeyInfo> {
-    const out = await this.send<{ KeyMetadata?: KeyMetadata }>(
+    const keyUsage: KeyUsageType = req.keyUsage === 'KEY_ENCAPSULATION' ? 'ENCAPSULATE_DECAPSULATE' : req.keyUsage;
+    const out = await this.send(
       'CreateKey',
-      new CreateKeyCommand({
+      {
         KeySpec: req.keySpec,
-        KeyUsage: (req.keyUsage === 'KEY_ENCAPSULATION' ? 'ENCAPSULATE_DECAPSULATE' : req.keyUsage) as KeyUsageType,
+        KeyUsage: keyUsage,
         Origin: 'EXTERNAL',
         Description: req.description,
         MultiRegion: req.multiRegion,
         Tags: req.tags?.map((t) => ({ TagKey: t.key, TagValue: t.value })),
-      }),
+      },
       { keySpec: req.keySpec },
       opts,
     );
     const info = toKeyInfo(out.KeyMetadata, '');
     if (req.alias) {
       const aliasName = req.alias.startsWith('alias/') ? req.alias : `alias/${req.alias}`;
-      await this.send('CreateAlias', new CreateAliasCommand({ AliasName: aliasName, TargetKeyId: info.keyId }), { keyId: info.keyId }, opts);
+      await this.send('CreateAlias', { AliasName: aliasName, TargetKeyId: info.keyId }, { keyId: info.keyId }, opts);
       info.aliases = [aliasName];
     }
     return info;
   }
 
   async getParametersForImport(keyId: string, algorithm: WrappingAlgorithm, wrappingKeySpec: WrappingKeySpec, opts?: CallOptions): Promise<ImportParameters> {
-    const out = await this.send<{ KeyId?: string; ImportToken?: Uint8Array; PublicKey?: Uint8Array; ParametersValidTo?: Date }>(
-      'GetParametersForImport',
-      new GetParametersForImportCommand({ KeyId: keyId, WrappingAlgorithm: algorithm, WrappingKeySpec: wrappingKeySpec }),
-      { keyId, wrappingAlgorithm: algorithm, wrappingKeySpec },
-      opts,
-    );
+    const out = await this.send('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: algorithm, WrappingKeySpec: wrappingKeySpec }, { keyId, wrappingAlgorithm: algorithm, wrappingKeySpec }, opts);
     return {
       keyId: out.KeyId ?? keyId,
       publicKey: buf(out.PublicKey),
@@ -329,9 +279,9 @@ export class AwsKmsProvider implements KmsProvider {
   }
 
   async importKeyMaterial(req: ImportRequest, opts?: CallOptions): Promise<{ keyId: string; keyMaterialId?: string }> {
-    const out = await this.send<{ KeyId?: string; KeyMaterialId?: string }>(
+    const out = await this.send(
       'ImportKeyMaterial',
-      new ImportKeyMaterialCommand({
+      {
         KeyId: req.keyId,
         ImportToken: req.importToken,
         EncryptedKeyMaterial: req.encryptedKeyMaterial,
@@ -341,7 +291,7 @@ export class AwsKmsProvider implements KmsProvider {
         ImportType: req.importType,
         KeyMaterialDescription: req.keyMaterialDescription,
         KeyMaterialId: req.keyMaterialId,
-      }),
+      },
       { keyId: req.keyId, importType: req.importType, keyMaterialId: req.keyMaterialId, ...req.context },
       opts,
     );
@@ -349,7 +299,7 @@ export class AwsKmsProvider implements KmsProvider {
   }
 
   async deleteImportedKeyMaterial(keyId: string, keyMaterialId?: string, opts?: CallOptions): Promise<{ keyMaterialId?: string }> {
-    const out = await this.send<{ KeyMaterialId?: string }>('DeleteImportedKeyMaterial', new DeleteImportedKeyMaterialCommand({ KeyId: keyId, KeyMaterialId: keyMaterialId }), { keyId }, opts);
+    const out = await this.send('DeleteImportedKeyMaterial', { KeyId: keyId, KeyMaterialId: keyMaterialId }, { keyId }, opts);
     return { keyMaterialId: out.KeyMaterialId || undefined };
   }
 
@@ -357,22 +307,17 @@ export class AwsKmsProvider implements KmsProvider {
     const all: KeyMaterialEntry[] = [];
     let marker: string | undefined;
     do {
-      const out = await this.send<{ Rotations?: Array<Record<string, unknown>>; NextMarker?: string }>(
-        'ListKeyRotations',
-        new ListKeyRotationsCommand({ KeyId: keyId, IncludeKeyMaterial: 'ALL_KEY_MATERIAL', Marker: marker, Limit: 1000 }),
-        { keyId },
-        opts,
-      );
+      const out = await this.send('ListKeyRotations', { KeyId: keyId, IncludeKeyMaterial: 'ALL_KEY_MATERIAL', Marker: marker, Limit: 1000 }, { keyId }, opts);
       for (const r of out.Rotations ?? []) {
         if (typeof r.KeyMaterialId !== 'string') continue;
         all.push({
           keyMaterialId: r.KeyMaterialId,
-          keyMaterialState: r.KeyMaterialState as string | undefined,
-          importState: r.ImportState as KeyMaterialEntry['importState'],
-          description: r.KeyMaterialDescription as string | undefined,
-          expirationModel: r.ExpirationModel as KeyMaterialEntry['expirationModel'],
-          validTo: r.ValidTo as Date | undefined,
-          rotationDate: r.RotationDate as Date | undefined,
+          keyMaterialState: r.KeyMaterialState,
+          importState: r.ImportState,
+          description: r.KeyMaterialDescription,
+          expirationModel: r.ExpirationModel,
+          validTo: r.ValidTo,
+          rotationDate: r.RotationDate,
         });
       }
       marker = out.NextMarker || undefined;
@@ -381,33 +326,33 @@ export class AwsKmsProvider implements KmsProvider {
   }
 
   async rotateKeyOnDemand(keyId: string, opts?: CallOptions): Promise<void> {
-    await this.send('RotateKeyOnDemand', new RotateKeyOnDemandCommand({ KeyId: keyId }), { keyId }, opts);
+    await this.send('RotateKeyOnDemand', { KeyId: keyId }, { keyId }, opts);
   }
 
   async getPublicKey(keyId: string, opts?: CallOptions): Promise<Buffer> {
-    const out = await this.send<{ PublicKey?: Uint8Array }>('GetPublicKey', new GetPublicKeyCommand({ KeyId: keyId }), { keyId }, opts);
+    const out = await this.send('GetPublicKey', { KeyId: keyId }, { keyId }, opts);
     return buf(out.PublicKey);
   }
 
   async generateMac(keyId: string, message: Buffer, macAlgorithm: string, opts?: CallOptions): Promise<Buffer> {
-    const out = await this.send<{ Mac?: Uint8Array }>('GenerateMac', new GenerateMacCommand({ KeyId: keyId, Message: message, MacAlgorithm: macAlgorithm as MacAlgorithmSpec }), { keyId }, opts);
+    const out = await this.send('GenerateMac', { KeyId: keyId, Message: message, MacAlgorithm: macAlgorithm as MacAlgorithmSpec }, { keyId }, opts);
     return buf(out.Mac);
   }
 
   async encrypt(keyId: string, plaintext: Buffer, opts?: CallOptions): Promise<Buffer> {
-    const out = await this.send<{ CiphertextBlob?: Uint8Array }>('Encrypt', new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }), { keyId }, opts);
+    const out = await this.send('Encrypt', { KeyId: keyId, Plaintext: plaintext }, { keyId }, opts);
     return buf(out.CiphertextBlob);
   }
 
   async decrypt(ciphertext: Buffer, keyId?: string, opts?: CallOptions): Promise<{ plaintext: Buffer; keyMaterialId?: string }> {
-    const out = await this.send<{ Plaintext?: Uint8Array; KeyMaterialId?: string }>('Decrypt', new DecryptCommand({ CiphertextBlob: ciphertext, KeyId: keyId }), { keyId }, opts);
+    const out = await this.send('Decrypt', { CiphertextBlob: ciphertext, KeyId: keyId }, { keyId }, opts);
     const plaintext = buf(out.Plaintext);
     out.Plaintext?.fill(0);
     return { plaintext, keyMaterialId: out.KeyMaterialId };
   }
 
   async sign(keyId: string, message: Buffer, signingAlgorithm: string, opts?: CallOptions): Promise<Buffer> {
-    const out = await this.send<{ Signature?: Uint8Array }>('Sign', new SignCommand({ KeyId: keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: signingAlgorithm as SigningAlgorithmSpec }), { keyId }, opts);
+    const out = await this.send('Sign', { KeyId: keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: signingAlgorithm as SigningAlgorithmSpec }, { keyId }, opts);
     return buf(out.Signature);
   }
 
@@ -416,40 +361,6 @@ export class AwsKmsProvider implements KmsProvider {
     this.disposed = true;
     this.factory.release(this.cacheKey);
   }
-}
-
-/** Builds a KMSClient with the explicit retry strategy, timeouts and the operation tag used by it. */
-export function createKmsClient(opts: AwsProviderOptions): KMSClient {
-  const retryStrategy = new KmsRetryStrategy(opts.retry);
-  const client = new KMSClient({
-    region: opts.region,
-    endpoint: opts.endpoint,
-    profile: opts.profile,
-    credentials: opts.credentials,
-    maxAttempts: retryStrategy.maxAttempts,
-    retryStrategy,
-    requestHandler: { connectionTimeout: opts.connectionTimeoutMs ?? 5000, requestTimeout: opts.requestTimeoutMs ?? 30000, throwOnRequestTimeout: true },
-  });
-  // Tags every error with its operation, inside the retry loop, so the strategy can refuse to replay
-  // non-idempotent operations after an ambiguous failure.
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      try {
-        return await next(args);
-      } catch (e) {
-        if (e && typeof e === 'object') {
-          try {
-            Object.defineProperty(e, OP_TAG, { value: context.commandName?.replace(/Command$/, ''), configurable: true });
-          } catch {
-            /* frozen error: the strategy treats it as replayable only if throttled */
-          }
-        }
-        throw e;
-      }
-    },
-    { step: 'finalizeRequest', priority: 'low', name: 'kmsImportOperationTag' },
-  );
-  return client;
 }
 
 export function createAwsProvider(opts: AwsProviderOptions): AwsKmsProvider {
