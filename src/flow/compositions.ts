@@ -8,7 +8,7 @@
 import type { ParameterBundle } from '../core/bundle';
 import type { KeyMaterial } from '../core/material';
 import { WRAPPING_ALGORITHMS } from '../core/specs';
-import type { ImportType, KmsProvider } from '../providers/types';
+import type { ImportType, KeyInfo, KmsProvider } from '../providers/types';
 import { FlowRun, type FlowRunOptions } from './run';
 import { resolveKey } from './steps/key';
 import { downloadParameters, useParameters, type WrappingChoice } from './steps/parameters';
@@ -131,12 +131,12 @@ export interface ProofOptions extends FlowRunOptions {
 }
 
 /** Describes the key and proves that it holds the material (or the public key). */
-export async function runProof(opts: ProofOptions): Promise<{ keyArn: string; keyId: string; keySpec: string; proof: ProofOutcome }> {
+export async function runProof(opts: ProofOptions): Promise<{ keyArn: string; keyId: string; keySpec: string; key: KeyInfo; proof: ProofOutcome }> {
   const run: FlowRun = new FlowRun(opts);
   try {
     const key = await run.step('create-key', `DescribeKey ${opts.keyId}`, () => opts.provider.describeKey(opts.keyId, { signal: run.signal }), (k) => ({ status: 'skipped', detail: `Key ${k.arn} (${k.keySpec}, ${k.keyState})` }));
     const proof = await proveStep(run, opts.provider, key, opts.proofInput);
-    return { keyArn: key.arn, keyId: key.keyId, keySpec: key.keySpec, proof };
+    return { keyArn: key.arn, keyId: key.keyId, keySpec: key.keySpec, key, proof };
   } catch (e) {
     throw run.fail(e);
   }

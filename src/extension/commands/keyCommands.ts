@@ -8,8 +8,7 @@ import { isKmsImportError } from '../../core/errors';
 import type { KeyMaterial } from '../../core/material';
 import { KEY_SPECS } from '../../core/specs';
 import { readPublicKeyForProof } from '../../core/verify';
-import { proveImport } from '../../flow/proof';
-import { runWrappedImport } from '../../flow/compositions';
+import { runProof, runWrappedImport } from '../../flow/compositions';
 import type { ExpirationChoice } from '../../flow/steps/upload';
 import { rotateImportedMaterial } from '../../flow/rotation';
 import { STEP_LABELS, isImportFlowError } from '../../flow/types';
@@ -51,8 +50,16 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
       const { material } = await readProofInput(file, asymmetric);
       try {
         const provider = await s.accounts.provider(node.account, node.region);
-        const key = await provider.describeKey(node.key.keyId);
-        const proof = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Proving the import of {0}…', keyLabel(node.key)) }, () => proveImport(provider, key.keyId, key.keySpec, material));
+        // The flow's proof composition: DescribeKey, then the prove step.
+        const { key, proof } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Proving the import of {0}…', keyLabel(node.key)), cancellable: true }, async (_p, token) => {
+          const c = new AbortController();
+          const sub = token.onCancellationRequested(() => c.abort());
+          try {
+            return await runProof({ provider, keyId: node.key.keyId, proofInput: material, signal: c.signal });
+          } finally {
+            sub.dispose();
+          }
+        });
         log.info(`Proof for ${key.keyId}: ${proof.method} ${proof.holds ? 'holds' : 'FAILED'}: ${proof.detail}`);
         const prev = s.results.get(key.keyId);
         await s.results.put({
