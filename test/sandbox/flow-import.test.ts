@@ -89,7 +89,7 @@ describe('runImportFlow: every importable key spec', () => {
 });
 
 describe('runImportFlow: choices and refusals', () => {
-  test('China Region: SM4 with RSAES_OAEP_SHA_256; RSA, ECC and SM2 private keys with SM2PKE by default, proven; RSA_AES refused before anything is created', async () => {
+  test('China Region: SM4 and HMAC with RSAES_OAEP_SHA_256; RSA, ECC and SM2 private keys with SM2PKE by default, proven; RSA_AES refused before anything is created', async () => {
     const cn = await startRig({ region: 'cn-north-1' });
     try {
       const p = cn.provider();
@@ -107,6 +107,13 @@ describe('runImportFlow: choices and refusals', () => {
         assert.equal(res.wrappingKeySpec, 'SM2', spec);
         assert.equal(res.proof.method, 'public-key', spec);
         assert.equal(readBundleSync(path.join(tmp, `cn-${spec}`)).wrappingKeySpec, 'SM2', `${spec}: the bundle holds the SM2 wrapping key`);
+      }
+      // HMAC keys there: wrapped with RSAES_OAEP_SHA_256 under RSA_4096 by default, proven by GenerateMac.
+      for (const spec of ['HMAC_224', 'HMAC_256', 'HMAC_384', 'HMAC_512'] as const) {
+        const res = await runImportFlow({ provider: p, material: material(spec, { china: true }), target: { create: { keySpec: spec, keyUsage: 'GENERATE_VERIFY_MAC' } } });
+        assert.equal(res.ok, true, `${spec}: ${res.proof.detail}`);
+        assert.equal(res.wrappingAlgorithm, 'RSAES_OAEP_SHA_256', spec);
+        assert.equal(res.proof.method, 'mac', spec);
       }
       // RSA_AES is not offered in China Regions: refused with the rule's fix before a key is created or anything uploaded.
       const n0 = cn.sandbox.admin.requestCount('CreateKey');
