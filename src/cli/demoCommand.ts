@@ -85,7 +85,7 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
         say(`  ${result.ok ? 'PROVEN' : 'NOT PROVEN'}: ${result.keyArn}${result.keyMaterialId ? ` (key material ${result.keyMaterialId.slice(0, 16)}…)` : ''}`);
       } catch (e) {
         if (!isImportFlowError(e)) throw e;
-        rows.push({ keySpec: spec, ok: false, error: { step: e.step, code: e.code, message: e.message, fix: e.fix } });
+        rows.push({ keySpec: spec, ok: false, error: { step: e.step, code: e.extra.provider?.name ?? e.code, message: e.message, fix: e.fix } });
         say(`  FAILED at ${STEP_LABELS[e.step]}: ${e.message}`);
         say(`  Fix: ${e.fix}`);
         if (e.cancelled) break;

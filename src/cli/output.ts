@@ -10,8 +10,9 @@ export class Output {
     else process.stdout.write(lines().join('\n') + '\n');
   }
 
+  /** The JSON's code is describeFailure's: the KMS's own error name for a provider error (also one not in ERROR_CODES), else the tool's code. */
   error(e: KmsImportError): void {
-    if (this.json) process.stdout.write(JSON.stringify({ ok: false, error: { kind: e.kind, code: e.code, message: e.message, fix: e.fix } }, null, 2) + '\n');
+    if (this.json) process.stdout.write(JSON.stringify({ ok: false, error: { kind: e.kind, code: describeFailure(e).code, message: e.message, fix: e.fix } }, null, 2) + '\n');
     else process.stderr.write(`kms-import: ${e.message}\nFix: ${e.fix}\n`);
   }
 

@@ -5,7 +5,7 @@
 import { promises as fs, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeBase64Text, sha256Hex } from './encoding';
-import { invalidInput, KmsImportError } from './errors';
+import { invalidInput, KmsImportError, type ErrorCode } from './errors';
 import { readFileChecked, readFileCheckedSync, writeFilesAtomic } from './fsutil';
 import { parseWrappingPublicKey } from './publicKey';
 import type { ProviderId } from './rules';
@@ -352,7 +352,7 @@ function bundleFrom({ files, source }: FileSet): ParameterBundle {
   try {
     wk = parseWrappingPublicKey(bundle.publicKey, bundle.wrappingKeySpec);
   } catch (e) {
-    const err = e as Error & { code?: string; fix?: string };
+    const err = e as Error & { code?: ErrorCode; fix?: string };
     throw invalidInput(err.code ?? 'NOT_A_WRAPPING_KEY', `${bundle.files.publicKey} in ${source}: ${err.message}`, err.fix ?? FIX_REDOWNLOAD);
   }
   if (!bundle.wrappingKeySpec) bundle.wrappingKeySpec = wk.wrappingKeySpec;

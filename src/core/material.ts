@@ -6,7 +6,7 @@
 import * as crypto from 'node:crypto';
 import * as asn1 from './asn1';
 import { decodeBase64Text, decodeHexText, fingerprint, isProbablyText, parsePem } from './encoding';
-import { KmsImportError, invalidInput } from './errors';
+import { KmsImportError, invalidInput, type ErrorCode } from './errors';
 import { classifyDer, classifyDerSafe, fromDerKind, fromJwk, fromPkcs8, FIX_PKCS8, wrongPassphrase, type Asym, type DerKind } from './privateKey';
 import { hmacSpecFor, type MaterialFacts } from './rules';
 import { CURVES, KEY_SPECS, type KeySpec } from './specs';
@@ -52,7 +52,7 @@ export const MAX_MATERIAL_FILE_BYTES = 1024 * 1024;
 
 const RAW_SIZES: Record<number, KeySpec> = { 16: 'SYMMETRIC_DEFAULT', 28: 'HMAC_224', 32: 'SYMMETRIC_DEFAULT', 48: 'HMAC_384', 64: 'HMAC_512' };
 
-function refuse(code: string, what: string, fix: string): KmsImportError {
+function refuse(code: ErrorCode, what: string, fix: string): KmsImportError {
   return invalidInput(code, what, fix);
 }
 

@@ -5,7 +5,7 @@
 // node:crypto, not node-forge's JavaScript (PBKDF2-SHA-256 with 1,000,000 iterations: 0.4 s measured here).
 import * as crypto from 'node:crypto';
 import * as asn1 from './asn1';
-import { invalidInput } from './errors';
+import { invalidInput, type ErrorCode } from './errors';
 import { checkIterations, checkPbeAlgorithm, iterationCount } from './pbes2';
 
 type Forge = typeof import('node-forge');
@@ -15,7 +15,7 @@ const OID_ENCRYPTED_DATA = '1.2.840.113549.1.7.6';
 const OID_SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
 const OID_SAFE_CONTENTS_BAG = '1.2.840.113549.1.12.10.1.6';
 
-const refuse = (code: string, what: string, fix: string) => invalidInput(code, what, fix);
+const refuse = (code: ErrorCode, what: string, fix: string) => invalidInput(code, what, fix);
 
 /** The PKCS#12's one private key as PKCS#8 DER (the caller zeroes it). */
 export function pkcs12PrivateKey(der: Buffer, passphrase: string): Buffer {

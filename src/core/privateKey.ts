@@ -6,12 +6,12 @@
 // that names the structure and the fix, never with secret bytes. Intermediate secret buffers are zeroed.
 import * as asn1 from './asn1';
 import { decodePoint, ecPublicPoint } from './curves';
-import { KmsImportError, invalidInput } from './errors';
+import { KmsImportError, invalidInput, type ErrorCode } from './errors';
 import { CURVES, type EcCurveName } from './specs';
 import { decryptPkcs8 } from './pbes2';
 import { pkcs12PrivateKey } from './pkcs12';
 
-function refuse(code: string, what: string, fix: string): KmsImportError {
+function refuse(code: ErrorCode, what: string, fix: string): KmsImportError {
   return invalidInput(code, what, fix);
 }
 

@@ -1,5 +1,6 @@
 // The compatibility engine: (provider, key spec, wrapping key spec, algorithm, optional material)
 // → findings. Every finding names its source sentence so a reader can check the rule.
+import type { FindingCode, RuleCode } from './errors';
 import {
   KEY_SPECS,
   WRAPPING_ALGORITHMS,
@@ -93,7 +94,7 @@ export interface CheckInput {
 export type Severity = 'error' | 'warning' | 'info';
 export interface Finding {
   severity: Severity;
-  code: string;
+  code: FindingCode;
   message: string;
   fix: string;
   source: string;
@@ -123,7 +124,7 @@ const SRC = {
   twoPrimes: 'KMS RSA key specs are two-prime keys (vectors/README.md: "KMS key material itself must be two-prime")',
 };
 
-const f = (severity: Severity, code: string, message: string, fix: string, source: string): Finding => ({ severity, code, message, fix, source });
+const f = (severity: Severity, code: RuleCode, message: string, fix: string, source: string): Finding => ({ severity, code, message, fix, source });
 
 /** Runs every rule; findings are ordered errors first, then warnings, then info. */
 export function checkCompatibility(input: CheckInput): Finding[] {

@@ -6,7 +6,7 @@
 //    ImportFlowError naming that step; nothing else is thrown out of run.step();
 //  - the AbortSignal is checked before each step starts; a cancel during a step becomes CANCELLED;
 //  - a listener that throws never breaks the run; events never hold secret bytes.
-import { isKmsImportError } from '../core/errors';
+import { isKmsImportError, serviceErrorCode, type ErrorCode } from '../core/errors';
 import { isProviderError, type ProviderErrorInfo } from '../providers/types';
 import { ImportFlowError, STEP_LABELS, type ImportFlowResult, type StepEvent, type StepId, type StepStatus } from './types';
 
@@ -52,7 +52,7 @@ export class FlowRun {
   }
 
   /** A refusal of step `id`: emitted once as failed, thrown as ImportFlowError. */
-  refuse(id: StepId, code: string, message: string, fix: string, extra: ConstructorParameters<typeof ImportFlowError>[4] = {}): never {
+  refuse(id: StepId, code: ErrorCode, message: string, fix: string, extra: ConstructorParameters<typeof ImportFlowError>[4] = {}): never {
     this.current = id;
     throw new ImportFlowError(id, code, message, fix, { partial: this.partial, ...extra });
   }
@@ -82,7 +82,7 @@ export class FlowRun {
     let err: ImportFlowError;
     if (e instanceof ImportFlowError) err = e;
     else if (isAbort(e) || (this.signal?.aborted && isProviderError(e) && e.info.name === 'AbortError')) err = this.cancelled(step, 'while it ran', step === 'prove' ? true : step === 'import' ? 'unknown' : false);
-    else if (isProviderError(e)) err = new ImportFlowError(step, e.info.name, `${STEP_LABELS[step]} failed: ${e.info.cause}`, e.info.action, { provider: e.info, partial: this.partial, cause: e, landed: step === 'import' ? (e.info.ambiguous ? 'unknown' : false) : undefined });
+    else if (isProviderError(e)) err = new ImportFlowError(step, serviceErrorCode(e.info.name), `${STEP_LABELS[step]} failed: ${e.info.cause}`, e.info.action, { provider: e.info, partial: this.partial, cause: e, landed: step === 'import' ? (e.info.ambiguous ? 'unknown' : false) : undefined });
     else if (isKmsImportError(e)) err = new ImportFlowError(step, e.code, e.message, e.fix, { partial: this.partial, cause: e });
     else err = new ImportFlowError(step, 'INTERNAL', `${STEP_LABELS[step]} failed: ${(e as Error)?.message ?? String(e)}`, 'Try again; if it persists, report it with the log.', { partial: this.partial, cause: e });
     const last = this.steps[this.steps.length - 1];

@@ -1,5 +1,5 @@
 // Types shared by the import flow, the proof, rotation and listing. No vscode, no AWS SDK.
-import { isKmsImportError, KmsImportError, type ErrorKind } from '../core/errors';
+import { isKmsImportError, KmsImportError, type ErrorCode, type ErrorKind } from '../core/errors';
 import type { Finding } from '../core/rules';
 import type { KeySpec, WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
 import type { ExpirationModel, ImportType, KeyState, ProviderErrorInfo } from '../providers/types';
@@ -58,7 +58,7 @@ export class ImportFlowError extends KmsImportError {
   readonly importFlowError = true;
   constructor(
     readonly step: StepId,
-    code: string,
+    code: ErrorCode,
     message: string,
     fix: string,
     readonly extra: {
@@ -77,7 +77,7 @@ export class ImportFlowError extends KmsImportError {
 /** Flow codes that refuse the user's input or the key's state before anything is sent. */
 const FLOW_REFUSALS = new Set(['PARAMETERS_EXPIRED', 'VALID_TO_PAST', 'BUNDLE_OTHER_KEY', 'BUNDLE_NO_EXPIRY', 'BUNDLE_DIR_NOT_EMPTY', 'BUNDLE_NO_ALGORITHM', 'KEY_NOT_EXTERNAL', 'KEY_STATE', 'WRAPPED_FILE_INVALID']);
 
-function flowErrorKind(step: StepId, code: string, extra: { provider?: ProviderErrorInfo; cancelled?: boolean; cause?: unknown }): ErrorKind {
+function flowErrorKind(step: StepId, code: ErrorCode, extra: { provider?: ProviderErrorInfo; cancelled?: boolean; cause?: unknown }): ErrorKind {
   if (extra.cancelled) return 'cancelled';
   if (extra.provider) return 'kms';
   if (isKmsImportError(extra.cause)) return extra.cause.kind;

@@ -2,7 +2,7 @@
 // runner that starts one worker per job. Types and node:worker_threads only: no koffi, no vscode, so the
 // extension's main bundle imports this and the HSM code stays in the worker's chunk.
 import { Worker } from 'node:worker_threads';
-import { KmsImportError, type ErrorKind } from '../core/errors';
+import { KmsImportError, type ErrorCode, type ErrorKind } from '../core/errors';
 import type { HsmWrapOptions, HsmWrapResult } from './hsmWrap';
 
 export interface HsmWorkerJob {
@@ -15,7 +15,7 @@ export interface HsmWorkerJob {
 export type HsmWorkerMessage =
   | { type: 'log'; line: string }
   | { type: 'done'; result: HsmWrapResult }
-  | { type: 'error'; error: { kind: ErrorKind; code: string; message: string; fix: string } };
+  | { type: 'error'; error: { kind: ErrorKind; code: ErrorCode; message: string; fix: string } };
 
 /**
  * Runs hsmWrap in a new worker thread started from `workerFile` (dist/hsm-worker.js), after any job still

@@ -3,7 +3,7 @@
 import type { KeySpec, KeyUsage, WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
 import type { ProviderId } from '../core/rules';
 
-import { KmsImportError, type NextStep } from '../core/errors';
+import { KmsImportError, serviceErrorCode, type NextStep } from '../core/errors';
 import type { ExpirationModel, ImportType, KeyState } from '../core/specs';
 
 export type { ExpirationModel, ImportType, KeyState } from '../core/specs';
@@ -145,9 +145,9 @@ export function isProviderError(e: unknown): e is ProviderError {
   return e instanceof Error && (e as Partial<ProviderError>).providerError === true && typeof (e as Partial<ProviderError>).info === 'object';
 }
 
-/** The one way a provider makes its error: a KmsImportError of kind 'kms' whose code is the KMS's error name, with the mapped info. */
+/** The one way a provider makes its error: a KmsImportError of kind 'kms' whose code is the KMS's error name (UNKNOWN_SERVICE_ERROR for a name not in ERROR_CODES; info.name keeps it), with the mapped info. */
 export function makeProviderError(info: ProviderErrorInfo, cause?: unknown): ProviderError {
-  const e = new KmsImportError('kms', info.name, `${info.cause} ${info.action}`, info.action, { nextStep: info.nextStep, cause, cancelled: info.name === 'AbortError' }) as KmsImportError & { providerError: true; info: ProviderErrorInfo };
+  const e = new KmsImportError('kms', serviceErrorCode(info.name), `${info.cause} ${info.action}`, info.action, { nextStep: info.nextStep, cause, cancelled: info.name === 'AbortError' }) as KmsImportError & { providerError: true; info: ProviderErrorInfo };
   e.name = info.name;
   Object.defineProperty(e, 'providerError', { value: true, enumerable: false });
   e.info = info;

@@ -1,6 +1,9 @@
 // KMS errors as the service sends them over awsJson1_1: {"__type": <shape name>, "message": <text>}
 // with the HTTP status modeled for the shape (kms-api.md §3.2). Unmodeled AWS errors
 // (ValidationException, ThrottlingException, signature errors) use the statuses AWS uses.
+// This is the server's wire error, not the client's error model: the client (src/providers/aws/errors.ts)
+// maps it by its name (__type) to a KmsImportError whose code is that name (AWS_ERROR_NAMES in
+// src/core/errors.ts; a name not listed there gets the code KMS_ERROR and keeps its name in the info).
 
 const STATUS: Record<string, number> = {
   DependencyTimeoutException: 503,

@@ -13,6 +13,7 @@ import { parseWrappingPublicKey } from '../../src/core/publicKey';
 import { checkCompatibility } from '../../src/core/rules';
 import { unwrapKeyMaterial, wrapKeyMaterial } from '../../src/core/wrap';
 import type { KeySpec, WrappingAlgorithm, WrappingKeySpec } from '../../src/core/specs';
+import type { RuleCode } from '../../src/core/errors';
 import { openssl, opensslGenPkcs8, tempDir } from '../support/openssl';
 
 const tmp = tempDir();
@@ -80,7 +81,7 @@ function opensslWrap(mat: Buffer, alg: WrappingAlgorithm, w: { pubDerFile: strin
   return Buffer.concat([tmp.read(`akw_${id}.bin`), tmp.read(`kmw_${id}.bin`)]);
 }
 
-function forbiddenCode(spec: KeySpec, alg: WrappingAlgorithm, w: WrappingKeySpec): string | undefined {
+function forbiddenCode(spec: KeySpec, alg: WrappingAlgorithm, w: WrappingKeySpec): RuleCode | undefined {
   if (spec.startsWith('RSA_') && alg.startsWith('RSAES_OAEP')) return 'RSA_NEEDS_RSA_AES';
   if (spec === 'ECC_NIST_P521' && w === 'RSA_2048' && alg.startsWith('RSAES_OAEP')) return 'P521_RSA2048_OAEP';
   return undefined;

@@ -7,6 +7,7 @@
 //    the request) DescribeKey (and ListKeyMaterials for symmetric keys) settle whether it landed, and only a
 //    confirmed "did not land" is sent once more with the same, still valid token.
 import { bundleExpiry } from '../../core/bundle';
+import { serviceErrorCode } from '../../core/errors';
 import { KEY_SPECS, type KeySpec, type WrappingAlgorithm, type WrappingKeySpec } from '../../core/specs';
 import { isProviderError, type ExpirationModel, type ImportRequest, type ImportType, type KeyInfo, type KeyMaterialEntry, type KmsProvider } from '../../providers/types';
 import { ImportFlowError } from '../types';
@@ -140,7 +141,7 @@ async function importWithReconcile(run: FlowRun, provider: KmsProvider, req: Imp
         throw new ImportFlowError('import', 'CANCELLED', r.landed === false ? 'Cancelled during the import; KMS did not import the key material (confirmed with DescribeKey).' : 'Cancelled during the import; whether KMS imported the key material could not be confirmed.', r.landed === false ? 'Run the import again; the downloaded parameters can be reused until they expire.' : 'Describe the key: PendingImport means nothing was imported.', { cancelled: true, landed: r.landed, partial });
       }
       if (r.landed === 'unknown' || attempt >= maxSends || bundleExpiry({ validTo: ctx.validTo }, run.now()).expired) {
-        throw new ImportFlowError('import', info?.name ?? 'AMBIGUOUS', `The import failed ambiguously (${info?.cause ?? 'unknown error'}) and ${r.landed === 'unknown' ? 'whether it landed could not be confirmed' : 'it did not land'}.`, r.landed === 'unknown' ? 'Describe the key: PendingImport means nothing was imported; then import again.' : 'Try the import again.', { provider: info, landed: r.landed, partial, cause: e });
+        throw new ImportFlowError('import', info ? serviceErrorCode(info.name) : 'AMBIGUOUS', `The import failed ambiguously (${info?.cause ?? 'unknown error'}) and ${r.landed === 'unknown' ? 'whether it landed could not be confirmed' : 'it did not land'}.`, r.landed === 'unknown' ? 'Describe the key: PendingImport means nothing was imported; then import again.' : 'Try the import again.', { provider: info, landed: r.landed, partial, cause: e });
       }
       // Confirmed not landed: one more send with the same (still valid) token is safe.
     }

@@ -3,6 +3,7 @@
 // Never puts request or response bodies in a message: only the service's own message text, the
 // operation, the key id and the request id.
 import type { KeySpec, WrappingAlgorithm, WrappingKeySpec } from '../../core/specs';
+import type { KmsErrorName } from '../../core/errors';
 import { makeProviderError, type ProviderError, type ProviderErrorInfo } from '../types';
 
 /** What the caller knew when the call failed; used to make messages specific. */
@@ -37,7 +38,7 @@ export const MUTATING_OPERATIONS = new Set([
  */
 export const NO_REPLAY_OPERATIONS = new Set(['ImportKeyMaterial', 'RotateKeyOnDemand']);
 
-const THROTTLING_CODES = new Set([
+const THROTTLING_CODES = new Set<string>([
   'ThrottlingException',
   'Throttling',
   'ThrottledException',
@@ -50,7 +51,7 @@ const THROTTLING_CODES = new Set([
   'PriorRequestNotComplete',
   'EC2ThrottledException',
   'TransactionInProgressException',
-]);
+] satisfies KmsErrorName[]);
 
 /** Network-level failures: connection never made (safe) versus made and then lost (ambiguous). */
 const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);

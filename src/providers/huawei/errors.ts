@@ -3,6 +3,7 @@
 // API gateway's flat {"error_code": "APIG.XXXX", …} (authentication, throttling), HTTP statuses and
 // network failures. Messages carry only the service's own text, the action, the key id and the request
 // id — never a request or response body.
+import type { KmsErrorName } from '../../core/errors';
 import { makeProviderError, type ProviderError, type ProviderErrorInfo } from '../types';
 import { isAbortError, type ErrorContext } from '../aws/errors';
 
@@ -130,6 +131,6 @@ export function toHuaweiProviderError(err: unknown, ctx: ErrorContext): Provider
 }
 
 /** A refusal made by the provider itself, before any request (e.g. a key spec Huawei does not have). */
-export function huaweiRefusal(name: string, cause: string, action: string): ProviderError {
+export function huaweiRefusal(name: KmsErrorName, cause: string, action: string): ProviderError {
   return makeProviderError({ name, message: cause, cause, action, nextStep: 'none', retryable: false });
 }
