@@ -4,6 +4,7 @@
 // that names the field, the value and what is allowed, so the clock can never become NaN, a key can
 // never get a CreationDate of null, and a fault without a kind is never stored.
 import * as crypto from 'node:crypto';
+import { isHuaweiAction } from './huawei/actions';
 import { ENUMS, OPERATIONS, specClass, usagesFor } from './model';
 
 export type FaultKind = 'throttling' | 'internal' | 'dependency-timeout' | 'reset' | 'hang';
@@ -62,8 +63,8 @@ export function checkFault(f: unknown): Fault {
   const o = f as Record<string, unknown>;
   if (typeof o.kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(o.kind)) return refuse(`injectFault: kind must be one of ${FAULT_KINDS.join(', ')} (got ${shown(o.kind)}).`);
   if (typeof o.rate !== 'number' || !(o.rate >= 0 && o.rate <= 1)) return refuse(`injectFault: rate must be between 0 and 1 (got ${shown(o.rate)}).`);
-  if (o.operation !== undefined && (typeof o.operation !== 'string' || !Object.prototype.hasOwnProperty.call(OPERATIONS, o.operation))) {
-    return refuse(`injectFault: operation must be the name of an operation the sandbox serves, e.g. DescribeKey or ImportKeyMaterial (got ${shown(o.operation)}); leave it out for every operation.`);
+  if (o.operation !== undefined && (typeof o.operation !== 'string' || !(Object.prototype.hasOwnProperty.call(OPERATIONS, o.operation) || isHuaweiAction(o.operation)))) {
+    return refuse(`injectFault: operation must be the name of an operation the sandbox serves, e.g. DescribeKey or ImportKeyMaterial (or a Huawei action such as import-key-material) (got ${shown(o.operation)}); leave it out for every operation.`);
   }
   if (o.count !== undefined && (typeof o.count !== 'number' || !Number.isSafeInteger(o.count) || o.count < 1)) return refuse(`injectFault: count must be a whole number of at least 1 (got ${shown(o.count)}); leave it out for no limit.`);
   return { kind: o.kind as FaultKind, rate: o.rate, ...(o.operation !== undefined ? { operation: o.operation as string } : {}), ...(o.count !== undefined ? { count: o.count as number } : {}) };
