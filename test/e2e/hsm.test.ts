@@ -19,6 +19,8 @@ import { createPendingKey, withSandboxState } from './support/seed';
 import { Workbench } from './support/workbench';
 
 const REGION = 'us-east-1';
+// The Region's own row: its label starts the row (the Sandbox row reads "running in us-east-1" too).
+const REGION_ROW = new RegExp(`^${REGION}`);
 const PIN = 'e2e-Hsm-Pin-58213';
 const TOKEN = 'e2e-token';
 let wb: Workbench;
@@ -94,7 +96,7 @@ step('Wrap in HSM (PKCS#11) on a pending-import key: PIN asked, wrapped in the H
   await wb.openKeysView();
   await wb.expand(wb.treeRow('Sandbox').first());
   await wb.page.mouse.move(900, 600); // the Sandbox row's hover tooltip would cover the region row
-  await wb.expand(wb.treeRow(REGION).first());
+  await wb.expand(wb.treeRow(REGION_ROW).first());
   await wb.treeRow('e2e/hsm-hmac').first().waitFor();
   await wb.clearNotifications();
   await treeContextMenu('e2e/hsm-hmac', 'Wrap in HSM (PKCS#11)');

@@ -15,6 +15,8 @@ import { makeWorkspace, writeRsaMaterial, writeSymmetricMaterial } from './suppo
 import { withSandboxState, createPendingKey, createImportedKey, writeAgedBundle, writeWrappedMaterial } from './support/seed';
 
 const REGION = 'us-east-1';
+// The Region's own row: its label starts the row (the Sandbox row reads "running in us-east-1" too).
+const REGION_ROW = new RegExp(`^${REGION}`);
 const HOUR = 3_600_000;
 let wb: Workbench;
 let workspace: string;
@@ -52,7 +54,7 @@ before(async () => {
   wb = await Workbench.launch({ workspace, settings: { 'kmsImport.sandbox.stateDir': stateDir, 'kmsImport.sandbox.autoStart': true } });
   await wb.openKeysView();
   await wb.expand(wb.treeRow('Sandbox').first());
-  await wb.expand(wb.treeRow(REGION).first());
+  await wb.expand(wb.treeRow(REGION_ROW).first());
   await wb.treeRow('ux/pending-ec').first().waitFor();
 });
 

@@ -13,6 +13,8 @@ import { withSandboxState, createPendingKey, createImportedKey, writeAgedBundle,
 import { randomBytes } from 'node:crypto';
 
 const REGION = 'us-east-1';
+// The Region's own row: its label starts the row (the Sandbox row reads "running in us-east-1" too).
+const REGION_ROW = new RegExp(`^${REGION}`);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Keys seeded before VS Code starts: alias → key id. */
@@ -103,7 +105,7 @@ step('the extension activates in VS Code and its view lists the Sandbox account'
 step('the tree lists the seeded keys with their states and material expiry', async () => {
   await wb.openKeysView();
   await wb.expand(wb.treeRow('Sandbox').first());
-  await wb.expand(wb.treeRow(REGION).first());
+  await wb.expand(wb.treeRow(REGION_ROW).first());
   const text = async (alias: string) => {
     const row = wb.treeRow(alias).first();
     await row.waitFor();
