@@ -118,8 +118,8 @@ step('Wrap in HSM (PKCS#11) on a pending-import key: PIN asked, wrapped in the H
   assert.equal(statSync(wrapped).size, 256, 'RSAES_OAEP_SHA_1 under RSA_2048: 256 bytes');
   assert.equal(statSync(wrapped).mode & 0o077, 0, 'the wrapped file is private (0600)');
   const row = wb.treeRow('e2e/hsm-hmac').first();
-  await waitFor(async () => /Enabled/.test(await row.innerText()), { what: 'the key to be Enabled', timeoutMs: 30_000 });
-  assert.match((await row.innerText()).replace(/\s+/g, ' '), /HMAC_256 · GENERATE_VERIFY_MAC · Enabled · EXTERNAL · does not expire/);
+  await waitFor(async () => /enabled/.test(await row.innerText()), { what: 'the key to be enabled', timeoutMs: 30_000 });
+  assert.match((await row.innerText()).replace(/\s+/g, ' '), /does not expire · HMAC_256 · GENERATE_VERIFY_MAC · enabled · EXTERNAL/);
 
   // The wrap ran in the worker (its progress lines are logged), then the flow's steps.
   const log = wb.extensionLog();
