@@ -8,6 +8,7 @@
 // The worker cannot be interrupted inside a PKCS#11 call, so the wrap itself is not cancellable; the import is.
 import * as vscode from 'vscode';
 import { existsSync, promises as fs } from 'node:fs';
+import { readFileChecked } from '../../core/fsutil';
 import * as path from 'node:path';
 import { assertBundleUsable, readBundle, type ParameterBundle } from '../../core/bundle';
 import { isKmsImportError } from '../../core/errors';
@@ -112,7 +113,7 @@ async function wrapInHsm(s: Services, arg: unknown): Promise<ImportFlowResult> {
 async function importWrapped(s: Services, t: Target, file: string, proofInput: ReturnType<typeof hsmProver>): Promise<ImportFlowResult> {
   const expiration = await pickExpiration();
   const provider = await s.accounts.provider(t.account, t.region);
-  const bytes = await fs.readFile(file);
+  const bytes = await readFileChecked(file, 64 * 1024);
   let r: ImportFlowResult;
   try {
     r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing {0}', path.basename(file)), cancellable: true }, async (progress, token) => {

@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { assertBundleUsable, readBundle } from '../../core/bundle';
 import { isKmsImportError } from '../../core/errors';
+import { readFileChecked } from '../../core/fsutil';
 import type { KeyMaterial } from '../../core/material';
 import { KEY_SPECS } from '../../core/specs';
 import { readPublicKeyForProof } from '../../core/verify';
@@ -22,6 +23,10 @@ import type { Services } from '../services';
 import { isAccountNode, isKeyNode, isRegionNode, type KeyNode } from '../tree/nodes';
 import { registerCommand, UserCancelled } from './run';
 import { accountForBundle, pickMaterialFile } from './bundleCommands';
+
+/** A wrapped key (RSA-4096 OAEP, or RSA-AES of an RSA-4096 PKCS#8) is a few KB; a public key or certificate well under 1 MiB. */
+const WRAPPED_FILE_MAX_BYTES = 64 * 1024;
+const PUBLIC_KEY_FILE_MAX_BYTES = 1024 * 1024;
 
 export function registerKeyCommands(s: Services): vscode.Disposable[] {
   const { log } = s;
@@ -143,12 +148,8 @@ async function importFromBundle(s: Services, uri: vscode.Uri, proveWith?: string
   const { account, region } = await accountForBundle(s, bundle, keyId);
   const dir = (await fs.stat(bundlePath)).isDirectory() ? bundlePath : path.dirname(bundlePath);
   const wrappedFile = given ?? path.join(dir, 'EncryptedKeyMaterial.bin');
-  let wrapped: Buffer | undefined;
-  try {
-    wrapped = await fs.readFile(wrappedFile);
-  } catch {
-    wrapped = undefined;
-  }
+  // Through the core's checked reader (a regular file of bounded size: never a FIFO or a device); absent → the form.
+  const wrapped = (await fs.stat(wrappedFile).catch(() => undefined)) ? await readFileChecked(wrappedFile, WRAPPED_FILE_MAX_BYTES) : undefined;
   if (!wrapped) {
     s.showForm({ mode: 'existing', accountId: account.id, region, keyId });
     return;
@@ -242,7 +243,7 @@ async function readProofInput(file: string, asymmetric: boolean): Promise<{ mate
     return await readMaterialInteractive(file);
   } catch (e) {
     if (!asymmetric || !isKmsImportError(e) || !['PUBLIC_KEY_NOT_MATERIAL', 'CERTIFICATE_NOT_MATERIAL'].includes(e.code)) throw e;
-    const spki = readPublicKeyForProof(await fs.readFile(file));
+    const spki = readPublicKeyForProof(await readFileChecked(file, PUBLIC_KEY_FILE_MAX_BYTES));
     return { material: { bytes: Buffer.alloc(0), publicKeySpki: spki, dispose: () => undefined } };
   }
 }
