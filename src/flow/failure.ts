@@ -39,8 +39,6 @@ const REFUSED_BY_KMS = new Set([
   'DisabledException',
 ]);
 
-/** Flow codes that are refusals of the user's input or of the key's state (exit 3). */
-const REFUSED_BY_FLOW = new Set(['PARAMETERS_EXPIRED', 'VALID_TO_PAST', 'BUNDLE_OTHER_KEY', 'BUNDLE_NO_EXPIRY', 'BUNDLE_DIR_NOT_EMPTY', 'KEY_NOT_EXTERNAL', 'KEY_STATE', 'WRAPPED_FILE_INVALID', 'BUNDLE_NO_ALGORITHM']);
 
 export function describeFailure(e: unknown): Failure {
   if (isImportFlowError(e)) {
@@ -66,7 +64,7 @@ export function describeFailure(e: unknown): Failure {
       action: e.fix,
       nextStep: e.code === 'PARAMETERS_EXPIRED' || e.code === 'BUNDLE_EXPIRED' ? 'download-parameters' : innerKind === 'invalid-input' ? 'choose-material' : 'none',
       cancelled,
-      exitCode: cancelled ? 1 : innerKind === 'usage' ? 2 : innerKind === 'invalid-input' || innerKind === 'incompatible' || e.step === 'check' || REFUSED_BY_FLOW.has(e.code) ? 3 : 1,
+      exitCode: cancelled ? 1 : innerKind === 'usage' ? 2 : innerKind === 'invalid-input' || innerKind === 'incompatible' || e.step === 'check' || e.kind === 'incompatible' ? 3 : 1, // the flow's own refusals are 'incompatible' (flow/types.ts)
       code: e.code,
     };
   }
