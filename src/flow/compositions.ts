@@ -36,7 +36,7 @@ export async function runDownloadParameters(opts: DownloadParametersOptions): Pr
   const run: FlowRun = new FlowRun(opts);
   try {
     const key = await resolveKey(run, opts.provider, { keyId: opts.keyId });
-    const choice = chooseWrapping(opts.provider.id, key.keySpec, undefined, opts.wrapping);
+    const choice = chooseWrapping(opts.provider.id, key.keySpec, opts.wrapping);
     const { params, bundleDir } = await downloadParameters(run, opts.provider, key, choice, opts.bundleDir);
     return { keyArn: key.arn, keyId: key.keyId, bundleDir: bundleDir!, validTo: params.parametersValidTo, choice };
   } catch (e) {

@@ -22,7 +22,6 @@ import { checkCompatibilityStep, chooseWrapping, materialFacts, precheckBeforeCr
 import type { ImportFlowResult, StepEvent } from './types';
 
 export type { ExpirationChoice } from './steps/upload';
-export { defaultWrapping } from './steps/wrap';
 
 export interface ImportFlowOptions {
   provider: KmsProvider;
@@ -68,7 +67,7 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
     run.checkpoint('create-key');
     if ('create' in opts.target) precheckBeforeCreate(run, provider.id, opts.target.create.keySpec, facts, requested);
     const key = await resolveKey(run, provider, opts.target);
-    const choice = chooseWrapping(provider.id, key.keySpec, facts, {
+    const choice = chooseWrapping(provider.id, key.keySpec, {
       wrappingAlgorithm: opts.parameters?.wrappingAlgorithm ?? requested.wrappingAlgorithm,
       wrappingKeySpec: opts.parameters?.wrappingKeySpec ?? requested.wrappingKeySpec,
     });

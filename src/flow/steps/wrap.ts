@@ -13,20 +13,15 @@ import type { WrappingChoice } from './parameters';
 
 export const materialFacts = (m: Pick<KeyMaterial, 'kind' | 'byteLength' | 'keySpec' | 'modulusBits' | 'curve' | 'primes'>): MaterialFacts => ({ kind: m.kind, byteLength: m.byteLength, keySpec: m.keySpec, modulusBits: m.modulusBits, curve: m.curve, primes: m.primes });
 
-/** The recommended wrapping for this provider and key spec (the core's rules; SM2PKE in China Regions for private keys). */
-export function defaultWrapping(provider: ProviderId, keySpec: KeySpec, _material?: MaterialFacts): { wrappingKeySpec: WrappingKeySpec; algorithm: WrappingAlgorithm } {
-  return recommend(provider, keySpec);
-}
-
 /** The wrapping to use: what the caller asked for, else the recommendation for this key spec and material. */
-export function chooseWrapping(provider: ProviderId, keySpec: KeySpec, material: MaterialFacts | undefined, requested: Partial<WrappingChoice> = {}): WrappingChoice {
-  const rec = defaultWrapping(provider, keySpec, material);
+export function chooseWrapping(provider: ProviderId, keySpec: KeySpec, requested: Partial<WrappingChoice> = {}): WrappingChoice {
+  const rec = recommend(provider, keySpec);
   return { wrappingAlgorithm: requested.wrappingAlgorithm ?? rec.algorithm, wrappingKeySpec: requested.wrappingKeySpec ?? rec.wrappingKeySpec };
 }
 
 /** Before a key is created: refuse (as step "check") a combination the rules forbid, so no key is left behind. */
 export function precheckBeforeCreate(run: FlowRun, provider: ProviderId, keySpec: KeySpec, material: MaterialFacts, requested: Partial<WrappingChoice>): void {
-  const c = chooseWrapping(provider, keySpec, material, requested);
+  const c = chooseWrapping(provider, keySpec, requested);
   const err = checkCompatibility({ provider, keySpec, wrappingKeySpec: c.wrappingKeySpec, algorithm: c.wrappingAlgorithm, material }).find((f) => f.severity === 'error');
   if (err) run.refuse('check', err.code, err.message, err.fix);
 }
