@@ -206,7 +206,7 @@ describe('kms-import flow commands against the sandbox', () => {
       assert.match(r.stdout, /^Wrapping: +SM2PKE under SM2$/m);
       assert.match(r.stdout, /^PROVEN: GetPublicKey equals the local public key/m);
       const j = await runCliAsync(['import', '--key-spec', 'RSA_2048', '--material', pem, '--region', 'cn-north-1', '--out-dir', tmp.path('cn-out'), '--json'], { env: cnEnv, cwd: tmp.dir });
-      assert.equal(j.status, 0, j.stderr);
+      assert.equal(j.status, 0, `${j.stderr}${j.stdout}`); // with --json the refusal is on stdout
       assert.equal(json(j).wrappingAlgorithm, 'SM2PKE');
       assert.match(json(j).keyArn, /^arn:aws-cn:/);
       // RSA_AES is not offered there: refused before anything is created, with the rule's fix.
