@@ -19,7 +19,7 @@ import { newBundleDir, readMaterialInteractive } from '../importRunner';
 import { COMMANDS } from '../model/commandIds';
 import { keyLabel, providerForRegion, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
 import { planOutput, type OverwriteAnswer } from '../model/outputPaths';
-import { pickAccountRegion, pickKey } from '../pickers';
+import { pickAccountRegion, pickKey, pickKeyForMaterial } from '../pickers';
 import type { Services } from '../services';
 import { isKeyNode, type KeyNode } from '../tree/nodes';
 import { registerCommand, UserCancelled } from './run';
@@ -306,8 +306,13 @@ async function wrapFileLookingFirst(s: Services, file: string): Promise<string |
   }
   let dir = pick.dir;
   if (pick.action === 'download') {
-    const node = await pickKey(s, undefined, 'external', vscode.l10n.t('Download parameters for which key? (this file is {0})', spec ?? facts.kind));
-    dir = await downloadParameters(s, node);
+    // Only keys whose key spec fits the file, under "Create a KMS key for this … key".
+    const target = await pickKeyForMaterial(s, facts, spec ?? facts.kind);
+    if ('create' in target) {
+      s.showForm({ mode: 'new', accountId: target.account.id, region: target.region }, file);
+      return undefined;
+    }
+    dir = await downloadParameters(s, target);
   }
   const out = await wrapInto(s, file, dir!, await readBundle(dir!), passphrase);
   await announceWrapped(s, out, file);
