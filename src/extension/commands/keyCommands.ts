@@ -7,7 +7,7 @@ import { assertBundleUsable, readBundle } from '../../core/bundle';
 import { isKmsImportError } from '../../core/errors';
 import { readFileChecked } from '../../core/fsutil';
 import type { KeyMaterial } from '../../core/material';
-import { KEY_SPECS } from '../../core/specs';
+import { KEY_SPECS, type ExpirationModel } from '../../core/specs';
 import { readPublicKeyForProof } from '../../core/verify';
 import { runProof, runWrappedImport } from '../../flow/compositions';
 import type { ExpirationChoice } from '../../flow/steps/upload';
@@ -17,7 +17,8 @@ import { mapFailure, newBundleDir, readMaterialInteractive } from '../importRunn
 import { toStored } from '../results';
 import { reimportExpiry } from '../model/formGuide';
 import { COMMANDS } from '../model/commandIds';
-import { keyLabel } from '../model/treeModel';
+import { expirationPickPlan, validToProblem } from '../model/expirationPick';
+import { keyLabel, type AccountRef } from '../model/treeModel';
 import { pickAccountRegion, pickKey } from '../pickers';
 import type { Services } from '../services';
 import { isAccountNode, isKeyNode, isRegionNode, type KeyNode } from '../tree/nodes';
@@ -155,7 +156,7 @@ async function importFromBundle(s: Services, uri: vscode.Uri, proveWith?: string
     return;
   }
   assertBundleUsable(bundle);
-  const expiration = await pickExpiration();
+  const expiration = await pickExpiration(await currentExpiry(s, account, region, keyId));
   const provider = await s.accounts.provider(account, region);
   // The material file the wrap used (explorer wrap): the import is proven with it, no second question.
   const proofMaterial = proveWith ? (await readMaterialInteractive(proveWith)).material : undefined;
@@ -214,24 +215,40 @@ async function importFromBundle(s: Services, uri: vscode.Uri, proveWith?: string
   });
 }
 
-/** Asks how long imported material lives: no expiry, or until a date within 365 days. */
-export async function pickExpiration(): Promise<ExpirationChoice> {
+/**
+ * Asks how long imported material lives: no expiry, or until a date within 365 days. On a re-import the
+ * key's current expiration model comes first (preselected) and the date box starts at its ValidTo
+ * (model/expirationPick.ts), as in the import form.
+ */
+export async function pickExpiration(current?: { expirationModel?: string; validTo?: Date }): Promise<ExpirationChoice> {
+  const plan = expirationPickPlan(current);
+  const labels: Record<ExpirationModel, string> = {
+    KEY_MATERIAL_DOES_NOT_EXPIRE: vscode.l10n.t('Key material does not expire'),
+    KEY_MATERIAL_EXPIRES: vscode.l10n.t('Key material expires…'),
+  };
   const expPick = await vscode.window.showQuickPick(
-    [
-      { label: vscode.l10n.t('Key material does not expire'), model: 'KEY_MATERIAL_DOES_NOT_EXPIRE' as const },
-      { label: vscode.l10n.t('Key material expires…'), model: 'KEY_MATERIAL_EXPIRES' as const },
-    ],
+    plan.order.map((model) => ({ label: labels[model], description: model === plan.current ? vscode.l10n.t('current') : undefined, model })),
     { title: vscode.l10n.t('Expiration of the imported material') },
   );
   if (!expPick) throw new UserCancelled();
-  let validTo: Date | undefined;
-  if (expPick.model === 'KEY_MATERIAL_EXPIRES') {
-    const def = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    const v = await vscode.window.showInputBox({ title: vscode.l10n.t('ValidTo (yyyy-mm-dd, within 365 days)'), value: def, validateInput: (x) => (/^\d{4}-\d{2}-\d{2}$/.test(x) && Date.parse(`${x}T00:00:00Z`) > Date.now() ? undefined : vscode.l10n.t('A future date as yyyy-mm-dd')) });
-    if (!v) throw new UserCancelled();
-    validTo = new Date(`${v}T00:00:00Z`);
+  if (expPick.model !== 'KEY_MATERIAL_EXPIRES') return { model: expPick.model };
+  const v = await vscode.window.showInputBox({
+    title: vscode.l10n.t('ValidTo (yyyy-mm-dd, {0} … {1})', plan.min, plan.max),
+    value: plan.validTo,
+    validateInput: (x) => (validToProblem(x, plan) ? vscode.l10n.t('A date from {0} to {1}, as yyyy-mm-dd', plan.min, plan.max) : undefined),
+  });
+  if (!v) throw new UserCancelled();
+  return { model: expPick.model, validTo: new Date(`${v}T00:00:00Z`) };
+}
+
+/** The key's expiration as KMS has it now (for pickExpiration); the tree's copy if DescribeKey fails. */
+export async function currentExpiry(s: Services, account: AccountRef, region: string, keyId: string): Promise<{ expirationModel?: string; validTo?: Date } | undefined> {
+  try {
+    return await (await s.accounts.provider(account, region)).describeKey(keyId);
+  } catch (e) {
+    s.log.warn(`Could not describe ${keyId} for its expiration`, e);
+    return s.tree.knownKeysAll().find((k) => k.keyId === keyId);
   }
-  return expPick.model === 'KEY_MATERIAL_EXPIRES' ? { model: expPick.model, validTo: validTo! } : { model: expPick.model };
 }
 
 /**
