@@ -14,7 +14,7 @@ import type { ImportType } from '../providers/types';
 import type { AccountRef } from './model/treeModel';
 import type { Services } from './services';
 import { settings } from './settings';
-import { checkedBundleBase, freePath } from './model/outputPaths';
+import { bundleFolderName, checkedBundleBase, freePath, type BundleNameSource } from './model/outputPaths';
 import { toStored } from './results';
 import { UserCancelled } from './commands/run';
 
@@ -63,11 +63,11 @@ export async function readMaterialInteractive(file: string, passphrase?: string)
 }
 
 /**
- * Where a new parameter bundle goes: <workspace>/<bundleFolder>/<label>-<timestamp>, else global
- * storage. The bundle folder stays inside the workspace; a name already taken gets -2, -3, … (an
- * existing folder is never written into).
+ * Where a new parameter bundle goes: <workspace>/<bundleFolder>/<alias or short key id>-<timestamp>
+ * (model/outputPaths.ts bundleFolderName), else global storage. The bundle folder stays inside the
+ * workspace; a name already taken gets -2, -3, … (an existing folder is never written into).
  */
-export async function newBundleDir(s: Services, label: string, now = new Date()): Promise<string> {
+export async function newBundleDir(s: Services, key: BundleNameSource, purpose?: 'rotation', now = new Date()): Promise<string> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   let base = path.join(s.context.globalStorageUri.fsPath, 'bundles');
   if (folder) {
@@ -75,16 +75,16 @@ export async function newBundleDir(s: Services, label: string, now = new Date())
     if (checked.refused) s.log.warn(checked.refused);
     base = checked.base;
   }
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const safe = label.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60) || 'key';
-  return freePath(path.join(base, `${safe}-${stamp}`));
+  return freePath(path.join(base, bundleFolderName(key, now, purpose)));
 }
 
 /** Runs the whole flow with a cancellable notification; returns the result (also stored). */
 export async function runImport(s: Services, job: ImportJob): Promise<ImportFlowResult> {
   const provider = await s.accounts.provider(job.account, job.region);
-  const label = 'keyId' in job.target ? job.target.keyId : (job.target.create.alias?.replace(/^alias\//, '') ?? job.target.create.keySpec.toLowerCase());
-  const bundleDir = await newBundleDir(s, label);
+  // The bundle is named after the key as the Keys view labels it (an existing key's aliases from its listing).
+  const target = job.target;
+  const named: BundleNameSource = 'keyId' in target ? { keyId: target.keyId, aliases: s.tree.knownKeysAll().find((k) => k.keyId === target.keyId)?.aliases } : { aliases: target.create.alias ? [target.create.alias] : undefined, keySpec: target.create.keySpec };
+  const bundleDir = await newBundleDir(s, named);
   await fs.mkdir(path.dirname(bundleDir), { recursive: true });
   // Read last: nothing between here and the progress callback's finally (which disposes it) can throw.
   const material = await readMaterial(job.materialPath, job.passphrase);

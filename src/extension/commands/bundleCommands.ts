@@ -71,7 +71,7 @@ async function downloadParameters(s: Services, node: KeyNode): Promise<string> {
   const pick = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Wrapping key spec and algorithm for {0} ({1})', keyLabel(node.key), node.key.keySpec), ignoreFocusOut: true });
   if (!pick) throw new UserCancelled();
   const kms = await s.accounts.provider(node.account, node.region);
-  const dir = await newBundleDir(s, keyLabel(node.key));
+  const dir = await newBundleDir(s, node.key);
   // The flow's download step: the bundle folder is written complete into a temporary sibling, then renamed.
   const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading wrapping key and import token…'), cancellable: true }, async (_p, token) => {
     const c = new AbortController();

@@ -116,7 +116,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
             keyId: node.key.keyId,
             material,
             replicas,
-            bundleRoot: await newBundleDir(s, `${keyLabel(node.key)}-rotation`),
+            bundleRoot: await newBundleDir(s, node.key, 'rotation'),
             signal: controller.signal,
             onStep: (e) => {
               log.info(`rotation ${e.target} step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
