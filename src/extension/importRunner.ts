@@ -16,6 +16,8 @@ import type { Services } from './services';
 import { settings } from './settings';
 import { bundleFolderName, checkedBundleBase, freePath, type BundleNameSource } from './model/outputPaths';
 import { toStored } from './results';
+import { bundleLogLine, proofLogLine, stepLogLine } from './model/logLines';
+import { readBundle } from '../core/bundle';
 import { UserCancelled } from './commands/run';
 
 export interface ImportJob {
@@ -109,12 +111,13 @@ export async function runImport(s: Services, job: ImportJob): Promise<ImportFlow
           importType: job.importType,
           signal: controller.signal,
           onStep: (e) => {
-            s.log.info(`step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
+            s.log.info(stepLogLine(e));
             if (e.status === 'running') progress.report({ message: STEP_LABELS[e.id] });
             job.onStep?.(e);
           },
         });
-        s.log.info(`Import finished: key ${result.keyId}, proof ${result.proof.method} ${result.proof.holds ? 'holds' : 'FAILED'}: ${result.proof.detail}`);
+        if (result.bundleDir) await readBundle(result.bundleDir).then((b) => s.log.info(bundleLogLine(result.bundleDir!, b)), (e) => s.log.warn(`Could not read back ${result.bundleDir}`, e));
+        s.log.info(`Import finished: ${proofLogLine(result.keyId, result.proof)}`);
         await s.results.put(toStored(result, job.account.id, job.region));
         const createdAlias = 'create' in job.target ? job.target.create.alias : undefined;
         const aliases = createdAlias ? [createdAlias.startsWith('alias/') ? createdAlias : `alias/${createdAlias}`] : undefined;

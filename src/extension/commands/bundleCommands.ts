@@ -13,6 +13,7 @@ import { checkCompatibility, optionMatrix, recommend } from '../../core/rules';
 import { runDownloadParameters } from '../../flow/compositions';
 import { checkBeforeWrap, materialFacts } from '../../flow/steps/wrap';
 import { judgeBundles } from '../model/bundleChoice';
+import { bundleLogLine } from '../model/logLines';
 import { IMPORTABLE_KEY_SPECS, KEY_SPECS, isKeySpec, type KeySpec } from '../../core/specs';
 import { wrapKeyMaterial } from '../../core/wrap';
 import { newBundleDir, readMaterialInteractive } from '../importRunner';
@@ -83,6 +84,7 @@ async function downloadParameters(s: Services, node: KeyNode): Promise<string> {
     }
   });
   s.log.info(`Parameters for ${r.keyId} (${r.choice.wrappingKeySpec}, ${r.choice.wrappingAlgorithm}) written to ${r.bundleDir}, valid to ${r.validTo.toISOString()}`);
+  s.log.info(bundleLogLine(dir, await readBundle(dir)));
   s.bundlesChanged();
   await s.showSummary({ accountId: node.account.id, region: node.region, keyId: node.key.keyId, bundleDir: dir });
   return dir;

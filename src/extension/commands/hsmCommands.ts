@@ -27,6 +27,7 @@ import type { Services } from '../services';
 import { isKeyNode } from '../tree/nodes';
 import { accountForBundle, askOverwrite, pickBundle } from './bundleCommands';
 import { currentExpiry, pickExpiration } from './keyCommands';
+import { stepLogLine } from '../model/logLines';
 import { registerCommand, UserCancelled } from './run';
 
 const LAST = 'kmsImport.hsm.last';
@@ -123,7 +124,7 @@ async function importWrapped(s: Services, t: Target, file: string, proofInput: R
         return await runWrappedImport({
           provider, keyId: t.keyId, bundle: t.bundle, wrapped: bytes, expiration, proofInput, signal: controller.signal,
           onStep: (e) => {
-            s.log.info(`step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
+            s.log.info(stepLogLine(e));
             if (e.status === 'running') progress.report({ message: STEP_LABELS[e.id] });
           },
         });

@@ -18,6 +18,7 @@ import { toStored } from '../results';
 import { reimportExpiry } from '../model/formGuide';
 import { COMMANDS } from '../model/commandIds';
 import { expirationPickPlan, validToProblem } from '../model/expirationPick';
+import { proofLogLine, stepLogLine } from '../model/logLines';
 import { keyLabel, type AccountRef } from '../model/treeModel';
 import { pickAccountRegion, pickKey } from '../pickers';
 import type { Services } from '../services';
@@ -66,7 +67,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
             sub.dispose();
           }
         });
-        log.info(`Proof for ${key.keyId}: ${proof.method} ${proof.holds ? 'holds' : 'FAILED'}: ${proof.detail}`);
+        log.info(proofLogLine(key.keyId, proof));
         const prev = s.results.get(key.keyId);
         await s.results.put({
           ...(prev ?? { ok: proof.holds, keyId: key.keyId, keyArn: key.arn, keySpec: key.keySpec, wrappingAlgorithm: '', wrappingKeySpec: '', expirationModel: key.expirationModel ?? '', accountId: node.account.id, region: node.region }),
@@ -119,7 +120,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
             bundleRoot: await newBundleDir(s, node.key, 'rotation'),
             signal: controller.signal,
             onStep: (e) => {
-              log.info(`rotation ${e.target} step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
+              log.info(stepLogLine(e, `rotation ${e.target} `));
               if (e.status === 'running') progress.report({ message: `${e.target}: ${e.id}` });
             },
           });
@@ -128,7 +129,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
           material.dispose();
         }
       });
-      log.info(`Rotation of ${node.key.keyId}: ${result.ok ? 'done' : 'FAILED'}; key material ${result.keyMaterialId ?? '?'}; proof ${result.proof.detail}`);
+      log.info(`Rotation of ${node.key.keyId}: ${result.ok ? 'done' : 'FAILED'}; key material id ${result.keyMaterialId ?? '?'}; proof ${result.proof.detail}`);
       await s.tree.refreshKey(node.account, node.region, node.key.keyId);
       if (result.ok) void vscode.window.showInformationMessage(vscode.l10n.t('New key material is current for {0}. {1}', keyLabel(node.key), result.proof.detail));
       else void vscode.window.showErrorMessage(vscode.l10n.t('Rotation of {0} did not complete: {1}', keyLabel(node.key), result.proof.detail));
@@ -176,7 +177,7 @@ async function importFromBundle(s: Services, uri: vscode.Uri, proveWith?: string
           expiration,
           signal: controller.signal,
           onStep: (e) => {
-            s.log.info(`step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
+            s.log.info(stepLogLine(e));
             if (e.status === 'running') progress.report({ message: STEP_LABELS[e.id] });
           },
         });
