@@ -3,7 +3,7 @@
 // explorer wrap looks at the file first, the summary of a bundle not imported does not say done, the status
 // bar ignores used parameters, and the form and the summary have no horizontal scrollbar at 500 px; the
 // tree's filter menu marks the current filter, and the explorer's "Download new parameters" for an RSA PEM
-// offers RSA_2048 keys only. Screenshots at 1000×700 (docs/screenshots with KMS_IMPORT_UPDATE_SCREENSHOTS=1).
+// offers RSA_2048 keys only; a re-import from the explorer keeps the key's expiration. Screenshots at 1000×700 (docs/screenshots with KMS_IMPORT_UPDATE_SCREENSHOTS=1).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
@@ -22,6 +22,7 @@ const REGION_ROW = new RegExp(`^${REGION}`);
 const HOUR = 3_600_000;
 // Screenshots stay small: the window is 1000×700 (the 500 px steps narrow it, then put it back).
 const VIEWPORT = { width: 1000, height: 700 };
+const EXPIRING_VALID_TO = new Date(Date.now() + 40 * 24 * HOUR);
 let wb: Workbench;
 let workspace: string;
 let stateDir: string;
@@ -56,6 +57,11 @@ before(async () => {
     const done = await createImportedKey(rig, 'ux/imported-aes', m, 'SYMMETRIC_DEFAULT', 'ENCRYPT_DECRYPT');
     const b = await writeAgedBundle(rig, done, join(workspace, 'kms-import', 'not-imported'), 0);
     writeWrappedMaterial(join(workspace, 'kms-import', 'not-imported'), b.publicKey, m);
+    // A key whose material expires in 40 days, with a wrapped file ready: its re-import keeps that expiry.
+    const m2 = randomBytes(32);
+    const expiring = await createImportedKey(rig, 'ux/expiring-aes', m2, 'SYMMETRIC_DEFAULT', 'ENCRYPT_DECRYPT', EXPIRING_VALID_TO);
+    const b2 = await writeAgedBundle(rig, expiring, join(workspace, 'kms-import', 'reimport-expiring'), 0);
+    writeWrappedMaterial(join(workspace, 'kms-import', 'reimport-expiring'), b2.publicKey, m2);
   });
   wb = await Workbench.launch({ workspace, settings: { 'kmsImport.sandbox.stateDir': stateDir, 'kmsImport.sandbox.autoStart': true } });
   await wb.page.setViewportSize(VIEWPORT);
@@ -195,6 +201,18 @@ step("the explorer's Download new parameters for an RSA PEM lists the RSA_2048 k
   // The second quick pick fades in over the first: the screenshot waits for its animations to end.
   await wb.page.evaluate("Promise.all([...document.querySelectorAll('.quick-input-widget')].flatMap((el) => el.getAnimations({ subtree: true })).map((a) => a.finished)).then(() => true)");
   await wb.screenshot('wrap-download-pick');
+  await wb.page.keyboard.press('Escape');
+});
+
+step("the explorer's re-import preselects the key's expiration and starts the date at its ValidTo", async () => {
+  await wb.revealInExplorer('kms-import/reimport-expiring/kms-import.json');
+  await wb.explorerContextMenu('reimport-expiring', 'Import Key Material');
+  const focused = wb.page.locator('.quick-input-widget .monaco-list-row.focused');
+  await focused.waitFor();
+  assert.match(await focused.innerText(), /Key material expires…[\s\S]*current/);
+  await wb.page.keyboard.press('Enter');
+  const input = wb.page.locator('.quick-input-widget input');
+  await waitFor(async () => (await input.inputValue()) === EXPIRING_VALID_TO.toISOString().slice(0, 10), { what: "the date box to hold the key's ValidTo" });
   await wb.page.keyboard.press('Escape');
 });
 
