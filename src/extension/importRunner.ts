@@ -14,8 +14,10 @@ import type { ImportType } from '../providers/types';
 import type { AccountRef } from './model/treeModel';
 import type { Services } from './services';
 import { settings } from './settings';
-import { checkedBundleBase, freePath } from './model/outputPaths';
+import { bundleFolderName, checkedBundleBase, freePath, type BundleNameSource } from './model/outputPaths';
 import { toStored } from './results';
+import { bundleLogLine, proofLogLine, stepLogLine } from './model/logLines';
+import { readBundle } from '../core/bundle';
 import { UserCancelled } from './commands/run';
 
 export interface ImportJob {
@@ -63,11 +65,11 @@ export async function readMaterialInteractive(file: string, passphrase?: string)
 }
 
 /**
- * Where a new parameter bundle goes: <workspace>/<bundleFolder>/<label>-<timestamp>, else global
- * storage. The bundle folder stays inside the workspace; a name already taken gets -2, -3, … (an
- * existing folder is never written into).
+ * Where a new parameter bundle goes: <workspace>/<bundleFolder>/<alias or short key id>-<timestamp>
+ * (model/outputPaths.ts bundleFolderName), else global storage. The bundle folder stays inside the
+ * workspace; a name already taken gets -2, -3, … (an existing folder is never written into).
  */
-export async function newBundleDir(s: Services, label: string, now = new Date()): Promise<string> {
+export async function newBundleDir(s: Services, key: BundleNameSource, purpose?: 'rotation', now = new Date()): Promise<string> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   let base = path.join(s.context.globalStorageUri.fsPath, 'bundles');
   if (folder) {
@@ -75,16 +77,16 @@ export async function newBundleDir(s: Services, label: string, now = new Date())
     if (checked.refused) s.log.warn(checked.refused);
     base = checked.base;
   }
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const safe = label.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 60) || 'key';
-  return freePath(path.join(base, `${safe}-${stamp}`));
+  return freePath(path.join(base, bundleFolderName(key, now, purpose)));
 }
 
 /** Runs the whole flow with a cancellable notification; returns the result (also stored). */
 export async function runImport(s: Services, job: ImportJob): Promise<ImportFlowResult> {
   const provider = await s.accounts.provider(job.account, job.region);
-  const label = 'keyId' in job.target ? job.target.keyId : (job.target.create.alias?.replace(/^alias\//, '') ?? job.target.create.keySpec.toLowerCase());
-  const bundleDir = await newBundleDir(s, label);
+  // The bundle is named after the key as the Keys view labels it (an existing key's aliases from its listing).
+  const target = job.target;
+  const named: BundleNameSource = 'keyId' in target ? { keyId: target.keyId, aliases: s.tree.knownKeysAll().find((k) => k.keyId === target.keyId)?.aliases } : { aliases: target.create.alias ? [target.create.alias] : undefined, keySpec: target.create.keySpec };
+  const bundleDir = await newBundleDir(s, named);
   await fs.mkdir(path.dirname(bundleDir), { recursive: true });
   // Read last: nothing between here and the progress callback's finally (which disposes it) can throw.
   const material = await readMaterial(job.materialPath, job.passphrase);
@@ -109,12 +111,13 @@ export async function runImport(s: Services, job: ImportJob): Promise<ImportFlow
           importType: job.importType,
           signal: controller.signal,
           onStep: (e) => {
-            s.log.info(`step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
+            s.log.info(stepLogLine(e));
             if (e.status === 'running') progress.report({ message: STEP_LABELS[e.id] });
             job.onStep?.(e);
           },
         });
-        s.log.info(`Import finished: key ${result.keyId}, proof ${result.proof.method} ${result.proof.holds ? 'holds' : 'FAILED'}: ${result.proof.detail}`);
+        if (result.bundleDir) await readBundle(result.bundleDir).then((b) => s.log.info(bundleLogLine(result.bundleDir!, b)), (e) => s.log.warn(`Could not read back ${result.bundleDir}`, e));
+        s.log.info(`Import finished: ${proofLogLine(result.keyId, result.proof)}`);
         await s.results.put(toStored(result, job.account.id, job.region));
         const createdAlias = 'create' in job.target ? job.target.create.alias : undefined;
         const aliases = createdAlias ? [createdAlias.startsWith('alias/') ? createdAlias : `alias/${createdAlias}`] : undefined;

@@ -1,8 +1,10 @@
 // Quick picks used when a command runs from the palette instead of a tree item.
 import * as vscode from 'vscode';
+import type { MaterialFacts } from '../core/rules';
 import type { KeyInfo } from '../providers/types';
 import { UserCancelled } from './commands/run';
-import { filterKeys, keyDescription, keyLabel, regionsFor, sortKeys, type AccountRef, type KeyFilter } from './model/treeModel';
+import { keysForMaterial } from './model/bundleChoice';
+import { filterKeys, keyDescription, keyLabel, providerForRegion, regionsFor, sortKeys, type AccountRef, type KeyFilter } from './model/treeModel';
 import type { Services } from './services';
 import { settings } from './settings';
 import { isAccountNode, isKeyNode, isRegionNode, type KeyNode, type RegionNode } from './tree/nodes';
@@ -44,4 +46,25 @@ export async function pickKey(s: Services, arg: unknown, filter: KeyFilter = 'ex
   );
   if (!picked) throw new UserCancelled();
   return { type: 'key', id: `key:${account.id}:${region}:${picked.key.keyId}`, account, region, key: picked.key };
+}
+
+/**
+ * The key to download new parameters for, to import a material file (the explorer wrap): only keys whose
+ * key spec fits the file (model/bundleChoice.ts keysForMaterial), pending-import ones first, under
+ * "Create a KMS key for this … key…" — so nothing that does not fit is offered, let alone preselected.
+ */
+export async function pickKeyForMaterial(s: Services, facts: MaterialFacts, what: string): Promise<KeyNode | { create: true; account: AccountRef; region: string }> {
+  const { account, region } = await pickAccountRegion(s, undefined);
+  const keys: KeyInfo[] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Listing keys in {0}…', region) }, () => s.tree.loadKeys(account, region));
+  const fit = keysForMaterial(keys, facts, providerForRegion(region));
+  type Item = vscode.QuickPickItem & { key?: KeyInfo; create?: true };
+  const items: Item[] = [];
+  if (facts.keySpec) items.push({ label: `$(add) ${vscode.l10n.t('Create a KMS key for this {0} key and download parameters', facts.keySpec)}`, detail: vscode.l10n.t('Opens the import form with this file: create, download, wrap, import and prove.'), create: true });
+  items.push({ label: fit.length ? vscode.l10n.t('Keys in {0} that fit {1}', region, what) : vscode.l10n.t('No key in {0} fits {1}', region, what), kind: vscode.QuickPickItemKind.Separator });
+  items.push(...fit.map((k): Item => ({ label: keyLabel(k), description: keyDescription(k), detail: k.arn, key: k })));
+  if (items.every((i) => !i.key && !i.create)) throw new Error(vscode.l10n.t('No key in {0} fits {1}: create a key for import first.', region, what));
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Download parameters for which key? (this file is {0})', what), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true });
+  if (!picked) throw new UserCancelled();
+  if (picked.create) return { create: true, account, region };
+  return { type: 'key', id: `key:${account.id}:${region}:${picked.key!.keyId}`, account, region, key: picked.key! };
 }

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../src/core/fsutil';
-import { bundleBase, checkedBundleBase, freePath, isInside, planOutput, type AskOverwrite, type OverwriteAnswer } from '../../src/extension/model/outputPaths';
+import { bundleBase, bundleFolderName, bundleStamp, checkedBundleBase, freePath, isInside, planOutput, type AskOverwrite, type OverwriteAnswer } from '../../src/extension/model/outputPaths';
 
 function scratch(): string {
   return realpathSync(mkdtempSync(join(tmpdir(), 'kms-out-')));
@@ -130,4 +130,21 @@ test('a bundle folder that is a link out of the workspace is refused', async () 
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('bundle folders are named one way: <alias or short key id>-<UTC time>', () => {
+  const now = new Date('2026-03-01T12:00:00.123Z');
+  const id = '1234abcd-12ab-34cd-56ef-1234567890ab';
+  // An existing key: its alias (not an AWS-managed one) — the Keys view's label.
+  assert.equal(bundleFolderName({ keyId: id, aliases: ['alias/aws/ebs', 'alias/payments'] }, now), 'payments-20260301T120000Z');
+  // No alias: the key id's first 8 characters (12 for a multi-Region id), never the whole id.
+  assert.equal(bundleFolderName({ keyId: id }, now), '1234abcd-20260301T120000Z');
+  assert.equal(bundleFolderName({ keyId: 'mrk-1234abcd12ab34cd56ef1234567890ab', aliases: [] }, now), 'mrk-1234abcd-20260301T120000Z');
+  // A key the import is about to create: its alias, else its key spec (it has no id yet).
+  assert.equal(bundleFolderName({ aliases: ['alias/new-key'], keySpec: 'RSA_2048' }, now), 'new-key-20260301T120000Z');
+  assert.equal(bundleFolderName({ keySpec: 'RSA_2048' }, now), 'rsa_2048-20260301T120000Z');
+  // Rotation, and names that are not safe in a path.
+  assert.equal(bundleFolderName({ keyId: id, aliases: ['alias/team/pay'] }, now, 'rotation'), 'team-pay-rotation-20260301T120000Z');
+  assert.equal(bundleFolderName({ aliases: ['alias/../x'] }, now), 'x-20260301T120000Z');
+  assert.equal(bundleStamp(now), '20260301T120000Z');
 });

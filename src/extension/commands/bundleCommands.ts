@@ -13,13 +13,14 @@ import { checkCompatibility, optionMatrix, recommend } from '../../core/rules';
 import { runDownloadParameters } from '../../flow/compositions';
 import { checkBeforeWrap, materialFacts } from '../../flow/steps/wrap';
 import { judgeBundles } from '../model/bundleChoice';
+import { bundleLogLine } from '../model/logLines';
 import { IMPORTABLE_KEY_SPECS, KEY_SPECS, isKeySpec, type KeySpec } from '../../core/specs';
 import { wrapKeyMaterial } from '../../core/wrap';
 import { newBundleDir, readMaterialInteractive } from '../importRunner';
 import { COMMANDS } from '../model/commandIds';
 import { keyLabel, providerForRegion, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
 import { planOutput, type OverwriteAnswer } from '../model/outputPaths';
-import { pickAccountRegion, pickKey } from '../pickers';
+import { pickAccountRegion, pickKey, pickKeyForMaterial } from '../pickers';
 import type { Services } from '../services';
 import { isKeyNode, type KeyNode } from '../tree/nodes';
 import { registerCommand, UserCancelled } from './run';
@@ -71,7 +72,7 @@ async function downloadParameters(s: Services, node: KeyNode): Promise<string> {
   const pick = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Wrapping key spec and algorithm for {0} ({1})', keyLabel(node.key), node.key.keySpec), ignoreFocusOut: true });
   if (!pick) throw new UserCancelled();
   const kms = await s.accounts.provider(node.account, node.region);
-  const dir = await newBundleDir(s, keyLabel(node.key));
+  const dir = await newBundleDir(s, node.key);
   // The flow's download step: the bundle folder is written complete into a temporary sibling, then renamed.
   const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading wrapping key and import token…'), cancellable: true }, async (_p, token) => {
     const c = new AbortController();
@@ -83,6 +84,7 @@ async function downloadParameters(s: Services, node: KeyNode): Promise<string> {
     }
   });
   s.log.info(`Parameters for ${r.keyId} (${r.choice.wrappingKeySpec}, ${r.choice.wrappingAlgorithm}) written to ${r.bundleDir}, valid to ${r.validTo.toISOString()}`);
+  s.log.info(bundleLogLine(dir, await readBundle(dir)));
   s.bundlesChanged();
   await s.showSummary({ accountId: node.account.id, region: node.region, keyId: node.key.keyId, bundleDir: dir });
   return dir;
@@ -306,8 +308,13 @@ async function wrapFileLookingFirst(s: Services, file: string): Promise<string |
   }
   let dir = pick.dir;
   if (pick.action === 'download') {
-    const node = await pickKey(s, undefined, 'external', vscode.l10n.t('Download parameters for which key? (this file is {0})', spec ?? facts.kind));
-    dir = await downloadParameters(s, node);
+    // Only keys whose key spec fits the file, under "Create a KMS key for this … key".
+    const target = await pickKeyForMaterial(s, facts, spec ?? facts.kind);
+    if ('create' in target) {
+      s.showForm({ mode: 'new', accountId: target.account.id, region: target.region }, file);
+      return undefined;
+    }
+    dir = await downloadParameters(s, target);
   }
   const out = await wrapInto(s, file, dir!, await readBundle(dir!), passphrase);
   await announceWrapped(s, out, file);

@@ -26,7 +26,8 @@ import { toStored } from '../results';
 import type { Services } from '../services';
 import { isKeyNode } from '../tree/nodes';
 import { accountForBundle, askOverwrite, pickBundle } from './bundleCommands';
-import { pickExpiration } from './keyCommands';
+import { currentExpiry, pickExpiration } from './keyCommands';
+import { stepLogLine } from '../model/logLines';
 import { registerCommand, UserCancelled } from './run';
 
 const LAST = 'kmsImport.hsm.last';
@@ -111,7 +112,7 @@ async function wrapInHsm(s: Services, arg: unknown): Promise<ImportFlowResult> {
 
 /** The flow's upload-as-is of the wrapped file, proven with the HSM's evidence. */
 async function importWrapped(s: Services, t: Target, file: string, proofInput: ReturnType<typeof hsmProver>): Promise<ImportFlowResult> {
-  const expiration = await pickExpiration();
+  const expiration = await pickExpiration(await currentExpiry(s, t.account, t.region, t.keyId));
   const provider = await s.accounts.provider(t.account, t.region);
   const bytes = await readFileChecked(file, 64 * 1024);
   let r: ImportFlowResult;
@@ -123,7 +124,7 @@ async function importWrapped(s: Services, t: Target, file: string, proofInput: R
         return await runWrappedImport({
           provider, keyId: t.keyId, bundle: t.bundle, wrapped: bytes, expiration, proofInput, signal: controller.signal,
           onStep: (e) => {
-            s.log.info(`step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
+            s.log.info(stepLogLine(e));
             if (e.status === 'running') progress.report({ message: STEP_LABELS[e.id] });
           },
         });

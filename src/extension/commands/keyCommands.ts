@@ -7,7 +7,7 @@ import { assertBundleUsable, readBundle } from '../../core/bundle';
 import { isKmsImportError } from '../../core/errors';
 import { readFileChecked } from '../../core/fsutil';
 import type { KeyMaterial } from '../../core/material';
-import { KEY_SPECS } from '../../core/specs';
+import { KEY_SPECS, type ExpirationModel } from '../../core/specs';
 import { readPublicKeyForProof } from '../../core/verify';
 import { runProof, runWrappedImport } from '../../flow/compositions';
 import type { ExpirationChoice } from '../../flow/steps/upload';
@@ -17,7 +17,9 @@ import { mapFailure, newBundleDir, readMaterialInteractive } from '../importRunn
 import { toStored } from '../results';
 import { reimportExpiry } from '../model/formGuide';
 import { COMMANDS } from '../model/commandIds';
-import { keyLabel } from '../model/treeModel';
+import { expirationPickPlan, validToProblem } from '../model/expirationPick';
+import { proofLogLine, stepLogLine } from '../model/logLines';
+import { keyLabel, type AccountRef } from '../model/treeModel';
 import { pickAccountRegion, pickKey } from '../pickers';
 import type { Services } from '../services';
 import { isAccountNode, isKeyNode, isRegionNode, type KeyNode } from '../tree/nodes';
@@ -65,7 +67,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
             sub.dispose();
           }
         });
-        log.info(`Proof for ${key.keyId}: ${proof.method} ${proof.holds ? 'holds' : 'FAILED'}: ${proof.detail}`);
+        log.info(proofLogLine(key.keyId, proof));
         const prev = s.results.get(key.keyId);
         await s.results.put({
           ...(prev ?? { ok: proof.holds, keyId: key.keyId, keyArn: key.arn, keySpec: key.keySpec, wrappingAlgorithm: '', wrappingKeySpec: '', expirationModel: key.expirationModel ?? '', accountId: node.account.id, region: node.region }),
@@ -115,10 +117,10 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
             keyId: node.key.keyId,
             material,
             replicas,
-            bundleRoot: await newBundleDir(s, `${keyLabel(node.key)}-rotation`),
+            bundleRoot: await newBundleDir(s, node.key, 'rotation'),
             signal: controller.signal,
             onStep: (e) => {
-              log.info(`rotation ${e.target} step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
+              log.info(stepLogLine(e, `rotation ${e.target} `));
               if (e.status === 'running') progress.report({ message: `${e.target}: ${e.id}` });
             },
           });
@@ -127,7 +129,7 @@ export function registerKeyCommands(s: Services): vscode.Disposable[] {
           material.dispose();
         }
       });
-      log.info(`Rotation of ${node.key.keyId}: ${result.ok ? 'done' : 'FAILED'}; key material ${result.keyMaterialId ?? '?'}; proof ${result.proof.detail}`);
+      log.info(`Rotation of ${node.key.keyId}: ${result.ok ? 'done' : 'FAILED'}; key material id ${result.keyMaterialId ?? '?'}; proof ${result.proof.detail}`);
       await s.tree.refreshKey(node.account, node.region, node.key.keyId);
       if (result.ok) void vscode.window.showInformationMessage(vscode.l10n.t('New key material is current for {0}. {1}', keyLabel(node.key), result.proof.detail));
       else void vscode.window.showErrorMessage(vscode.l10n.t('Rotation of {0} did not complete: {1}', keyLabel(node.key), result.proof.detail));
@@ -155,7 +157,7 @@ async function importFromBundle(s: Services, uri: vscode.Uri, proveWith?: string
     return;
   }
   assertBundleUsable(bundle);
-  const expiration = await pickExpiration();
+  const expiration = await pickExpiration(await currentExpiry(s, account, region, keyId));
   const provider = await s.accounts.provider(account, region);
   // The material file the wrap used (explorer wrap): the import is proven with it, no second question.
   const proofMaterial = proveWith ? (await readMaterialInteractive(proveWith)).material : undefined;
@@ -175,7 +177,7 @@ async function importFromBundle(s: Services, uri: vscode.Uri, proveWith?: string
           expiration,
           signal: controller.signal,
           onStep: (e) => {
-            s.log.info(`step ${e.id}: ${e.status}${e.detail ? ` — ${e.detail}` : ''}`);
+            s.log.info(stepLogLine(e));
             if (e.status === 'running') progress.report({ message: STEP_LABELS[e.id] });
           },
         });
@@ -214,24 +216,40 @@ async function importFromBundle(s: Services, uri: vscode.Uri, proveWith?: string
   });
 }
 
-/** Asks how long imported material lives: no expiry, or until a date within 365 days. */
-export async function pickExpiration(): Promise<ExpirationChoice> {
+/**
+ * Asks how long imported material lives: no expiry, or until a date within 365 days. On a re-import the
+ * key's current expiration model comes first (preselected) and the date box starts at its ValidTo
+ * (model/expirationPick.ts), as in the import form.
+ */
+export async function pickExpiration(current?: { expirationModel?: string; validTo?: Date }): Promise<ExpirationChoice> {
+  const plan = expirationPickPlan(current);
+  const labels: Record<ExpirationModel, string> = {
+    KEY_MATERIAL_DOES_NOT_EXPIRE: vscode.l10n.t('Key material does not expire'),
+    KEY_MATERIAL_EXPIRES: vscode.l10n.t('Key material expires…'),
+  };
   const expPick = await vscode.window.showQuickPick(
-    [
-      { label: vscode.l10n.t('Key material does not expire'), model: 'KEY_MATERIAL_DOES_NOT_EXPIRE' as const },
-      { label: vscode.l10n.t('Key material expires…'), model: 'KEY_MATERIAL_EXPIRES' as const },
-    ],
+    plan.order.map((model) => ({ label: labels[model], description: model === plan.current ? vscode.l10n.t('current') : undefined, model })),
     { title: vscode.l10n.t('Expiration of the imported material') },
   );
   if (!expPick) throw new UserCancelled();
-  let validTo: Date | undefined;
-  if (expPick.model === 'KEY_MATERIAL_EXPIRES') {
-    const def = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-    const v = await vscode.window.showInputBox({ title: vscode.l10n.t('ValidTo (yyyy-mm-dd, within 365 days)'), value: def, validateInput: (x) => (/^\d{4}-\d{2}-\d{2}$/.test(x) && Date.parse(`${x}T00:00:00Z`) > Date.now() ? undefined : vscode.l10n.t('A future date as yyyy-mm-dd')) });
-    if (!v) throw new UserCancelled();
-    validTo = new Date(`${v}T00:00:00Z`);
+  if (expPick.model !== 'KEY_MATERIAL_EXPIRES') return { model: expPick.model };
+  const v = await vscode.window.showInputBox({
+    title: vscode.l10n.t('ValidTo (yyyy-mm-dd, {0} … {1})', plan.min, plan.max),
+    value: plan.validTo,
+    validateInput: (x) => (validToProblem(x, plan) ? vscode.l10n.t('A date from {0} to {1}, as yyyy-mm-dd', plan.min, plan.max) : undefined),
+  });
+  if (!v) throw new UserCancelled();
+  return { model: expPick.model, validTo: new Date(`${v}T00:00:00Z`) };
+}
+
+/** The key's expiration as KMS has it now (for pickExpiration); the tree's copy if DescribeKey fails. */
+export async function currentExpiry(s: Services, account: AccountRef, region: string, keyId: string): Promise<{ expirationModel?: string; validTo?: Date } | undefined> {
+  try {
+    return await (await s.accounts.provider(account, region)).describeKey(keyId);
+  } catch (e) {
+    s.log.warn(`Could not describe ${keyId} for its expiration`, e);
+    return s.tree.knownKeysAll().find((k) => k.keyId === keyId);
   }
-  return expPick.model === 'KEY_MATERIAL_EXPIRES' ? { model: expPick.model, validTo: validTo! } : { model: expPick.model };
 }
 
 /**

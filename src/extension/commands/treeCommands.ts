@@ -21,6 +21,10 @@ export function registerTreeCommands(s: Services): vscode.Disposable[] {
     registerCommand(COMMANDS.filterPending, vscode.l10n.t('Filter'), log, () => tree.setFilter('pending')),
     registerCommand(COMMANDS.filterExternal, vscode.l10n.t('Filter'), log, () => tree.setFilter('external')),
     registerCommand(COMMANDS.filterAll, vscode.l10n.t('Filter'), log, () => tree.setFilter('all')),
+    // The checked twins (src/extension/model/filterMenu.ts): the same filter, shown with a check mark while it is on.
+    registerCommand(COMMANDS.filterPendingChecked, vscode.l10n.t('Filter'), log, () => tree.setFilter('pending')),
+    registerCommand(COMMANDS.filterExternalChecked, vscode.l10n.t('Filter'), log, () => tree.setFilter('external')),
+    registerCommand(COMMANDS.filterAllChecked, vscode.l10n.t('Filter'), log, () => tree.setFilter('all')),
     registerCommand(COMMANDS.showLog, vscode.l10n.t('Show Log'), log, () => log.show()),
     registerCommand(COMMANDS.startSandbox, vscode.l10n.t('Start Sandbox'), log, async () => {
       const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Starting the KMS sandbox…') }, () => sandbox.start());

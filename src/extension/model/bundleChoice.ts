@@ -3,8 +3,11 @@
 // (checkBeforeWrap) against the bundle's key spec, its expiry and whether an import already used it.
 // Usable bundles come first, those whose key has the file's key spec before those whose key is unknown;
 // the others are kept with the reason, so the picker can show why they are not offered.
+// keysForMaterial: the keys its "Download new parameters" offers — only those whose key spec fits the file.
 import { isKmsImportError } from '../../core/errors';
-import type { MaterialFacts, ProviderId } from '../../core/rules';
+import { checkCompatibility, hasErrors, type MaterialFacts, type ProviderId } from '../../core/rules';
+import type { KeyInfo } from '../../providers/types';
+import { sortKeys } from './treeModel';
 import type { KeySpec, WrappingAlgorithm, WrappingKeySpec } from '../../core/specs';
 import { checkBeforeWrap } from '../../flow/steps/wrap';
 
@@ -42,4 +45,18 @@ export function judgeBundles(candidates: BundleCandidate[], material: MaterialFa
   });
   const rank = (b: JudgedBundle) => (b.usable ? (b.exactMatch ? 0 : 1) : 2);
   return out.sort((a, b) => rank(a) - rank(b) || (b.validTo?.getTime() ?? 0) - (a.validTo?.getTime() ?? 0));
+}
+
+/** States in which a key cannot take new parameters (GetParametersForImport refuses them). */
+const NO_PARAMETERS: ReadonlySet<string> = new Set(['PendingDeletion', 'PendingReplicaDeletion', 'Unavailable', 'Creating']);
+
+/**
+ * The keys new parameters can be downloaded for to import this file: EXTERNAL keys whose key spec the
+ * material fits (the core's rules, as the form applies them: RSA_2048 keys for an RSA-2048 PEM;
+ * SYMMETRIC_DEFAULT or HMAC_256 keys for 32 raw bytes), pending-import ones first, then by label.
+ * Keys of another spec are left out, not offered to be refused later.
+ */
+export function keysForMaterial(keys: KeyInfo[], material: MaterialFacts, provider: ProviderId): KeyInfo[] {
+  const fit = keys.filter((k) => k.origin === 'EXTERNAL' && !NO_PARAMETERS.has(k.keyState) && !hasErrors(checkCompatibility({ provider, keySpec: k.keySpec, material })));
+  return sortKeys(fit);
 }

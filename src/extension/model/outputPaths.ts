@@ -8,6 +8,32 @@ import { KmsImportError } from '../../core/errors';
 
 export const DEFAULT_BUNDLE_FOLDER = 'kms-import';
 
+/** What a bundle folder is named after: the key (its aliases and id), or, for a key not created yet, its alias or spec. */
+export interface BundleNameSource {
+  aliases?: string[];
+  keyId?: string;
+  /** Only for a key that does not exist yet (no id to name it by). */
+  keySpec?: string;
+}
+
+/** 20260301T120000Z: UTC, to the second, sortable. */
+export const bundleStamp = (now: Date): string => now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+
+/**
+ * The one name of a bundle folder the extension makes: `<alias or short key id>-<UTC time>`, e.g.
+ * `payments-20260301T120000Z` or `1234abcd-20260301T120000Z` — the key's label in the Keys view (its
+ * alias, else the first 8 characters of its id; mrk- ids the first 12). A key the import is about to
+ * create has no id yet: its alias, else its key spec (`rsa_2048-…`). A rotation adds `-rotation` before
+ * the time. Characters other than letters, digits, `_`, `.` and `-` become `-`; at most 60 before the time.
+ */
+export function bundleFolderName(src: BundleNameSource, now: Date, purpose?: 'rotation'): string {
+  const alias = src.aliases?.find((a) => !a.startsWith('alias/aws/')) ?? src.aliases?.[0];
+  const id = src.keyId ? src.keyId.slice(0, src.keyId.startsWith('mrk-') ? 12 : 8) : undefined;
+  const label = alias?.replace(/^alias\//, '') || id || src.keySpec?.toLowerCase() || 'key';
+  const safe = label.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[.-]+/, '').slice(0, 60) || 'key';
+  return `${safe}${purpose ? `-${purpose}` : ''}-${bundleStamp(now)}`;
+}
+
 /** Whether `target` is `root` or lies under it (lexically: no `..` step out, not another drive). */
 export function isInside(root: string, target: string): boolean {
   const rel = path.relative(path.resolve(root), path.resolve(target));

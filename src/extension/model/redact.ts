@@ -2,7 +2,8 @@
 // secret. Applied by the logger to every line and every structured value, whatever the caller passed.
 // Key material in any encoding the tool reads (hex in either case, 0x-prefixed, split by colons, spaces
 // or line breaks; base64 and base64url, one line or many; PEM) is cut to its first 8 characters, while
-// key ids, ARNs, paths, dates and fingerprints stay readable (test/extension/redactEncodings.test.ts).
+// key ids, ARNs, paths, dates, fingerprints and key material ids stay readable (test/extension/redactEncodings.test.ts,
+// test/extension/fingerprints.test.ts).
 
 /** Field names whose values are never logged, whatever they hold. */
 export const SECRET_FIELDS = new Set(
@@ -10,12 +11,25 @@ export const SECRET_FIELDS = new Set(
 );
 
 const KEEP = 8;
+/** A KMS key material id (an identifier KMS returns, not material) in a field of that name stays whole. */
+const KEY_MATERIAL_ID_FIELD = /^(current)?keyMaterialId$/i;
+const KEY_MATERIAL_ID = /^[0-9a-f]{64}$/;
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?(-----END \1-----|$)/g;
 
 // Shapes that are identifiers, not secrets, although they look like encoded bytes: key ids and request
-// ids (UUIDs), multi-Region key ids (mrk- and 32 hex), and SHA256:<base64> fingerprints of public keys
-// and tokens. They are set aside before the rules below run and put back after.
-const PROTECTED = /\bmrk-[0-9a-f]{32}\b|\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b|\bSHA256:[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])/g;
+// ids (UUIDs), multi-Region key ids (mrk- and 32 hex), SHA256:<base64> fingerprints of public keys and
+// tokens (wherever they stand), and KMS key material ids (64 lowercase hex) right after their label
+// ("key material id", "KeyMaterialId", "keyMaterialId": …) — the Import Summary shows these in full, so
+// the log shows them the same. They are set aside before the rules below run and put back after.
+const PROTECTED = new RegExp(
+  [
+    String.raw`\bmrk-[0-9a-f]{32}\b`,
+    String.raw`\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b`,
+    String.raw`(?<![A-Za-z0-9])SHA256:[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/=])`,
+    String.raw`(?<=\b(?:[Kk]ey ?[Mm]aterial ?[Ii][Dd]|currentKeyMaterialId)["']?[ \t]*[:=]?[ \t]*["']?)[0-9a-f]{64}(?![0-9A-Za-z])`,
+  ].join('|'),
+  'g',
+);
 const MARK = '\u0001';
 const MARKED = /\u0001(\d+)\u0001/g;
 
@@ -100,7 +114,7 @@ export function redactValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      out[k] = SECRET_FIELDS.has(k.toLowerCase()) ? (v === undefined ? undefined : '[redacted]') : redactValue(v, depth + 1);
+      out[k] = SECRET_FIELDS.has(k.toLowerCase()) ? (v === undefined ? undefined : '[redacted]') : KEY_MATERIAL_ID_FIELD.test(k) && typeof v === 'string' && KEY_MATERIAL_ID.test(v) ? v : redactValue(v, depth + 1);
     }
     return out;
   }

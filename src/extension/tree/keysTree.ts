@@ -6,7 +6,7 @@ import type { Accounts } from '../accounts';
 import type { Logger } from '../logger';
 import { COMMANDS } from '../model/commandIds';
 import { KeyListCache } from '../../flow/listing';
-import { materialExpiry } from '../model/expiry';
+import { keyIcon } from '../model/keyIcons';
 import {
   accountContextValue,
   filterKeys,
@@ -212,15 +212,8 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
         item.description = keyDescription(k);
         item.tooltip = new vscode.MarkdownString(keyTooltip(k));
         item.contextValue = keyContextValue(k);
-        const exp = materialExpiry(k);
-        item.iconPath =
-          exp.kind === 'pending-import'
-            ? new vscode.ThemeIcon('cloud-upload', new vscode.ThemeColor('list.warningForeground'))
-            : exp.kind === 'expired'
-              ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
-              : exp.kind === 'not-external'
-                ? new vscode.ThemeIcon('lock')
-                : new vscode.ThemeIcon('key');
+        const icon = keyIcon(k); // one icon per state (model/keyIcons.ts)
+        item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
         if (k.origin === 'EXTERNAL') item.command = { command: COMMANDS.showSummary, title: vscode.l10n.t('Show Import Summary'), arguments: [node] };
         return item;
       }
