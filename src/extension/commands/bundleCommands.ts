@@ -17,7 +17,7 @@ import { IMPORTABLE_KEY_SPECS, KEY_SPECS, isKeySpec, type KeySpec } from '../../
 import { wrapKeyMaterial } from '../../core/wrap';
 import { newBundleDir, readMaterialInteractive } from '../importRunner';
 import { COMMANDS } from '../model/commandIds';
-import { keyLabel, providerForRegion, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
+import { keyLabel, providerForAccount, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
 import { planOutput, type OverwriteAnswer } from '../model/outputPaths';
 import { pickAccountRegion, pickKey } from '../pickers';
 import type { Services } from '../services';
@@ -51,6 +51,9 @@ export async function accountForBundle(s: Services, b: ParameterBundle, keyId: s
     const account = accounts.find((a) => a.id === stored.accountId);
     if (account) return { account, region: stored.region };
   }
+  // A key the tree has listed (Huawei key ids name no account or region).
+  const listed = s.tree.findKeyNode(keyId);
+  if (listed) return { account: listed.account, region: listed.region };
   const arnAccount = b.keyArn?.split(':')[4];
   if (arnAccount === SANDBOX_ACCOUNT_ID) return { account: SANDBOX_ACCOUNT, region: b.region ?? s.sandbox.region };
   const picked = await pickAccountRegion(s, undefined);
@@ -59,7 +62,7 @@ export async function accountForBundle(s: Services, b: ParameterBundle, keyId: s
 
 /** Downloads parameters for a key into a new bundle folder; returns the folder. */
 async function downloadParameters(s: Services, node: KeyNode): Promise<string> {
-  const provider = providerForRegion(node.region);
+  const provider = providerForAccount(node.account, node.region);
   const rec = recommend(provider, node.key.keySpec);
   const allowed = optionMatrix({ provider, keySpec: node.key.keySpec }).filter((r) => r.allowed);
   const items = allowed
@@ -177,7 +180,8 @@ async function generate(s: Services, arg: unknown): Promise<string | undefined> 
     if (!pick) throw new UserCancelled();
     keySpec = pick.label;
   }
-  const china = s.sandbox.region.startsWith('cn-');
+  // On a key: its own rules (a Huawei key takes 32-byte AES even while the sandbox runs in China); else the sandbox's Region.
+  const china = isKeyNode(arg) ? providerForAccount(arg.account, arg.region) === 'aws-cn' : s.sandbox.region.startsWith('cn-');
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? s.context.globalStorageUri;
   const target = await vscode.window.showSaveDialog({ title: vscode.l10n.t('Save test key material (plaintext: for trials only)'), defaultUri: vscode.Uri.joinPath(folder, defaultMaterialFileName(keySpec)), saveLabel: vscode.l10n.t('Save Test Material') });
   if (!target) throw new UserCancelled();
