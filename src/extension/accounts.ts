@@ -68,6 +68,7 @@ export class Accounts implements vscode.Disposable {
     const log = (line: string) => this.log.debug(line);
     if (account.kind === 'huawei') {
       const p = await this.huaweiProvider(account, region, log);
+      this.log.info(`Huawei Cloud KMS: ${p.label} (account ${account.id})`);
       this.providers.set(key, p);
       return p;
     }

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyInfo } from '../../src/providers/types';
 import { keyInfoFromHuawei } from '../../src/providers/huawei/huaweiProvider';
-import { HUAWEI_ACCOUNTS_STATE, HuaweiAccountStore, huaweiAccountRef, huaweiChecks, huaweiEnvAccount, huaweiSecretKey, isHuaweiRegionName, parseRegions, problemText, type SecretsLike, type StateLike } from '../../src/extension/model/huaweiAccounts';
+import { optionMatrix, recommend } from '../../src/core/rules';
+import { HUAWEI_ACCOUNTS_STATE, HuaweiAccountStore, offeredWrapping, huaweiAccountRef, huaweiChecks, huaweiEnvAccount, huaweiSecretKey, isHuaweiRegionName, parseRegions, problemText, type SecretsLike, type StateLike } from '../../src/extension/model/huaweiAccounts';
 import { accountContextValue, keyContextValue, keyDescription, providerForAccount, regionsFor, SANDBOX_ACCOUNT, SANDBOX_HUAWEI_ACCOUNT, sortKeys } from '../../src/extension/model/treeModel';
 import { COMMANDS } from '../../src/extension/model/commandIds';
 
@@ -179,4 +180,16 @@ test('account menus: Edit and Remove on added Huawei accounts only', () => {
     assert.ok(!shows(c, accountContextValue(SANDBOX_ACCOUNT, true)));
   }
   for (const c of [COMMANDS.startSandboxChina, COMMANDS.chooseSandboxRegion, COMMANDS.ssoLogin]) assert.ok(!shows(c, cv), `${c} not on a Huawei account`);
+});
+
+test('Download parameters offers a Huawei key only RSA_2048 wrapping keys (all Huawei serves), OAEP SHA-256 recommended', () => {
+  const rows = optionMatrix({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT' }).filter((r) => r.allowed);
+  const hw = offeredWrapping('huawei', rows, recommend('huawei', 'SYMMETRIC_DEFAULT'));
+  assert.deepEqual(hw.rec, { wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_OAEP_SHA_256' });
+  assert.deepEqual([...new Set(hw.rows.map((r) => r.wrappingKeySpec))], ['RSA_2048']);
+  assert.ok(hw.rows.some((r) => r.algorithm === 'RSAES_OAEP_SHA_256'));
+  const awsRows = optionMatrix({ provider: 'aws', keySpec: 'SYMMETRIC_DEFAULT' }).filter((r) => r.allowed);
+  const aws = offeredWrapping('aws', awsRows, recommend('aws', 'SYMMETRIC_DEFAULT'));
+  assert.equal(aws.rows, awsRows, 'AWS keys keep every row');
+  assert.equal(aws.rec.wrappingKeySpec, 'RSA_4096');
 });

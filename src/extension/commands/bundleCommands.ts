@@ -18,6 +18,7 @@ import { wrapKeyMaterial } from '../../core/wrap';
 import { newBundleDir, readMaterialInteractive } from '../importRunner';
 import { COMMANDS } from '../model/commandIds';
 import { keyLabel, providerForAccount, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
+import { offeredWrapping } from '../model/huaweiAccounts';
 import { planOutput, type OverwriteAnswer } from '../model/outputPaths';
 import { pickAccountRegion, pickKey } from '../pickers';
 import type { Services } from '../services';
@@ -63,8 +64,8 @@ export async function accountForBundle(s: Services, b: ParameterBundle, keyId: s
 /** Downloads parameters for a key into a new bundle folder; returns the folder. */
 async function downloadParameters(s: Services, node: KeyNode): Promise<string> {
   const provider = providerForAccount(node.account, node.region);
-  const rec = recommend(provider, node.key.keySpec);
-  const allowed = optionMatrix({ provider, keySpec: node.key.keySpec }).filter((r) => r.allowed);
+  // Huawei serves RSA_2048 wrapping keys only (offeredWrapping narrows the core's rows to those).
+  const { rows: allowed, rec } = offeredWrapping(provider, optionMatrix({ provider, keySpec: node.key.keySpec }).filter((r) => r.allowed), recommend(provider, node.key.keySpec));
   const items = allowed
     .sort((a, b) => Number(b.wrappingKeySpec === rec.wrappingKeySpec && b.algorithm === rec.algorithm) - Number(a.wrappingKeySpec === rec.wrappingKeySpec && a.algorithm === rec.algorithm))
     .map((r) => {

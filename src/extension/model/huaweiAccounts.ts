@@ -168,3 +168,16 @@ export class HuaweiAccountStore {
     return a && sk ? { accessKey: a.accessKey, secretKey: sk } : undefined;
   }
 }
+
+/**
+ * Huawei Cloud KMS hands out RSA_2048 wrapping keys only (its API's public_key; the provider refuses any other
+ * spec, as the sandbox does). The core's rule set still lists RSA_3072/4096 for Huawei and recommends RSA_4096,
+ * so the choices the extension offers for a Huawei key are narrowed here to what the service can serve.
+ */
+export const HUAWEI_WRAPPING_KEY_SPEC = 'RSA_2048' as const;
+
+/** The (wrapping key spec, algorithm) rows to offer for a provider, with the recommended one: Huawei's narrowed to RSA_2048. */
+export function offeredWrapping<R extends { wrappingKeySpec: string; algorithm: string }>(provider: string, rows: R[], rec: { wrappingKeySpec: string; algorithm: string }): { rows: R[]; rec: { wrappingKeySpec: string; algorithm: string } } {
+  if (provider !== 'huawei') return { rows, rec };
+  return { rows: rows.filter((r) => r.wrappingKeySpec === HUAWEI_WRAPPING_KEY_SPEC), rec: { ...rec, wrappingKeySpec: HUAWEI_WRAPPING_KEY_SPEC } };
+}

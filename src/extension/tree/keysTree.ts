@@ -207,7 +207,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
       case 'region': {
         const hw = node.account.huawei;
         // The sandbox's Huawei API sits under the Sandbox, so its row says which API it is.
-        const item = new vscode.TreeItem(hw?.sandbox ? vscode.l10n.t('Huawei Cloud KMS ({0})', node.region) : node.region, this.collapsible(node.id));
+        const item = new vscode.TreeItem(hw?.sandbox ? vscode.l10n.t('Huawei Cloud KMS') : node.region, this.collapsible(node.id));
         item.id = node.id;
         item.contextValue = 'kmsRegion';
         item.iconPath = new vscode.ThemeIcon(hw?.sandbox ? 'cloud' : 'globe');
@@ -221,7 +221,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
           const shown = filterKeys(l.keys, this.filter).length;
           count = this.filter === 'all' ? keyCount(l.keys.length) : vscode.l10n.t('{0} of {1} ({2})', shown, keyCount(l.keys.length), filterLabel(this.filter));
         }
-        item.description = [partition.badge && vscode.l10n.t('{0} · China Regions', partition.badge), count].filter(Boolean).join(' · ');
+        item.description = [hw?.sandbox && node.region, partition.badge && vscode.l10n.t('{0} · China Regions', partition.badge), count].filter(Boolean).join(' · ');
         return item;
       }
       case 'key': {
@@ -326,7 +326,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
     if (!refused || account.huawei?.env) return [node];
     const accountNode = this.nodes.get(`account:${account.id}`);
     node.command = { command: COMMANDS.editHuaweiAccount, title: vscode.l10n.t('Edit Huawei Cloud Account…'), arguments: [accountNode] };
-    node.label = vscode.l10n.t('Credentials refused: {0} Click to edit the account.', info?.cause ?? (error as Error)?.message ?? '');
+    node.label = vscode.l10n.t('{0} Click to edit the account.', info?.cause ?? (error as Error)?.message ?? '');
     return [node, this.message(`${prefix}:remove`, vscode.l10n.t('Remove this account'), 'trash', { command: COMMANDS.removeHuaweiAccount, title: vscode.l10n.t('Remove Huawei Cloud Account'), arguments: [accountNode] })];
   }
 
