@@ -3,7 +3,8 @@
 // that API (the Huawei provider, signed AK/SK requests). Through the tree's own commands: Download Wrapping Key
 // and Import Token (Huawei's RSA_2048 + RSAES_OAEP_SHA_256), Wrap Key Material, Import Key Material, Verify
 // Imported Key, Delete Imported Key Material — the key's row follows each state. Then a Huawei Cloud account is
-// added with a wrong secret key: its region shows the refusal with Edit and Remove, and Remove deletes it.
+// added with the sandbox's AK/SK (its region lists the key), edited to a wrong SK (its region shows the refusal
+// with Edit and Remove), and removed.
 // One code-server for the whole file.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,7 +27,7 @@ const CN4_ROW = /^\s*cn-north-4/;
 let wb: Workbench;
 let workspace: string;
 let stateDir: string;
-let hw: { accessKey: string; projectId: string };
+let hw: { accessKey: string; secretKey: string; projectId: string };
 let keyId = '';
 const secrets: Secret[] = [];
 
@@ -112,7 +113,7 @@ before(async () => {
   // A pending-import AES_256 key, created through the sandbox's Huawei API with the Huawei provider.
   await withSandboxState(stateDir, 'us-east-1', async (rig) => {
     const info = rig.sandbox.huawei;
-    hw = { accessKey: info.accessKey, projectId: info.projectId };
+    hw = { accessKey: info.accessKey, secretKey: info.secretKey, projectId: info.projectId };
     const p = createHuaweiProvider({ region: info.region, projectId: info.projectId, credentials: { accessKey: info.accessKey, secretKey: info.secretKey }, endpoint: info.endpoint, requestTimeoutMs: 10_000 });
     try {
       keyId = (await p.createKey({ keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', alias: ALIAS })).keyId;
@@ -209,14 +210,14 @@ step('Delete Imported Key Material: the key is pending import again', async () =
   assert.match(wb.extensionLog(), new RegExp(`Deleted imported key material of ${keyId}`));
 });
 
-step('Add Huawei Cloud Account… with a wrong secret key: the region says so, with Edit and Remove; Remove deletes it', async () => {
+step('Add Huawei Cloud Account… (the sandbox\'s AK/SK and project): its region lists the key, with the SK from the secret storage', async () => {
   const endpoint = (await wb.waitForLog(/Sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
   await wb.runCommand('KMS Import: Add Huawei Cloud Account…');
   await answerPrompt('A name for the account', 'e2e-huawei');
   await answerPrompt('Access key ID (AK)', hw.accessKey);
   await wb.page.locator('.quick-input-widget .quick-input-message').filter({ hasText: 'Secret access key (SK)' }).first().waitFor();
   assert.equal(await wb.page.locator('.quick-input-widget input[type="password"]').count(), 1, 'the SK is asked in a password box');
-  await wb.answerInput('Wrong-Secret-Key-0000');
+  await wb.answerInput(hw.secretKey);
   await answerPrompt('Project ID of the region', hw.projectId);
   await answerPrompt('Region(s)', 'cn-north-4');
   await answerPrompt('KMS endpoint (optional', endpoint);
@@ -225,14 +226,32 @@ step('Add Huawei Cloud Account… with a wrong secret key: the region says so, w
   await wb.expand(wb.treeRow('e2e-huawei').first());
   await wb.page.mouse.move(900, 600);
   await wb.expand(wb.treeRow(CN4_ROW).first());
+  assert.match(await waitForRow(CN4_ROW, /key/), /cn-north-4\s*1 key/);
+  // The same key, listed twice: under the Sandbox's Huawei row and under the account (same project).
+  await waitFor(async () => (await wb.treeRow(ALIAS).count()) === 2, { what: 'the key under the added account too' });
+  assert.match(wb.extensionLog(), /Huawei Cloud KMS: e2e-huawei \(cn-north-4\) \(account huawei:e2e-huawei\)/);
+});
+
+step('Edit Huawei Cloud Account… with a wrong SK: the region says the credentials were refused, with Edit and Remove; Remove deletes it', async () => {
+  await treeContextMenu('e2e-huawei', 'Edit Huawei Cloud Account');
+  await answerPrompt('Access key ID (AK)', hw.accessKey);
+  await answerPrompt('Secret access key (SK)', 'Wrong-Secret-Key-0000');
+  await answerPrompt('Project ID of the region', hw.projectId);
+  await answerPrompt('Region(s)', 'cn-north-4');
+  const endpointBox = wb.page.locator('.quick-input-widget .quick-input-message').filter({ hasText: 'KMS endpoint (optional' }).first();
+  await endpointBox.waitFor();
+  assert.match(await wb.page.locator('.quick-input-widget input').first().inputValue(), /^http:\/\/127\.0\.0\.1:\d+$/, 'the endpoint is prefilled');
+  await wb.page.locator('.quick-input-widget input').first().press('Enter');
+  await wb.openKeysView();
+  await wb.expand(wb.treeRow('e2e-huawei').first());
+  await wb.expand(wb.treeRow(CN4_ROW).first());
   assert.match(await waitForRow('credentials were refused', /Click to edit the account/), /The credentials were refused \(APIG\.0301\)/);
   await wb.treeRow('Remove this account').first().waitFor();
-  const entries = await contextMenuEntries('e2e-huawei');
-  assert.ok(entries.some((e) => e.startsWith('Edit Huawei Cloud Account')), entries.join(' | '));
   await wb.treeRow('Remove this account').first().click();
   await answerModal('Remove');
   await waitFor(async () => (await wb.treeRow('e2e-huawei').count()) === 0, { what: 'the account to leave the tree' });
   assert.match(wb.extensionLog(), /Huawei Cloud account "e2e-huawei" removed, with its SK/);
+  secrets.push({ name: 'sandbox Huawei SK', bytes: Buffer.from(hw.secretKey), partial: false });
 });
 
 step('the log and the webview messages carry neither the key material nor the import token, nor the typed SK', async () => {
