@@ -1,7 +1,7 @@
 // Accounts (Sandbox and its Huawei Cloud KMS API, environment credentials, AWS profiles, Huawei Cloud
 // accounts) and a KmsProvider per (account, region), created lazily: the AWS SDK chunk is loaded on the
-// first call that needs it; Huawei accounts use the small fetch-based Huawei provider (no SDK), their SK
-// read from VS Code's secret storage when the provider is made.
+// first call that needs it; Huawei accounts use the small fetch-based Huawei provider (no SDK; the lazily
+// loaded dist/huawei.js chunk), their SK read from VS Code's secret storage when the provider is made.
 import * as vscode from 'vscode';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
@@ -13,7 +13,6 @@ import { envAccount, parseAwsProfiles } from './model/profiles';
 import { invalidInput } from '../core/errors';
 import { providerForRegion, SANDBOX_ACCOUNT, SANDBOX_HUAWEI_ACCOUNT, sandboxServes, type AccountRef } from './model/treeModel';
 import { HUAWEI_ENV_ACCOUNT_ID, huaweiAccountRef, huaweiEnvAccount, type HuaweiAccountStore } from './model/huaweiAccounts';
-import { createHuaweiProvider, huaweiOptionsFromEnv } from '../providers/huawei/huaweiProvider';
 import type { SandboxHost } from './sandboxHost';
 import { settings } from './settings';
 
@@ -94,6 +93,9 @@ export class Accounts implements vscode.Disposable {
   }
 
   private async huaweiProvider(account: AccountRef, region: string, log: (line: string) => void): Promise<KmsProvider> {
+    // dist/huawei.js, a lazily loaded chunk (scripts/build.mjs keeps it out of dist/extension.js).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createHuaweiProvider, huaweiOptionsFromEnv } = require('./huawei.js') as typeof import('../providers/huawei/huaweiProvider');
     if (account.huawei?.sandbox) {
       const hw = (await this.sandbox.start()).huawei;
       if (region !== hw.region) {

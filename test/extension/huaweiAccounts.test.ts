@@ -3,7 +3,7 @@
 // the tree model's Huawei side (rules, regions, descriptions) and its context values against the real menus.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyInfo } from '../../src/providers/types';
 import { keyInfoFromHuawei } from '../../src/providers/huawei/huaweiProvider';
@@ -111,6 +111,14 @@ test('no Huawei account code writes settings: the SK has no setting, the command
     assert.doesNotMatch(readFileSync(join(root, f), 'utf8'), /getConfiguration\([^)]*\)\s*\.update|\.update\('huawei/, f);
   }
   assert.match(readFileSync(join(root, 'src/extension/extension.ts'), 'utf8'), /new HuaweiAccountStore\(context\.globalState, context\.secrets\)/);
+});
+
+test('the Huawei provider is a lazily loaded chunk: no extension file imports it statically', () => {
+  for (const f of readdirSync(join(root, 'src/extension'), { recursive: true }).map(String).filter((x) => x.endsWith('.ts'))) {
+    assert.doesNotMatch(readFileSync(join(root, 'src/extension', f), 'utf8'), /^import (?!type)[^\n]*['"][./]*providers\/huawei\//m, f);
+  }
+  assert.match(readFileSync(join(root, 'src/extension/accounts.ts'), 'utf8'), /require\('\.\/huawei\.js'\)/);
+  assert.match(readFileSync(join(root, 'scripts/build.mjs'), 'utf8'), /outfile: 'dist\/huawei\.js'/);
 });
 
 test('the environment account: HUAWEICLOUD_SDK_AK/SK/PROJECT_ID, the region from the endpoint, no secret in it', () => {
