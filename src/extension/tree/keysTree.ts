@@ -110,7 +110,10 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
 
   refreshNode(node: TreeNode | undefined): void {
     if (!node || node.type === 'message') return this.refreshAll();
-    if (node.type === 'account') this.cache.invalidate(node.account.id);
+    if (node.type === 'account') {
+      this.cache.invalidate(node.account.id);
+      if (node.account.kind === 'sandbox') this.cache.invalidate(SANDBOX_HUAWEI_ACCOUNT.id); // its Huawei row too
+    }
     else if (node.type === 'region') this.cache.invalidate(node.account.id, node.region);
     else if (node.type === 'key') {
       void this.refreshKey(node.account, node.region, node.key.keyId);
@@ -338,7 +341,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
     const credentialsProblem = /credential|sso|token|expired|signature|security/i.test(`${info?.name ?? ''} ${message}`);
     let command: MessageNode['command'] = { command: COMMANDS.refreshNode, title: vscode.l10n.t('Retry'), arguments: [this.nodes.get(`region:${prefix}`)] };
     let label = vscode.l10n.t('Could not list keys: {0}', message);
-    if (account.kind === 'sandbox' && !this.sandbox.isRunning) {
+    if ((account.kind === 'sandbox' || account.huawei?.sandbox) && !this.sandbox.isRunning) {
       command = { command: COMMANDS.startSandbox, title: vscode.l10n.t('Start Sandbox') };
       label = vscode.l10n.t('The sandbox did not start: {0}. Click to try again.', message);
     } else if (account.sso && credentialsProblem) {
