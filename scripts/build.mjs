@@ -43,8 +43,9 @@ if (existsSync(join(root, 'src/cli/server.ts'))) {
 }
 if (existsSync(join(root, 'src/extension/extension.ts'))) {
   // Lazily loaded chunks stay out of dist/extension.js (< 300 KB): the AWS SDK (aws.js), the in-process
-  // sandbox (sandbox.js) and node-forge (forge.js, only for PKCS#12 material).
-  builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './aws.js', './sandbox.js'], plugins: [lazyForge] });
+  // sandbox (sandbox.js), node-forge (forge.js, only for PKCS#12 material) and the Huawei provider (huawei.js).
+  builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './aws.js', './sandbox.js', './huawei.js'], plugins: [lazyForge] });
+  if (existsSync(join(root, 'src/providers/huawei/huaweiProvider.ts'))) builds.push({ ...common, entryPoints: ['src/providers/huawei/huaweiProvider.ts'], outfile: 'dist/huawei.js' });
   // The HSM worker (Wrap in HSM): its own chunk, loaded in a worker thread only when that command runs.
   builds.push({ ...common, entryPoints: ['src/hsm/worker.ts'], outfile: 'dist/hsm-worker.js', plugins: [lazyForge, koffiFromDist] });
   if (existsSync(join(root, 'src/sandbox/index.ts'))) builds.push({ ...common, entryPoints: ['src/sandbox/index.ts'], outfile: 'dist/sandbox.js' });

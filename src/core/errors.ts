@@ -71,6 +71,7 @@ export const HSM_CODES = [
 /** src/extension (output folders, accounts) and src/sandbox/store.ts (the local sandbox's state directory). */
 export const HOST_CODES = [
   'BUNDLE_FOLDER_OUTSIDE', 'NO_FREE_NAME', 'SANDBOX_OTHER_PARTITION', 'SANDBOX_STATE_CORRUPT', 'SANDBOX_STATE_NOT_DIR', 'SANDBOX_STATE_OPEN',
+  'SANDBOX_OTHER_REGION', 'HUAWEI_CREDENTIALS_MISSING', 'HUAWEI_ENV_GONE',
 ] as const;
 
 /** src/providers/aws/errors.ts: the AWS KMS (and STS/SDK) error names it maps. */

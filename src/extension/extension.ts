@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { Accounts } from './accounts';
 import { registerBundleCommands } from './commands/bundleCommands';
 import { registerHsmCommands } from './commands/hsmCommands';
+import { registerHuaweiCommands } from './commands/huaweiCommands';
+import { HuaweiAccountStore } from './model/huaweiAccounts';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerTreeCommands } from './commands/treeCommands';
 import { Logger } from './logger';
@@ -24,7 +26,8 @@ export function activate(context: vscode.ExtensionContext): { services: () => Se
   const t0 = performance.now();
   const log = new Logger();
   const sandbox = new SandboxHost(context.globalStorageUri, log, context.globalState);
-  const accounts = new Accounts(sandbox, log);
+  // Huawei Cloud accounts: the SK in VS Code's secret storage, the rest in global state.
+  const accounts = new Accounts(sandbox, log, new HuaweiAccountStore(context.globalState, context.secrets));
   const tree = new KeysTree(accounts, sandbox, context.workspaceState, log);
   const status = new BundleStatus(log);
   const results = new ResultStore(context.workspaceState);
@@ -62,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): { services: () => Se
     ...registerKeyCommands(s),
     ...registerBundleCommands(s),
     ...registerHsmCommands(s),
+    ...registerHuaweiCommands(s),
     vscode.window.registerWebviewPanelSerializer(SUMMARY_VIEW_TYPE, { deserializeWebviewPanel: (panel, state) => SummaryPanel.revive(s, panel, state) }),
     vscode.window.registerWebviewPanelSerializer(FORM_VIEW_TYPE, { deserializeWebviewPanel: async (panel, state) => void FormPanel.revive(s, panel, state) }),
     vscode.workspace.onDidChangeConfiguration((e) => {

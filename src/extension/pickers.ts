@@ -18,7 +18,11 @@ export async function pickAccountRegion(s: Services, arg?: unknown): Promise<{ a
       accounts.length === 1
         ? { account: accounts[0] }
         : await vscode.window.showQuickPick(
-            accounts.map((a) => ({ label: a.label, description: a.kind === 'sandbox' ? vscode.l10n.t('local') : a.defaultRegion, account: a })),
+            accounts.map((a) => ({
+              label: a.huawei?.sandbox ? vscode.l10n.t('Sandbox: Huawei Cloud KMS') : a.label,
+              description: a.kind === 'sandbox' || a.huawei?.sandbox ? vscode.l10n.t('local') : a.kind === 'huawei' ? vscode.l10n.t('Huawei Cloud · {0}', a.huawei?.regions.join(', ') ?? '') : a.defaultRegion,
+              account: a,
+            })),
             { title: vscode.l10n.t('Choose an account'), ignoreFocusOut: true },
           );
     if (!picked) throw new UserCancelled();

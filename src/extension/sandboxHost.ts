@@ -1,5 +1,6 @@
 // Hosts the local KMS sandbox in the extension host: started on demand (or at startup with the
 // auto-start setting), its state kept in the extension's global storage, stopped on deactivate.
+// Its Huawei Cloud KMS API (same port, its own region) is exposed as `huawei` while it runs.
 // It serves one Region's partition at a time (kmsImport.sandbox.region, or the Region chosen in this
 // window): switching Region restarts it on the same state folder, where keys are kept per Region.
 import * as vscode from 'vscode';
@@ -11,17 +12,28 @@ import { portOf, sandboxPortPlan } from './model/sandboxPort';
 
 const PORT_KEY = 'kmsImport.sandbox.lastPort';
 
+/** The sandbox's Huawei Cloud KMS API (same port): its region, AK/SK and project id. */
+export interface SandboxHuaweiInfo {
+  endpoint: string;
+  region: string;
+  accessKey: string;
+  secretKey: string;
+  projectId: string;
+}
+
 export interface SandboxInfo {
   endpoint: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
   stateDir: string;
+  huawei: SandboxHuaweiInfo;
 }
 
 interface RunningSandbox {
   endpoint: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  huawei: SandboxHuaweiInfo;
   close(): Promise<void>;
 }
 
@@ -105,8 +117,9 @@ export class SandboxHost implements vscode.Disposable {
     const port = portOf(sb.endpoint);
     if (port && !settings.sandboxPort()) await this.memento?.update(PORT_KEY, port);
     this.running = sb;
-    this.info = { endpoint: sb.endpoint, region: sb.region, credentials: sb.credentials, stateDir };
-    this.log.info(`Sandbox listening on ${sb.endpoint} (${sb.region}), state in ${stateDir}, started in ${(performance.now() - t0).toFixed(0)} ms`);
+    const hw = sb.huawei;
+    this.info = { endpoint: sb.endpoint, region: sb.region, credentials: sb.credentials, stateDir, huawei: { endpoint: hw.endpoint, region: hw.region, accessKey: hw.accessKey, secretKey: hw.secretKey, projectId: hw.projectId } };
+    this.log.info(`Sandbox listening on ${sb.endpoint} (${sb.region}; Huawei Cloud KMS API ${hw.region}), state in ${stateDir}, started in ${(performance.now() - t0).toFixed(0)} ms`);
     void vscode.commands.executeCommand('setContext', 'kmsImport.sandboxRunning', true);
     this.changed.fire(this.info);
     return this.info;

@@ -18,7 +18,8 @@ import { IMPORTABLE_KEY_SPECS, KEY_SPECS, isKeySpec, type KeySpec } from '../../
 import { wrapKeyMaterial } from '../../core/wrap';
 import { newBundleDir, readMaterialInteractive } from '../importRunner';
 import { COMMANDS } from '../model/commandIds';
-import { keyLabel, providerForRegion, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
+import { keyLabel, providerForAccount, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
+import { offeredWrapping } from '../model/huaweiAccounts';
 import { planOutput, type OverwriteAnswer } from '../model/outputPaths';
 import { pickAccountRegion, pickKey, pickKeyForMaterial } from '../pickers';
 import type { Services } from '../services';
@@ -52,6 +53,9 @@ export async function accountForBundle(s: Services, b: ParameterBundle, keyId: s
     const account = accounts.find((a) => a.id === stored.accountId);
     if (account) return { account, region: stored.region };
   }
+  // A key the tree has listed (Huawei key ids name no account or region).
+  const listed = s.tree.findKeyNode(keyId);
+  if (listed) return { account: listed.account, region: listed.region };
   const arnAccount = b.keyArn?.split(':')[4];
   if (arnAccount === SANDBOX_ACCOUNT_ID) return { account: SANDBOX_ACCOUNT, region: b.region ?? s.sandbox.region };
   const picked = await pickAccountRegion(s, undefined);
@@ -60,9 +64,9 @@ export async function accountForBundle(s: Services, b: ParameterBundle, keyId: s
 
 /** Downloads parameters for a key into a new bundle folder; returns the folder. */
 async function downloadParameters(s: Services, node: KeyNode): Promise<string> {
-  const provider = providerForRegion(node.region);
-  const rec = recommend(provider, node.key.keySpec);
-  const allowed = optionMatrix({ provider, keySpec: node.key.keySpec }).filter((r) => r.allowed);
+  const provider = providerForAccount(node.account, node.region);
+  // Huawei serves RSA_2048 wrapping keys only (offeredWrapping narrows the core's rows to those).
+  const { rows: allowed, rec } = offeredWrapping(provider, optionMatrix({ provider, keySpec: node.key.keySpec }).filter((r) => r.allowed), recommend(provider, node.key.keySpec));
   const items = allowed
     .sort((a, b) => Number(b.wrappingKeySpec === rec.wrappingKeySpec && b.algorithm === rec.algorithm) - Number(a.wrappingKeySpec === rec.wrappingKeySpec && a.algorithm === rec.algorithm))
     .map((r) => {
@@ -179,7 +183,8 @@ async function generate(s: Services, arg: unknown): Promise<string | undefined> 
     if (!pick) throw new UserCancelled();
     keySpec = pick.label;
   }
-  const china = s.sandbox.region.startsWith('cn-');
+  // On a key: its own rules (a Huawei key takes 32-byte AES even while the sandbox runs in China); else the sandbox's Region.
+  const china = isKeyNode(arg) ? providerForAccount(arg.account, arg.region) === 'aws-cn' : s.sandbox.region.startsWith('cn-');
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? s.context.globalStorageUri;
   const target = await vscode.window.showSaveDialog({ title: vscode.l10n.t('Save test key material (plaintext: for trials only)'), defaultUri: vscode.Uri.joinPath(folder, defaultMaterialFileName(keySpec)), saveLabel: vscode.l10n.t('Save Test Material') });
   if (!target) throw new UserCancelled();

@@ -29,6 +29,9 @@ export const COMMANDS = {
   showLog: 'kmsImport.showLog',
   wrapInHsm: 'kmsImport.wrapInHsm',
   showCloudHsmSteps: 'kmsImport.showCloudHsmSteps',
+  addHuaweiAccount: 'kmsImport.addHuaweiAccount',
+  editHuaweiAccount: 'kmsImport.editHuaweiAccount',
+  removeHuaweiAccount: 'kmsImport.removeHuaweiAccount',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

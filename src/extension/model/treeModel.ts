@@ -4,7 +4,19 @@ import type { KeyInfo } from '../../providers/types';
 import { KEY_SPECS } from '../../core/specs';
 import { materialExpiry } from './expiry';
 
-export type AccountKind = 'sandbox' | 'env' | 'profile';
+export type AccountKind = 'sandbox' | 'env' | 'profile' | 'huawei';
+
+/** What a Huawei Cloud account needs besides its AK/SK (the SK lives in VS Code's secret storage only). */
+export interface HuaweiAccountInfo {
+  projectId: string;
+  /** Default https://kms.{region}.myhuaweicloud.com. */
+  endpoint?: string;
+  /** The sandbox's Huawei Cloud KMS API (its endpoint and credentials come from the running sandbox). */
+  sandbox?: boolean;
+  /** From HUAWEICLOUD_SDK_* in the environment. */
+  env?: boolean;
+  regions: string[];
+}
 
 export interface AccountRef {
   /** Stable id: "sandbox", "env", "profile:<name>". */
@@ -16,12 +28,18 @@ export interface AccountRef {
   /** Profile uses IAM Identity Center (sso_session / sso_start_url). */
   sso?: boolean;
   credentialProcess?: boolean;
+  /** Huawei Cloud accounts (kind 'huawei'). */
+  huawei?: HuaweiAccountInfo;
 }
 
 export type KeyFilter = 'pending' | 'external' | 'all';
 export const KEY_FILTERS: KeyFilter[] = ['pending', 'external', 'all'];
 
 export const SANDBOX_ACCOUNT: AccountRef = { id: 'sandbox', kind: 'sandbox', label: 'Sandbox' };
+/** The Huawei Cloud region the sandbox's Huawei KMS API serves (and the default of a new Huawei account). */
+export const HUAWEI_DEFAULT_REGION = 'cn-north-4';
+/** The sandbox's Huawei Cloud KMS API: shown under the Sandbox, its own account so every command uses Huawei's rules. */
+export const SANDBOX_HUAWEI_ACCOUNT: AccountRef = { id: 'sandbox-huawei', kind: 'huawei', label: 'Huawei Cloud KMS', huawei: { projectId: '', sandbox: true, regions: [HUAWEI_DEFAULT_REGION] } };
 
 export function keyLabel(key: Pick<KeyInfo, 'aliases' | 'keyId'>): string {
   const alias = key.aliases?.find((a) => !a.startsWith('alias/aws/')) ?? key.aliases?.[0];
@@ -54,7 +72,7 @@ export function keyDescription(key: KeyInfo, now: Date = new Date()): string {
   const exp = materialExpiry(key, now);
   if (exp.kind !== 'not-external' && exp.kind !== 'pending-import') parts.push(exp.label);
   else if (exp.kind === 'pending-import' && key.keyState !== 'PendingImport') parts.push(exp.label);
-  parts.push(key.keySpec, key.keyUsage, stateName(key.keyState), key.origin);
+  parts.push(key.providerKeySpec ?? key.keySpec, key.keyUsage, stateName(key.keyState), key.origin);
   if (key.multiRegion) parts.push(key.multiRegionRole === 'REPLICA' ? 'replica' : 'multi-Region');
   return parts.join(' · ');
 }
@@ -73,15 +91,19 @@ const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1)
  * Context value of a key node: `kmsKey:<origin>:<state>:<kind>[:mrk-primary|:mrk-replica]`, e.g.
  * `kmsKey:external:pendingImport:symmetric`. package.json menus match it with `viewItem =~ /…/`.
  */
-export function keyContextValue(key: KeyInfo): string {
+export function keyContextValue(key: KeyInfo, account?: Pick<AccountRef, 'kind'>): string {
   const origin = key.origin === 'EXTERNAL' ? 'external' : key.origin === 'AWS_KMS' ? 'kms' : 'other';
   let v = `kmsKey:${origin}:${lowerFirst(key.keyState)}:${keyKind(key)}`;
   if (key.multiRegion) v += key.multiRegionRole === 'REPLICA' ? ':mrk-replica' : ':mrk-primary';
+  // Huawei keys end in ":huawei": menus that need AWS (rotation, multi-Region) do not match them, and
+  // Delete Imported Key Material skips their asymmetric keys (Huawei refuses it: KMS.2702).
+  if (account?.kind === 'huawei') v += ':huawei';
   return v;
 }
 
 export function accountContextValue(account: AccountRef, sandboxRunning: boolean): string {
   if (account.kind === 'sandbox') return `kmsAccount:sandbox:${sandboxRunning ? 'running' : 'stopped'}`;
+  if (account.kind === 'huawei') return `kmsAccount:huawei${account.huawei?.sandbox ? ':sandbox' : account.huawei?.env ? ':env' : ':stored'}`;
   return `kmsAccount:${account.kind}${account.sso ? ':sso' : ''}`;
 }
 
@@ -105,6 +127,8 @@ export function isRegionName(region: string): boolean {
 /** Regions to show for an account: the setting if set, else the profile's region, else us-east-1. */
 export function regionsFor(account: AccountRef, configured: string[], sandboxRegion: string): string[] {
   if (account.kind === 'sandbox') return [sandboxRegion];
+  // Huawei accounts keep their own regions (kmsImport.regions names AWS Regions).
+  if (account.kind === 'huawei') return account.huawei?.regions.length ? [...new Set(account.huawei.regions)] : [HUAWEI_DEFAULT_REGION];
   const valid = configured.map((r) => r.trim()).filter(isRegionName);
   if (valid.length) return [...new Set(valid)];
   return [account.defaultRegion ?? 'us-east-1'];
@@ -123,6 +147,11 @@ export function sandboxServes(sandboxRegion: string, region: string): boolean {
 /** The provider rule set a region falls under. */
 export function providerForRegion(region: string): 'aws' | 'aws-cn' {
   return region.startsWith('cn-') ? 'aws-cn' : 'aws';
+}
+
+/** The rule set of an account's region: Huawei accounts use Huawei's, AWS accounts their partition's. */
+export function providerForAccount(account: Pick<AccountRef, 'kind'>, region: string): 'aws' | 'aws-cn' | 'huawei' {
+  return account.kind === 'huawei' ? 'huawei' : providerForRegion(region);
 }
 
 /** What a Region row says of its partition: the ARN prefix, the KMS endpoint (unless overridden) and the rule set. */
@@ -153,6 +182,17 @@ export function regionPartition(region: string, endpoint?: string): RegionPartit
       : '- Rules: RSA wrapping keys (RSA_AES_KEY_WRAP_* for RSA private keys), 256-bit symmetric keys; SM2/SM2PKE only in China Regions',
   ];
   return { provider, arnPrefix, endpoint: endpoint ?? publicEndpoint, badge: china ? 'aws-cn' : undefined, tooltip: lines.join('\n') };
+}
+
+/** A Huawei Cloud region row's tooltip: endpoint, project and the rules Huawei applies. */
+export function huaweiRegionTooltip(region: string, projectId: string, endpoint?: string): string {
+  return [
+    `**${region}** — Huawei Cloud KMS`,
+    '',
+    `- Endpoint: \`${endpoint ?? `https://kms.${region}.myhuaweicloud.com`}\``,
+    ...(projectId ? [`- Project: \`${projectId}\``] : []),
+    '- Rules: RSA_2048 wrapping key (RSAES_OAEP_SHA_256 preferred), 256-bit AES keys, asymmetric keys in the two-part form; no rotation, multi-Region or HMAC keys',
+  ].join('\n');
 }
 
 export function filterLabel(filter: KeyFilter): string {

@@ -11,6 +11,7 @@ import {
   accountContextValue,
   filterKeys,
   filterLabel,
+  huaweiRegionTooltip,
   keyContextValue,
   keyCount,
   keyDescription,
@@ -19,6 +20,7 @@ import {
   regionPartition,
   regionsFor,
   sortKeys,
+  SANDBOX_HUAWEI_ACCOUNT,
   type AccountRef,
   type KeyFilter,
 } from '../model/treeModel';
@@ -58,7 +60,10 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
       this.changed,
       sandbox.onDidChange((info) => {
         // Stopped: its keys are gone from view. Started: a listing may be waiting on the start; keep it.
-        if (!info) this.cache.invalidate('sandbox');
+        if (!info) {
+          this.cache.invalidate('sandbox');
+          this.cache.invalidate(SANDBOX_HUAWEI_ACCOUNT.id);
+        }
         this.refreshAccount('sandbox');
       }),
     );
@@ -105,7 +110,10 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
 
   refreshNode(node: TreeNode | undefined): void {
     if (!node || node.type === 'message') return this.refreshAll();
-    if (node.type === 'account') this.cache.invalidate(node.account.id);
+    if (node.type === 'account') {
+      this.cache.invalidate(node.account.id);
+      if (node.account.kind === 'sandbox') this.cache.invalidate(SANDBOX_HUAWEI_ACCOUNT.id); // its Huawei row too
+    }
     else if (node.type === 'region') this.cache.invalidate(node.account.id, node.region);
     else if (node.type === 'key') {
       void this.refreshKey(node.account, node.region, node.key.keyId);
@@ -167,6 +175,12 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
     return listing.keys; // with the keys patched or removed since it finished
   }
 
+  /** The tree's row of a key it has shown (its account and region), by key id or ARN. */
+  findKeyNode(keyId: string): KeyNode | undefined {
+    for (const n of this.nodes.values()) if (n.type === 'key' && (n.key.keyId === keyId || n.key.arn === keyId)) return n;
+    return undefined;
+  }
+
   /** Every key of every cached listing. */
   knownKeysAll(): KeyInfo[] {
     return this.cache.allKeys();
@@ -183,6 +197,10 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
           item.iconPath = new vscode.ThemeIcon('beaker');
           item.description = running ? vscode.l10n.t('local · running in {0}', this.sandbox.region) : vscode.l10n.t('local · starts on demand in {0}', this.sandbox.region);
           item.tooltip = running ? vscode.l10n.t('Local KMS sandbox at {0}', this.sandbox.current?.endpoint ?? '') : vscode.l10n.t('Local KMS sandbox (not running: expand to start it)');
+        } else if (node.account.kind === 'huawei') {
+          item.iconPath = new vscode.ThemeIcon(node.account.huawei?.env ? 'terminal' : 'cloud');
+          item.description = [vscode.l10n.t('Huawei Cloud'), node.account.huawei?.regions.join(', ')].filter(Boolean).join(' · ');
+          item.tooltip = vscode.l10n.t('Huawei Cloud KMS · project {0}', node.account.huawei?.projectId ?? '');
         } else {
           item.iconPath = new vscode.ThemeIcon(node.account.kind === 'env' ? 'terminal' : 'account');
           item.description = [node.account.sso ? 'SSO' : node.account.credentialProcess ? 'credential_process' : undefined, node.account.defaultRegion].filter(Boolean).join(' · ');
@@ -190,11 +208,15 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
         return item;
       }
       case 'region': {
-        const item = new vscode.TreeItem(node.region, this.collapsible(node.id));
+        const hw = node.account.huawei;
+        // The sandbox's Huawei API sits under the Sandbox, so its row says which API it is.
+        const item = new vscode.TreeItem(hw?.sandbox ? vscode.l10n.t('Huawei Cloud KMS') : node.region, this.collapsible(node.id));
         item.id = node.id;
         item.contextValue = 'kmsRegion';
-        item.iconPath = new vscode.ThemeIcon('globe');
-        const partition = regionPartition(node.region, node.account.kind === 'sandbox' ? this.sandbox.current?.endpoint : settings.endpoints()[node.account.id] || undefined);
+        item.iconPath = new vscode.ThemeIcon(hw?.sandbox ? 'cloud' : 'globe');
+        const partition = hw
+          ? { tooltip: huaweiRegionTooltip(node.region, hw.sandbox ? (this.sandbox.current?.huawei.projectId ?? '') : hw.projectId, hw.sandbox ? this.sandbox.current?.huawei.endpoint : hw.endpoint), badge: undefined }
+          : regionPartition(node.region, node.account.kind === 'sandbox' ? this.sandbox.current?.endpoint : settings.endpoints()[node.account.id] || undefined);
         item.tooltip = new vscode.MarkdownString(partition.tooltip);
         const l = this.cache.get(node.account.id, node.region);
         let count: string | undefined;
@@ -202,7 +224,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
           const shown = filterKeys(l.keys, this.filter).length;
           count = this.filter === 'all' ? keyCount(l.keys.length) : vscode.l10n.t('{0} of {1} ({2})', shown, keyCount(l.keys.length), filterLabel(this.filter));
         }
-        item.description = [partition.badge && vscode.l10n.t('{0} · China Regions', partition.badge), count].filter(Boolean).join(' · ');
+        item.description = [hw?.sandbox && node.region, partition.badge && vscode.l10n.t('{0} · China Regions', partition.badge), count].filter(Boolean).join(' · ');
         return item;
       }
       case 'key': {
@@ -211,7 +233,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
         item.id = node.id;
         item.description = keyDescription(k);
         item.tooltip = new vscode.MarkdownString(keyTooltip(k));
-        item.contextValue = keyContextValue(k);
+        item.contextValue = keyContextValue(k, node.account);
         const icon = keyIcon(k); // one icon per state (model/keyIcons.ts)
         item.iconPath = new vscode.ThemeIcon(icon.id, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
         if (k.origin === 'EXTERNAL') item.command = { command: COMMANDS.showSummary, title: vscode.l10n.t('Show Import Summary'), arguments: [node] };
@@ -231,7 +253,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    if (node.type === 'region') return this.nodes.get(`account:${node.account.id}`);
+    if (node.type === 'region') return this.nodes.get(`account:${node.account.huawei?.sandbox ? 'sandbox' : node.account.id}`);
     if (node.type === 'key') return this.nodes.get(`region:${node.account.id}:${node.region}`);
     return undefined;
   }
@@ -239,7 +261,8 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       try {
-        const accounts = await this.accounts.list();
+        // The sandbox's Huawei API is a row under the Sandbox, not an account of its own at the top.
+        const accounts = (await this.accounts.list()).filter((a) => !a.huawei?.sandbox);
         const nodes: TreeNode[] = accounts.map((account) => this.intern<AccountNode>({ type: 'account', id: `account:${account.id}`, account }));
         if (accounts.every((a) => a.kind === 'sandbox')) {
           nodes.push(this.message('no-profiles', vscode.l10n.t('No AWS profiles found: choose or configure one…'), 'account', { command: COMMANDS.chooseProfile, title: vscode.l10n.t('Choose AWS Profiles…') }, vscode.l10n.t('Profiles come from ~/.aws/config and ~/.aws/credentials (aws configure, aws configure sso). The Sandbox works without any.')));
@@ -251,9 +274,12 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
       }
     }
     if (node.type === 'account') {
-      return regionsFor(node.account, settings.regions(), this.sandbox.region).map((region) =>
+      const regions = regionsFor(node.account, settings.regions(), this.sandbox.region).map((region) =>
         this.intern<RegionNode>({ type: 'region', id: `region:${node.account.id}:${region}`, account: node.account, region }),
       );
+      if (node.account.kind !== 'sandbox') return regions;
+      const hw = SANDBOX_HUAWEI_ACCOUNT;
+      return [...regions, ...regionsFor(hw, [], '').map((region) => this.intern<RegionNode>({ type: 'region', id: `region:${hw.id}:${region}`, account: hw, region }))];
     }
     if (node.type === 'region') return this.regionChildren(node);
     return [];
@@ -264,7 +290,7 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
     // A failed listing stays (its error is shown) until Retry/Refresh invalidates it.
     const listing = this.cache.get(account.id, region) ?? this.cache.load(account.id, region, () => this.accounts.provider(account, region));
     const prefix = `${account.id}:${region}`;
-    if (listing.error) return [this.errorNode(prefix, account, listing.error)];
+    if (listing.error) return this.errorNodes(prefix, account, listing.error);
     const keys = sortKeys(filterKeys(listing.keys, this.filter)).map((key) =>
       this.intern<KeyNode>({ type: 'key', id: `key:${account.id}:${region}:${key.keyId}`, account, region, key }),
     );
@@ -287,6 +313,19 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
     return out;
   }
 
+  private errorNodes(prefix: string, account: AccountRef, error: unknown): MessageNode[] {
+    const node = this.errorNode(prefix, account, error);
+    if (account.kind !== 'huawei' || account.huawei?.sandbox) return [node];
+    // A Huawei account whose AK/SK or project is refused: edit it (env: the environment) or remove it.
+    const info = isProviderError(error) ? error.info : undefined;
+    const refused = /APIG\.0301|APIG\.0101|credential|secret|signature|token|not known|project|HUAWEI_CREDENTIALS_MISSING/i.test(`${info?.name ?? ''} ${info?.cause ?? ''} ${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`);
+    if (!refused || account.huawei?.env) return [node];
+    const accountNode = this.nodes.get(`account:${account.id}`);
+    node.command = { command: COMMANDS.editHuaweiAccount, title: vscode.l10n.t('Edit Huawei Cloud Account…'), arguments: [accountNode] };
+    node.label = vscode.l10n.t('{0} Click to edit the account.', info?.cause ?? (error as Error)?.message ?? '');
+    return [node, this.message(`${prefix}:remove`, vscode.l10n.t('Remove this account'), 'trash', { command: COMMANDS.removeHuaweiAccount, title: vscode.l10n.t('Remove Huawei Cloud Account'), arguments: [accountNode] })];
+  }
+
   private errorNode(prefix: string, account: AccountRef, error: unknown): MessageNode {
     const info = isProviderError(error) ? error.info : undefined;
     const message = info ? `${info.cause}` : (error as Error)?.message ?? String(error);
@@ -295,13 +334,13 @@ export class KeysTree implements vscode.TreeDataProvider<TreeNode>, vscode.Dispo
     const credentialsProblem = /credential|sso|token|expired|signature|security/i.test(`${info?.name ?? ''} ${message}`);
     let command: MessageNode['command'] = { command: COMMANDS.refreshNode, title: vscode.l10n.t('Retry'), arguments: [this.nodes.get(`region:${prefix}`)] };
     let label = vscode.l10n.t('Could not list keys: {0}', message);
-    if (account.kind === 'sandbox' && !this.sandbox.isRunning) {
+    if ((account.kind === 'sandbox' || account.huawei?.sandbox) && !this.sandbox.isRunning) {
       command = { command: COMMANDS.startSandbox, title: vscode.l10n.t('Start Sandbox') };
       label = vscode.l10n.t('The sandbox did not start: {0}. Click to try again.', message);
     } else if (account.sso && credentialsProblem) {
       command = { command: COMMANDS.ssoLogin, title: vscode.l10n.t('Sign In with AWS SSO'), arguments: [this.nodes.get(`account:${account.id}`)] };
       label = vscode.l10n.t('Sign in with AWS SSO to list keys ({0})', account.profile ?? '');
-    } else if (credentialsProblem) {
+    } else if (credentialsProblem && account.kind !== 'huawei') {
       command = { command: COMMANDS.chooseProfile, title: vscode.l10n.t('Choose AWS Profiles…') };
     }
     return this.message(`${prefix}:error`, label, 'error', command, [message, action].filter(Boolean).join('\n'), 'list.errorForeground');
