@@ -4,7 +4,7 @@ import type { KeyInfo } from '../../providers/types';
 import { KEY_SPECS } from '../../core/specs';
 import { materialExpiry } from './expiry';
 
-export type AccountKind = 'sandbox' | 'env' | 'profile';
+export type AccountKind = 'sandbox' | 'env' | 'profile' | 'huawei';
 
 export interface AccountRef {
   /** Stable id: "sandbox", "env", "profile:<name>". */
@@ -123,6 +123,11 @@ export function sandboxServes(sandboxRegion: string, region: string): boolean {
 /** The provider rule set a region falls under. */
 export function providerForRegion(region: string): 'aws' | 'aws-cn' {
   return region.startsWith('cn-') ? 'aws-cn' : 'aws';
+}
+
+/** The rule set of an account's region: Huawei accounts use Huawei's, AWS accounts their partition's. */
+export function providerForAccount(account: Pick<AccountRef, 'kind'>, region: string): 'aws' | 'aws-cn' | 'huawei' {
+  return account.kind === 'huawei' ? 'huawei' : providerForRegion(region);
 }
 
 /** What a Region row says of its partition: the ARN prefix, the KMS endpoint (unless overridden) and the rule set. */
