@@ -50,7 +50,7 @@ export const RULE_CODES = [
 /** src/extension/model/formModel.ts: the import form's own request checks, shown as findings beside the rules' (VALID_TO_PAST is the flow's). */
 export const FORM_CODES = [
   'KEY_REQUIRED', 'KEY_SPEC_REQUIRED', 'MATERIAL_REQUIRED', 'MATERIAL_UNREADABLE', 'VALID_TO_REQUIRED', 'VALID_TO_TOO_FAR',
-  'IMPORT_TYPE_SYMMETRIC_ONLY', 'KEY_PENDING_DELETION',
+  'IMPORT_TYPE_SYMMETRIC_ONLY', 'KEY_PENDING_DELETION', 'ALIAS_INVALID',
 ] as const;
 
 /** src/flow (run.ts, steps/*, compositions.ts, rotation.ts): the import flow's own refusals and outcomes. */

@@ -66,7 +66,7 @@ export interface MaterialSummary {
 }
 
 /** The form's fields a finding can belong to. */
-export type FormField = 'key' | 'keySpec' | 'material' | 'wrappingKeySpec' | 'algorithm' | 'validTo' | 'importType';
+export type FormField = 'key' | 'keySpec' | 'alias' | 'material' | 'wrappingKeySpec' | 'algorithm' | 'validTo' | 'importType';
 
 /** A one-click fix: a change to apply, or a host action to run. */
 export interface FormFix {

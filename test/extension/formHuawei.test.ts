@@ -212,3 +212,21 @@ test('a new key\'s alias: AWS gets alias/<name>, Huawei the bare key_alias; blan
   assert.equal(aliasFor('huawei', '   '), undefined);
   assert.equal(aliasFor('aws', undefined), undefined);
 });
+
+test('the alias of a new key is checked as the provider checks it, once, on the alias field', () => {
+  const sym = materialCtx('SYMMETRIC_DEFAULT');
+  const bad = huawei({ mode: 'new', alias: 'my key' }, sym);
+  assert.deepEqual(bad.problems.map((f) => `${f.severity}:${f.code}:${f.field}`), ['error:ALIAS_INVALID:alias']);
+  assert.match(bad.problems[0].message, /^The key_alias "my key" is not allowed: Huawei Cloud KMS takes 1–255 letters/);
+  assert.equal(bad.canSubmit, false);
+  assert.deepEqual(huawei({ mode: 'new', alias: 'team/app:key_1-a' }, sym).problems, []);
+  assert.deepEqual(huawei({ mode: 'new', alias: 'x'.repeat(255) }, sym).problems, []);
+  assert.deepEqual(huawei({ mode: 'new', alias: 'x'.repeat(256) }, sym).problems.map((f) => f.code), ['ALIAS_INVALID']);
+  const aws = (alias: string) => buildFormView(initialFormState({ mode: 'new', materialId: 'm1', alias }), { provider: 'aws', keys: [], material: sym, now });
+  assert.match(aws('alias/my key').problems[0]?.message ?? '', /^The alias "my key" is not allowed: AWS KMS takes 1–250/);
+  assert.deepEqual(aws('alias/my-key').problems, []);
+  assert.deepEqual(aws('x'.repeat(251)).problems.map((f) => f.code), ['ALIAS_INVALID'], 'alias/ + 251 characters is over 256');
+  // An existing key's alias is not the form's to check.
+  const existing: KeyChoice = { keyId: 'hw-sym', label: 'sym', keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', keyState: 'PendingImport', hasMaterial: false };
+  assert.deepEqual(huawei({ keyId: 'hw-sym', alias: 'my key' }, sym, [existing]).problems, []);
+});

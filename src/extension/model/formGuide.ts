@@ -46,6 +46,7 @@ export function fieldOf(code: string, mode: FormState['mode']): FormField {
   if (TODO_CODES[code]) return TODO_CODES[code].field;
   if (code.startsWith('VALID_TO')) return 'validTo';
   if (code === 'IMPORT_TYPE_SYMMETRIC_ONLY') return 'importType';
+  if (code === 'ALIAS_INVALID') return 'alias';
   if (KEY_CODES.has(code)) return 'key';
   if (code === 'MATERIAL_UNREADABLE' || code === 'RSA_MULTI_PRIME') return 'material';
   if (MATERIAL_CODES.has(code)) return mode === 'new' ? 'keySpec' : 'material';

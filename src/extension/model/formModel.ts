@@ -58,6 +58,14 @@ export function requestFindings(state: FormState, ctx: FormContext): Finding[] {
     else if (t <= now.getTime()) out.push({ severity: 'error', code: 'VALID_TO_PAST', message: `${expiry} ${state.validTo} is not in the future.`, fix: 'Pick a later date.', source: src });
     else if (t - now.getTime() > 365 * DAY) out.push({ severity: 'error', code: 'VALID_TO_TOO_FAR', message: `${expiry} ${state.validTo} is more than 365 days ahead.`, fix: 'Pick a date within the next 365 days.', source: src });
   }
+  // The alias a new key is created with, checked as the provider checks it (Huawei's key_alias is the bare name).
+  const name = state.mode === 'new' ? state.alias?.trim().replace(/^alias\//, '') : undefined;
+  if (name) {
+    const max = hw ? 255 : 256 - 'alias/'.length;
+    if (!/^[a-zA-Z0-9:/_-]+$/.test(name) || name.length > max) {
+      out.push({ severity: 'error', code: 'ALIAS_INVALID', message: `The ${hw ? 'key_alias' : 'alias'} "${name.slice(0, 64)}" is not allowed: ${hw ? 'Huawei Cloud KMS' : 'AWS KMS'} takes 1–${max} letters, digits, ':', '/', '_' and '-'.`, fix: 'Use only those characters (no spaces), or leave the alias empty.', source: hw ? 'huawei-kms.md create-key key_alias ^[a-zA-Z0-9:/_-]{1,255}$' : 'kms-api.md AliasNameType ^[a-zA-Z0-9:/_-]+$, max 256' });
+    }
+  }
   const spec = effectiveKeySpec(state, ctx);
   if (state.importType !== 'DEFAULT' && spec && KEY_SPECS[spec].kind !== 'symmetric' && !hw) {
     out.push({ severity: 'error', code: 'IMPORT_TYPE_SYMMETRIC_ONLY', message: `ImportType applies only to symmetric encryption keys, not ${spec}.`, fix: 'Leave ImportType at its default.', source: 'kms-api.md §5.4 "only usable with symmetric encryption keys"' });

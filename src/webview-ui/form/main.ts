@@ -54,6 +54,7 @@ const el = {
 const fieldBoxes: Record<FormField, HTMLElement> = {
   key: fieldBox('key'),
   keySpec: fieldBox('key-spec'),
+  alias: fieldBox('alias'),
   material: fieldBox('material'),
   wrappingKeySpec: fieldBox('wrapping-key-spec'),
   algorithm: fieldBox('algorithm'),
@@ -64,7 +65,7 @@ const rows = {
   key: row('Key', el.key, fieldBoxes.key),
   keySpec: row('Key spec', el.keySpec, fieldBoxes.keySpec, el.keySpecReasons),
   keyUsage: row('Key usage', el.keyUsage),
-  alias: row('Alias', el.alias),
+  alias: row('Alias', el.alias, fieldBoxes.alias),
   validTo: row('ValidTo', el.validTo, fieldBoxes.validTo),
   importType: row('ImportType', el.importType, fieldBoxes.importType),
 };
