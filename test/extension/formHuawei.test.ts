@@ -8,7 +8,7 @@ import { generateMaterial } from '../../src/core/generate';
 import { parseMaterial, summarizeMaterial } from '../../src/core/material';
 import type { KeySpec } from '../../src/core/specs';
 import { buildFormView, initialFormState, type FormContext, type FormView, type KeyChoice } from '../../src/extension/model/formModel';
-import { aliasFor } from '../../src/extension/model/formTerms';
+import { aliasFor, inProviderWords } from '../../src/extension/model/formTerms';
 import type { FormState } from '../../src/protocol/form';
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -229,4 +229,13 @@ test('the alias of a new key is checked as the provider checks it, once, on the 
   // An existing key's alias is not the form's to check.
   const existing: KeyChoice = { keyId: 'hw-sym', label: 'sym', keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', keyState: 'PendingImport', hasMaterial: false };
   assert.deepEqual(huawei({ keyId: 'hw-sym', alias: 'my key' }, sym, [existing]).problems, []);
+});
+
+test("the flow's progress and proof read in Huawei's words on the form; AWS's are left as they are", () => {
+  assert.equal(inProviderWords('huawei', 'ECC_NIST_P256 material, RSA_2048 wrapping key, RSA_AES_KEY_WRAP_SHA_256'), 'EC_P256 material, RSA_2048 wrapping key, the two-part wrapping');
+  assert.equal(inProviderWords('huawei', 'GetPublicKey equals the local public key (SHA256:ab)'), 'get-publickey equals the local public key (SHA256:ab)');
+  assert.equal(inProviderWords('huawei', 'Encrypt/Decrypt round trip holds'), 'encrypt-data / decrypt-data round trip holds');
+  assert.equal(inProviderWords('huawei', 'SYMMETRIC_DEFAULT material, the KMS key'), 'AES_256 material, the key');
+  const aws = 'SYMMETRIC_DEFAULT material, RSA_4096 wrapping key, RSA_AES_KEY_WRAP_SHA_256; GetPublicKey; ValidTo';
+  assert.equal(inProviderWords('aws', aws), aws);
 });

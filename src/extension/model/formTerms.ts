@@ -67,7 +67,10 @@ export function inProviderWords(provider: ProviderId, text: string): string {
     .replace(/\bthe KMS key\b/g, 'the key')
     .replace(/\bKMS key\b/g, 'key')
     .replace(/\borigin EXTERNAL\b/g, 'origin external')
-    .replace(/\bValidTo\b/g, 'expiration time');
+    .replace(/\bValidTo\b/g, 'expiration time')
+    // The proof's calls by Huawei's API names.
+    .replace(/\bGetPublicKey\b/g, 'get-publickey')
+    .replace(/\bEncrypt\/Decrypt\b/g, 'encrypt-data / decrypt-data');
 }
 
 /** A finding in the provider's words (code and source unchanged). */

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { isKmsImportError } from '../../core/errors';
 import { summarizeMaterial } from '../../core/material';
 import { buildFormView, initialFormState, validToDate, type FormContext, type FormState, type KeyChoice } from '../model/formModel';
-import { aliasFor } from '../model/formTerms';
+import { aliasFor, inProviderWords } from '../model/formTerms';
 import { COMMANDS, FORM_VIEW_TYPE } from '../model/commandIds';
 import { keyLabel, providerForAccount, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
 import { mapFailure, readMaterialInteractive, runImport } from '../importRunner';
@@ -289,9 +289,10 @@ export class FormPanel implements vscode.Disposable {
         expiration: validTo ? { model: 'KEY_MATERIAL_EXPIRES', validTo } : { model: 'KEY_MATERIAL_DOES_NOT_EXPIRE' },
         importType: st.importType === 'DEFAULT' || !view.terms.importType ? undefined : st.importType,
         signal: controller.signal,
-        onStep: (e) => this.post({ type: 'progress', step: e.id, status: e.status, detail: e.detail }),
+        // Progress and proof in the provider's words (Huawei: AES_256, the two-part wrapping, get-publickey).
+        onStep: (e) => this.post({ type: 'progress', step: e.id, status: e.status, detail: e.detail === undefined ? undefined : inProviderWords(view.provider, e.detail) }),
       });
-      this.post({ type: 'result', result: { ok: result.ok, keyId: result.keyId, keyArn: result.keyArn, keyMaterialId: result.keyMaterialId, proof: { method: result.proof.method, holds: result.proof.holds, detail: result.proof.detail } } });
+      this.post({ type: 'result', result: { ok: result.ok, keyId: result.keyId, keyArn: result.keyArn, keyMaterialId: result.keyMaterialId, proof: { method: result.proof.method, holds: result.proof.holds, detail: inProviderWords(view.provider, result.proof.detail) } } });
       // The key now exists and has material: the form switches to it (a second submit re-imports).
       this.state = { ...this.state, mode: 'existing', keyId: result.keyId, alias: undefined };
       this.keys.push({ keyId: result.keyId, label: result.keyId, keySpec: result.keySpec, keyUsage: st.keyUsage ?? 'ENCRYPT_DECRYPT', keyState: result.keyState ?? 'Enabled', hasMaterial: true });
