@@ -107,7 +107,7 @@ export class FormPanel implements vscode.Disposable {
     this.state = this.withDefaults(init);
     if (this.accountRef?.id !== (this.state.accountId ?? SANDBOX_ACCOUNT.id)) this.accountRef = undefined;
     this.post({ type: 'reset' });
-    this.post({ type: 'view', view: this.view() });
+    this.refresh(); // not before the account is known: a Huawei account never shows the AWS form
     await this.loadKeys();
   }
 
