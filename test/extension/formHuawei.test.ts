@@ -61,7 +61,7 @@ test('Huawei, symmetric: AES_256 with RSA_2048 + RSAES_OAEP_SHA_256 recommended;
   assert.equal(v.state.keySpec, 'SYMMETRIC_DEFAULT');
   assert.deepEqual(v.keySpecOptions.map((o) => o.label), ['AES_256', 'RSA_2048', 'RSA_3072', 'RSA_4096', 'EC_P256', 'EC_P384']);
   assert.deepEqual(v.keyUsageOptions.map((o) => o.value), ['ENCRYPT_DECRYPT']);
-  assert.deepEqual(v.wrappingKeySpecOptions.map((o) => o.value), ['RSA_2048']);
+  assert.deepEqual(v.wrappingKeySpecOptions.map((o) => [o.value, o.disabled, !!o.recommended]), [['RSA_2048', false, false]], 'the one wrapping key, not marked "recommended"');
   assert.equal(v.state.wrappingKeySpec, 'RSA_2048');
   assert.equal(v.state.algorithm, 'RSAES_OAEP_SHA_256');
   const alg = opt(v.algorithmOptions);

@@ -135,7 +135,7 @@ export function buildFormView(input: FormState, ctx: FormContext): FormView {
   const wrappingKeySpecOptions: Option<WrappingKeySpec>[] = offered.specs.map((w) => {
     const rows = matrix.filter((r) => r.wrappingKeySpec === w);
     const ok = rows.some((r) => r.allowed);
-    return { value: w, label: w, disabled: !ok, reason: ok ? undefined : words(wrappingKeySpecReason(w, rows, provider, keySpec, material)), recommended: w === rec.wrappingKeySpec };
+    return { value: w, label: w, disabled: !ok, reason: ok ? undefined : words(wrappingKeySpecReason(w, rows, provider, keySpec, material)), recommended: offered.specs.length > 1 && w === rec.wrappingKeySpec }; // one fixed spec (Huawei) is not a recommendation
   });
   const algorithmOptions: Option<WrappingAlgorithm>[] = offered.algorithms.map((a) => {
     const row = matrix.find((r) => r.wrappingKeySpec === state.wrappingKeySpec && r.algorithm === a);
