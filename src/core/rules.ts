@@ -60,13 +60,14 @@ export const RULE_SETS: Record<ProviderId, RuleSet> = {
   huawei: {
     id: 'huawei',
     label: 'Huawei Cloud KMS',
-    algorithms: ['RSAES_OAEP_SHA_256', 'RSAES_PKCS1_V1_5', 'RSAES_OAEP_SHA_1'],
-    wrappingKeySpecs: ['RSA_4096', 'RSA_3072', 'RSA_2048'],
+    // RSA_AES_KEY_WRAP_SHA_256 stands for Huawei's two-part form of a private key (private keys only).
+    algorithms: ['RSAES_OAEP_SHA_256', 'RSAES_PKCS1_V1_5', 'RSAES_OAEP_SHA_1', 'RSA_AES_KEY_WRAP_SHA_256'],
+    wrappingKeySpecs: ['RSA_2048'],
     symmetricBytes: 32,
     symmetricName: '256-bit symmetric key',
     keySpecs: ['SYMMETRIC_DEFAULT'],
-    newerKeySpecs: ['RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1'],
-    source: 'sources/002 Huawei "You can only import 256-bit symmetric keys." and Table 1 (RSAES_OAEP_SHA_256, RSAES_PKCS1_V1_5, RSAES_OAEP_SHA_1); landscape.md "newer docs also allow RSA/EC private keys"',
+    newerKeySpecs: ['RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384'],
+    source: 'sources/002 Huawei "You can only import 256-bit symmetric keys." and Table 1 (RSAES_OAEP_SHA_256, RSAES_PKCS1_V1_5, RSAES_OAEP_SHA_1); huawei-kms.md: get-parameters-for-import returns an RSA_2048 public_key; key specs AES_256, RSA_2048/3072/4096, EC_P256, EC_P384, SM2; landscape.md "newer docs also allow RSA/EC private keys"',
   },
 };
 
@@ -111,6 +112,7 @@ const SRC = {
   hmacLen: 'sources/001 "The length of your HMAC key must match the length defined by the key spec of the KMS key. For example, if the KMS key is HMAC_384, you must import a 384-bit (48-byte) key."',
   symLen: 'sources/001 "This command generates a 256-bit symmetric key (32-byte random string)… In China Regions only, you must generate a 128-bit symmetric key (16-byte random string)."',
   huaweiSym: 'sources/002 "You can only import 256-bit symmetric keys."',
+  huaweiTwoPart: 'huawei-kms.md "Asymmetric import (Huawei\'s guide): a temporary 32-byte AES key, RSA-OAEP-SHA-256-wrapped into encrypted_key_material; the private key as PKCS#8 DER wrapped under it with RFC 5649 … into encrypted_privatekey"',
   oaepLimit: 'RFC 8017 §7.1.1: OAEP carries at most k − 2·hLen − 2 bytes (landscape.md: gcloud checks modulus_bytes - 2*hash_len - 2)',
   pkcs1Limit: 'RFC 8017 §7.2.1: PKCS#1 v1.5 carries at most k − 11 bytes',
   prefer4096: 'sources/000 "RSA_4096 (preferred)… we recommend using the longest wrapping public key that is practical."',
@@ -144,13 +146,17 @@ export function checkCompatibility(input: CheckInput): Finding[] {
       out.push(f('warning', 'KEY_SPEC_IMPORT_UNCONFIRMED', `Whether ${spec.spec} key material can be imported is not confirmed by AWS documentation, and this tool cannot wrap it.`, 'Use a documented key spec, or try the import in a test account first.', spec.source));
     }
     if (spec.spec === 'SM2' && !isChina) {
-      out.push(f('error', 'SM2_KEY_CHINA_ONLY', 'SM2 keys exist only in the AWS China Regions.', 'Choose the provider aws-cn (cn-north-1 or cn-northwest-1), or use an ECC_NIST_* key spec.', SRC.sm2KeyCn));
+      out.push(
+        input.provider === 'huawei'
+          ? f('error', 'KEY_SPEC_NOT_SUPPORTED_BY_PROVIDER', 'Huawei Cloud KMS has SM2 keys, but this tool does not import SM2 key material into them.', 'Use an RSA or EC_P256/EC_P384 key, or import the SM2 key with Huawei Cloud\'s own tools.', RULE_SETS.huawei.source)
+          : f('error', 'SM2_KEY_CHINA_ONLY', 'SM2 keys exist only in the AWS China Regions.', 'Choose the provider aws-cn (cn-north-1 or cn-northwest-1), or use an ECC_NIST_* key spec.', SRC.sm2KeyCn),
+      );
     }
     if (spec.importability === 'importable' && !rules.keySpecs.includes(spec.spec) && spec.spec !== 'SM2') {
       if (rules.newerKeySpecs?.includes(spec.spec)) {
         out.push(f('warning', 'KEY_SPEC_NEWER_DOCS_ONLY', `${rules.label}: older documentation allows only 256-bit symmetric keys; newer documentation also allows RSA and EC private keys.`, 'Check that your region offers asymmetric import before you rely on it.', rules.source));
       } else {
-        out.push(f('error', 'KEY_SPEC_NOT_SUPPORTED_BY_PROVIDER', `${rules.label} does not import ${spec.spec} key material.`, `Use one of: ${rules.keySpecs.join(', ')}.`, rules.source));
+        out.push(f('error', 'KEY_SPEC_NOT_SUPPORTED_BY_PROVIDER', `${rules.label} does not import ${spec.spec} key material.`, `Use one of: ${[...rules.keySpecs, ...(rules.newerKeySpecs ?? [])].join(', ')}.`, rules.source));
       }
     }
   }
@@ -191,6 +197,13 @@ export function checkCompatibility(input: CheckInput): Finding[] {
       out.push(f('error', 'RSA_NEEDS_RSA_AES', `RSA private keys are too large for ${algorithm}: they must be wrapped with RSA_AES_KEY_WRAP_SHA_*.`, 'Download new parameters with RSA_AES_KEY_WRAP_SHA_256 (RSA_4096 wrapping key preferred).', SRC.rsaNeedsRsaAes));
     }
   }
+  if (input.provider === 'huawei' && alg) {
+    if ((kind === 'rsa' || kind === 'ec') && alg.scheme !== 'rsa-aes') {
+      out.push(f('error', 'HUAWEI_PRIVATE_KEY_NEEDS_TWO_PART', `Huawei Cloud KMS imports private keys in two parts (a temporary AES-256 key wrapped with RSAES_OAEP_SHA_256, the private key wrapped under it with RFC 5649), not with ${algorithm} alone.`, 'Choose the two-part wrapping (RSA_AES_KEY_WRAP_SHA_256 here) with the RSA_2048 wrapping key.', SRC.huaweiTwoPart));
+    } else if ((kind === 'symmetric' || kind === 'hmac') && alg.scheme === 'rsa-aes') {
+      out.push(f('error', 'HUAWEI_TWO_PART_PRIVATE_KEYS_ONLY', "Huawei Cloud KMS's two-part wrapping is for private keys; a symmetric key is wrapped directly with the RSA_2048 wrapping key.", 'Choose RSAES_OAEP_SHA_256.', SRC.huaweiTwoPart));
+    }
+  }
   const isP521 = keySpec === 'ECC_NIST_P521' || material?.curve === 'P-521';
   if (isP521 && wrappingKeySpec === 'RSA_2048' && alg?.scheme === 'oaep') {
     out.push(f('error', 'P521_RSA2048_OAEP', 'ECC_NIST_P521 key material cannot be wrapped with an RSA_2048 public key and RSAES_OAEP_*.', 'Use a larger wrapping key (RSA_3072 or RSA_4096) or an RSA_AES_KEY_WRAP_SHA_* algorithm.', SRC.p521));
@@ -205,7 +218,7 @@ export function checkCompatibility(input: CheckInput): Finding[] {
   }
 
   // --- advice ---
-  if (wrappingKeySpec && wrappingKeySpec !== 'RSA_4096' && WRAPPING_KEY_SPECS[wrappingKeySpec].kind === 'rsa') {
+  if (wrappingKeySpec && wrappingKeySpec !== 'RSA_4096' && WRAPPING_KEY_SPECS[wrappingKeySpec].kind === 'rsa' && rules.wrappingKeySpecs.includes('RSA_4096')) {
     out.push(f('info', 'PREFER_RSA_4096', 'RSA_4096 is the preferred wrapping key spec.', 'Choose RSA_4096 unless your HSM cannot use it.', SRC.prefer4096));
   }
   if (alg?.hash === 'sha1') {
@@ -278,7 +291,7 @@ function materialFindings(input: CheckInput, rules: RuleSet): Finding[] {
   } else if (m.kind === 'symmetric' && m.byteLength !== rules.symmetricBytes && !hmacSpecFor(m.byteLength)) {
     out.push(f('error', 'SYMMETRIC_LENGTH', `Symmetric key material must be ${rules.symmetricBytes} bytes; this file has ${m.byteLength}.`, `Use a ${rules.symmetricBytes}-byte key.`, SRC.symLen));
   }
-  if (m.keySpec === 'SM2' && !isChina) {
+  if (m.keySpec === 'SM2' && !isChina && input.provider !== 'huawei') {
     out.push(f('error', 'SM2_KEY_CHINA_ONLY', 'The material is an SM2 private key; SM2 keys exist only in the AWS China Regions.', 'Choose the provider aws-cn, or use an ECC_NIST_* key.', SRC.sm2KeyCn));
   }
   const alg = input.algorithm ? WRAPPING_ALGORITHMS[input.algorithm] : undefined;
@@ -335,6 +348,8 @@ export function recommend(provider: ProviderId, keySpec?: KeySpec): { wrappingKe
   // China Regions: SM2PKE for every private key (RSA keys have no other way in there: no RSA_AES_*).
   if (provider === 'aws-cn' && (kind === 'rsa' || kind === 'ec')) return { wrappingKeySpec: 'SM2', algorithm: 'SM2PKE' };
   if (provider === 'aws' && kind === 'rsa') return { wrappingKeySpec: 'RSA_4096', algorithm: 'RSA_AES_KEY_WRAP_SHA_256' };
+  // Huawei: one RSA_2048 wrapping key; private keys go in the two-part form (RSA_AES_KEY_WRAP_SHA_256 here).
+  if (provider === 'huawei') return { wrappingKeySpec: 'RSA_2048', algorithm: kind === 'rsa' || kind === 'ec' ? 'RSA_AES_KEY_WRAP_SHA_256' : 'RSAES_OAEP_SHA_256' };
   return { wrappingKeySpec: 'RSA_4096', algorithm: 'RSAES_OAEP_SHA_256' };
 }
 

@@ -66,7 +66,7 @@ export interface MaterialSummary {
 }
 
 /** The form's fields a finding can belong to. */
-export type FormField = 'key' | 'keySpec' | 'material' | 'wrappingKeySpec' | 'algorithm' | 'validTo' | 'importType';
+export type FormField = 'key' | 'keySpec' | 'alias' | 'material' | 'wrappingKeySpec' | 'algorithm' | 'validTo' | 'importType';
 
 /** A one-click fix: a change to apply, or a host action to run. */
 export interface FormFix {
@@ -88,9 +88,36 @@ export interface FormTodo {
   text: string;
 }
 
+/**
+ * The provider's words and controls (host-computed, so tests can read them): AWS-only controls are absent for
+ * Huawei Cloud KMS, and fields carry Huawei's names where they differ (key ID, expiration_time, AES_256, EC_P256).
+ */
+export interface FormTerms {
+  /** "AWS KMS (commercial Regions)", "Huawei Cloud KMS", … */
+  providerLabel: string;
+  /** The identifier the result shows: "Key ARN" (AWS), "Key ID" (Huawei: no ARNs). */
+  keyIdName: string;
+  /** The row label of the expiry date: "ValidTo" (AWS), "Expiration time" (Huawei's expiration_time). */
+  expiryName: string;
+  /** The two expiration choices, as the provider's console words them. */
+  neverExpires: string;
+  expiresOn: string;
+  /** ImportType (rotation / re-import of symmetric material) exists: AWS only. */
+  importType: boolean;
+  /** The wrapping key spec cannot be chosen (Huawei: always RSA_2048); `wrappingKeySpecNote` says why. */
+  wrappingKeySpecFixed: boolean;
+  wrappingKeySpecNote?: string;
+  /** The key picker's text when no key can take material here. */
+  noKeys: string;
+  aliasPlaceholder: string;
+}
+
+export { HUAWEI_TWO_PART_LABEL, proofMethodLabel, providerAlgorithmLabel, providerSpecName, providerStateName } from './terms';
+
 export interface FormView {
   state: FormState;
   provider: ProviderId;
+  terms: FormTerms;
   where?: string;
   keys: KeyChoice[];
   keySpecOptions: Option<KeySpec>[];
@@ -227,12 +254,24 @@ export function isFromForm(x: unknown): x is FromForm {
 const STEPS = ['create-key', 'download-parameters', 'check', 'wrap', 'import', 'prove'];
 const STATUSES = ['running', 'done', 'skipped', 'failed', 'cancelled'];
 
+const TERM_STRINGS = ['providerLabel', 'keyIdName', 'expiryName', 'neverExpires', 'expiresOn', 'noKeys', 'aliasPlaceholder'] as const;
+
+export function isFormTerms(x: unknown): x is FormTerms {
+  return (
+    isObj(x) &&
+    TERM_STRINGS.every((k) => typeof x[k] === 'string') &&
+    typeof x.importType === 'boolean' &&
+    typeof x.wrappingKeySpecFixed === 'boolean' &&
+    (x.wrappingKeySpecNote === undefined || typeof x.wrappingKeySpecNote === 'string')
+  );
+}
+
 /** Webview side: accept only well-formed messages from the host. */
 export function isToForm(x: unknown): x is ToForm {
   if (!isObj(x) || typeof x.type !== 'string') return false;
   switch (x.type) {
     case 'view':
-      return isObj(x.view) && isObj(x.view.state) && Array.isArray(x.view.findings) && Array.isArray(x.view.algorithmOptions);
+      return isObj(x.view) && isObj(x.view.state) && Array.isArray(x.view.findings) && Array.isArray(x.view.algorithmOptions) && isFormTerms(x.view.terms);
     case 'progress':
       return STEPS.includes(x.step as string) && STATUSES.includes(x.status as string) && (x.detail === undefined || typeof x.detail === 'string');
     case 'running':

@@ -28,10 +28,34 @@ export interface SummaryFile {
   fingerprint?: string;
 }
 
+/** The provider's words and rows: Huawei Cloud KMS has key IDs, not ARNs, and an expiration_time, not a ValidTo. */
+export interface SummaryTerms {
+  /** "AWS KMS (commercial Regions)", "Huawei Cloud KMS", … */
+  providerLabel: string;
+  /** The key has an ARN worth its own row (AWS); Huawei's key ID is the identifier. */
+  showArn: boolean;
+  /** The label of the copy button: "Copy ARN" / "Copy key ID". */
+  copyId: string;
+  /** The material's expiry as the provider names it: "ValidTo" / "expiration_time". */
+  materialExpiry: string;
+  /** The parameters' expiry row: "Valid to" / "Token and wrapping key expire". */
+  parametersExpiry: string;
+}
+
+/** One part of a proof (Huawei: the encrypt-data/decrypt-data round trip; get-publickey; a signature verified locally). */
+export interface ProofCheck {
+  id: 'round-trip' | 'public-key' | 'signature';
+  label: string;
+  /** undefined: not part of the recorded proof. */
+  holds?: boolean;
+  detail: string;
+}
+
 export interface SummaryData {
   identity: SummaryRef;
   accountLabel: string;
   provider: string;
+  terms: SummaryTerms;
   key?: {
     keyId: string;
     arn: string;
@@ -61,7 +85,7 @@ export interface SummaryData {
   };
   bundleError?: string;
   /** The proof recorded for the import that used THIS bundle (or for the key when no bundle is shown). */
-  proof?: { method: string; holds: boolean; detail: string; keyMaterialId?: string; importedAt: string };
+  proof?: { method: string; holds: boolean; detail: string; keyMaterialId?: string; importedAt: string; checks?: ProofCheck[] };
   /** Where the shown bundle really is: fresh, wrapped, imported, proven, proof-failed or expired. */
   bundleStage?: BundleStage;
   nextStep: string;
@@ -100,10 +124,20 @@ export function isFromSummary(x: unknown): x is FromSummary {
   return x.type === 'action' && SUMMARY_ACTIONS.includes(x.action as SummaryAction);
 }
 
+export function isSummaryTerms(x: unknown): x is SummaryTerms {
+  return isObj(x) && typeof x.providerLabel === 'string' && typeof x.showArn === 'boolean' && typeof x.copyId === 'string' && typeof x.materialExpiry === 'string' && typeof x.parametersExpiry === 'string';
+}
+
+const CHECK_IDS = ['round-trip', 'public-key', 'signature'];
+function isProof(x: unknown): boolean {
+  if (!isObj(x) || typeof x.holds !== 'boolean' || typeof x.method !== 'string' || typeof x.detail !== 'string') return false;
+  return x.checks === undefined || (Array.isArray(x.checks) && x.checks.length <= 4 && x.checks.every((c) => isObj(c) && CHECK_IDS.includes(c.id as string) && typeof c.label === 'string' && typeof c.detail === 'string' && (c.holds === undefined || typeof c.holds === 'boolean')));
+}
+
 /** Webview side. */
 export function isToSummary(x: unknown): x is ToSummary {
   if (!isObj(x)) return false;
-  if (x.type === 'data') return isObj(x.data) && isSummaryRef(x.data.identity) && typeof x.data.nextStep === 'string' && typeof x.data.warnMs === 'number';
+  if (x.type === 'data') return isObj(x.data) && isSummaryRef(x.data.identity) && typeof x.data.nextStep === 'string' && typeof x.data.warnMs === 'number' && isSummaryTerms(x.data.terms) && (x.data.proof === undefined || isProof(x.data.proof));
   if (x.type === 'reply') return Number.isSafeInteger(x.requestId) && typeof x.ok === 'boolean';
   return false;
 }

@@ -115,14 +115,26 @@ test('001: symmetric "256-bit symmetric key (32-byte random string)… In China 
 });
 
 test('002 (Huawei): "You can only import 256-bit symmetric keys." and its three algorithms, SHA-1 flagged "no longer secure"', () => {
-  assert.deepEqual(errors({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_4096', algorithm: 'RSAES_OAEP_SHA_256', material: { kind: 'symmetric', byteLength: 32 } }), []);
-  assert.ok(errors({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_4096', algorithm: 'RSAES_OAEP_SHA_256', material: { kind: 'symmetric', byteLength: 16 } }).includes('SYMMETRIC_LENGTH'));
-  assert.ok(errors({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_4096', algorithm: 'RSA_AES_KEY_WRAP_SHA_256' }).includes('ALGORITHM_NOT_OFFERED'));
-  assert.ok(codes({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_4096', algorithm: 'RSAES_OAEP_SHA_1' }).includes('warning:SHA1_INSECURE'));
+  assert.deepEqual(errors({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_OAEP_SHA_256', material: { kind: 'symmetric', byteLength: 32 } }), []);
+  assert.ok(errors({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_OAEP_SHA_256', material: { kind: 'symmetric', byteLength: 16 } }).includes('SYMMETRIC_LENGTH'));
+  assert.ok(codes({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_OAEP_SHA_1' }).includes('warning:SHA1_INSECURE'));
   assert.deepEqual(errors({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_PKCS1_V1_5' }), []);
-  // Newer Huawei docs allow RSA/EC private keys: a warning, not an error.
-  assert.ok(codes({ provider: 'huawei', keySpec: 'ECC_NIST_P256', wrappingKeySpec: 'RSA_4096', algorithm: 'RSAES_OAEP_SHA_256' }).includes('warning:KEY_SPEC_NEWER_DOCS_ONLY'));
-  assert.ok(errors({ provider: 'huawei', keySpec: 'HMAC_256', wrappingKeySpec: 'RSA_4096', algorithm: 'RSAES_OAEP_SHA_256' }).includes('KEY_SPEC_NOT_SUPPORTED_BY_PROVIDER'));
+  assert.ok(codes({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_PKCS1_V1_5' }).includes('warning:PKCS1_LEGACY'));
+  // The wrapping key Huawei hands out is RSA_2048, and it is not told to prefer RSA_4096 it cannot have.
+  assert.ok(errors({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_4096', algorithm: 'RSAES_OAEP_SHA_256' }).includes('WRAPPING_KEY_SPEC_UNSUPPORTED'));
+  assert.ok(!codes({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_OAEP_SHA_256' }).includes('info:PREFER_RSA_4096'));
+  // Private keys go in Huawei's two-part form (RSA_AES_KEY_WRAP_SHA_256 in this tool), symmetric keys never.
+  assert.ok(errors({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_2048', algorithm: 'RSA_AES_KEY_WRAP_SHA_256' }).includes('HUAWEI_TWO_PART_PRIVATE_KEYS_ONLY'));
+  assert.ok(errors({ provider: 'huawei', keySpec: 'ECC_NIST_P256', wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_OAEP_SHA_256' }).includes('HUAWEI_PRIVATE_KEY_NEEDS_TWO_PART'));
+  assert.ok(errors({ provider: 'huawei', keySpec: 'RSA_3072', wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_PKCS1_V1_5' }).includes('HUAWEI_PRIVATE_KEY_NEEDS_TWO_PART'));
+  assert.deepEqual(errors({ provider: 'huawei', keySpec: 'RSA_4096', wrappingKeySpec: 'RSA_2048', algorithm: 'RSA_AES_KEY_WRAP_SHA_256' }), []);
+  assert.ok(errors({ provider: 'huawei', keySpec: 'RSA_2048', wrappingKeySpec: 'RSA_2048', algorithm: 'RSA_AES_KEY_WRAP_SHA_1' }).includes('ALGORITHM_NOT_OFFERED'));
+  assert.deepEqual(recommend('huawei', 'SYMMETRIC_DEFAULT'), { wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_OAEP_SHA_256' });
+  assert.deepEqual(recommend('huawei', 'ECC_NIST_P384'), { wrappingKeySpec: 'RSA_2048', algorithm: 'RSA_AES_KEY_WRAP_SHA_256' });
+  // Newer Huawei docs allow RSA/EC private keys: a warning, not an error; curves Huawei has no key spec for are refused.
+  assert.ok(codes({ provider: 'huawei', keySpec: 'ECC_NIST_P256', wrappingKeySpec: 'RSA_2048', algorithm: 'RSA_AES_KEY_WRAP_SHA_256' }).includes('warning:KEY_SPEC_NEWER_DOCS_ONLY'));
+  assert.ok(errors({ provider: 'huawei', keySpec: 'ECC_NIST_P521', wrappingKeySpec: 'RSA_2048', algorithm: 'RSA_AES_KEY_WRAP_SHA_256' }).includes('KEY_SPEC_NOT_SUPPORTED_BY_PROVIDER'));
+  assert.ok(errors({ provider: 'huawei', keySpec: 'HMAC_256', wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_OAEP_SHA_256' }).includes('KEY_SPEC_NOT_SUPPORTED_BY_PROVIDER'));
 });
 
 test('003 (the 2048-bit, PKCS#1 era): its three choices in AWS preference order still check, OAEP_SHA_256 first', () => {

@@ -6,6 +6,7 @@ import { initialFormState } from '../../src/extension/model/formModel';
 import { MAX_REFS, PathRefs, restoreFormState, reviveSummaryIdentity, type StateStore } from '../../src/extension/model/pathRefs';
 import { isFromForm } from '../../src/protocol/form';
 import { isToSummary } from '../../src/protocol/summary';
+import { summaryTerms } from '../../src/extension/model/summaryModel';
 
 function memento(): StateStore & { data: Map<string, unknown> } {
   const data = new Map<string, unknown>();
@@ -67,5 +68,5 @@ test('revive: the summary ignores a bundleDir in saved state; only a known bundl
   assert.equal(reviveSummaryIdentity({ identity: { ...base, region: '../x' } }, bundles), undefined);
   assert.equal(reviveSummaryIdentity(undefined, bundles), undefined);
   // What the host sends: the id, and the folder for display.
-  assert.ok(isToSummary({ type: 'data', data: { identity: { ...base, bundleId: id }, accountLabel: 'Sandbox', provider: 'aws', nextStep: 'x', warnMs: 1 } }));
+  assert.ok(isToSummary({ type: 'data', data: { identity: { ...base, bundleId: id }, accountLabel: 'Sandbox', provider: 'aws', terms: summaryTerms('aws'), nextStep: 'x', warnMs: 1 } }));
 });

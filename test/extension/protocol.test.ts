@@ -9,8 +9,9 @@ import { generateMaterial } from '../../src/core/generate';
 import { parseMaterial, summarizeMaterial } from '../../src/core/material';
 import type { KeySpec } from '../../src/core/specs';
 import { buildFormView, initialFormState } from '../../src/extension/model/formModel';
-import { isFormPatch, isFormState, isFromForm, isToForm } from '../../src/protocol/form';
-import { isFromSummary, isSummaryRef, isToSummary } from '../../src/protocol/summary';
+import { isFormPatch, isFormState, isFormTerms, isFromForm, isToForm } from '../../src/protocol/form';
+import { isFromSummary, isSummaryRef, isSummaryTerms, isToSummary } from '../../src/protocol/summary';
+import { summaryTerms } from '../../src/extension/model/summaryModel';
 
 test('form: host accepts well-formed messages and refuses the rest', () => {
   assert.ok(isFromForm({ type: 'ready', requestId: 1 }));
@@ -50,18 +51,44 @@ test('summary: identity, actions and data are checked on both ends', () => {
   assert.ok(isFromSummary({ type: 'action', action: 'downloadParameters', requestId: 1 }));
   assert.ok(!isFromSummary({ type: 'action', action: 'rm -rf', requestId: 1 }));
   assert.ok(!isFromSummary({ type: 'ready' }));
-  assert.ok(isToSummary({ type: 'data', data: { identity: { accountId: 'a', region: 'us-east-1', keyId: 'k' }, accountLabel: 'a', provider: 'aws', nextStep: 'x', warnMs: 1 } }));
+  const data = { identity: { accountId: 'a', region: 'us-east-1', keyId: 'k' }, accountLabel: 'a', provider: 'aws', terms: summaryTerms('aws'), nextStep: 'x', warnMs: 1 };
+  assert.ok(isToSummary({ type: 'data', data }));
   assert.ok(!isToSummary({ type: 'data', data: { identity: {} } }));
+  // The provider's words travel with the data, checked like the rest.
+  assert.ok(!isToSummary({ type: 'data', data: { ...data, terms: undefined } }), 'terms are required');
+  assert.ok(!isToSummary({ type: 'data', data: { ...data, terms: { ...summaryTerms('huawei'), showArn: 'no' } } }));
+  assert.ok(isToSummary({ type: 'data', data: { ...data, provider: 'huawei', terms: summaryTerms('huawei') } }));
+  assert.ok(!isSummaryTerms({ providerLabel: 'x' }));
+  // A Huawei proof in its parts: each part's id, label, detail and (optional) outcome are checked.
+  const proof = { method: 'public-key', holds: true, detail: 'd', importedAt: 'now', checks: [{ id: 'public-key', label: 'l', holds: true, detail: 'd' }, { id: 'signature', label: 'l', detail: 'd' }] };
+  assert.ok(isToSummary({ type: 'data', data: { ...data, proof } }));
+  assert.ok(!isToSummary({ type: 'data', data: { ...data, proof: { ...proof, checks: [{ id: 'exfiltrate', label: 'l', detail: 'd' }] } } }));
+  assert.ok(!isToSummary({ type: 'data', data: { ...data, proof: { ...proof, checks: [{ id: 'signature', label: 'l', holds: 'yes', detail: 'd' }] } } }));
+  assert.ok(!isToSummary({ type: 'data', data: { ...data, proof: { ...proof, holds: 'yes' } } }));
 });
 
-for (const spec of ['SYMMETRIC_DEFAULT', 'HMAC_256', 'RSA_2048', 'ECC_NIST_P256'] as KeySpec[]) {
-  test(`no material reaches the form: ${spec}`, () => {
+test('form: the provider terms are part of a view, and checked', () => {
+  const view = JSON.parse(JSON.stringify(buildFormView(initialFormState(), { provider: 'huawei', keys: [] })));
+  assert.ok(isToForm({ type: 'view', view }));
+  assert.ok(isFormTerms(view.terms));
+  assert.ok(!isToForm({ type: 'view', view: { ...view, terms: undefined } }), 'a view without terms');
+  assert.ok(!isToForm({ type: 'view', view: { ...view, terms: { ...view.terms, importType: 'no' } } }));
+  assert.ok(!isToForm({ type: 'view', view: { ...view, terms: { ...view.terms, keyIdName: 42 } } }));
+  assert.ok(!isToForm({ type: 'view', view: { ...view, terms: { ...view.terms, wrappingKeySpecNote: {} } } }));
+});
+
+const CASES: Array<['aws' | 'huawei', KeySpec]> = [
+  ['aws', 'SYMMETRIC_DEFAULT'], ['aws', 'HMAC_256'], ['aws', 'RSA_2048'], ['aws', 'ECC_NIST_P256'],
+  ['huawei', 'SYMMETRIC_DEFAULT'], ['huawei', 'RSA_2048'], ['huawei', 'ECC_NIST_P384'],
+];
+for (const [provider, spec] of CASES) {
+  test(`no material reaches the form: ${spec} (${provider})`, () => {
     const m = parseMaterial(generateMaterial(spec));
     const secret = Buffer.from(m.bytes);
     try {
       const s = summarizeMaterial(m);
       const view = buildFormView(initialFormState({ mode: 'new', materialId: 'm1' }), {
-        provider: 'aws',
+        provider,
         keys: [],
         material: { summary: { fileName: 'key.bin', ...s }, facts: { kind: m.kind, byteLength: m.byteLength, keySpec: m.keySpec, modulusBits: m.modulusBits, curve: m.curve, primes: m.primes } },
       });
@@ -81,7 +108,7 @@ for (const spec of ['SYMMETRIC_DEFAULT', 'HMAC_256', 'RSA_2048', 'ECC_NIST_P256'
 
 test('the protocol files declare no field that could carry material or a token', () => {
   const root = join(__dirname, '..', '..');
-  for (const f of ['src/protocol/form.ts', 'src/protocol/summary.ts', 'src/extension/model/formModel.ts']) {
+  for (const f of ['src/protocol/form.ts', 'src/protocol/summary.ts', 'src/protocol/terms.ts', 'src/extension/model/formModel.ts', 'src/extension/model/formTerms.ts']) {
     const text = readFileSync(join(root, f), 'utf8').replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
     assert.doesNotMatch(text, /\b(bytes|plaintext|importToken|privateKey|encryptedKeyMaterial|secret)\??\s*:/i, f);
     assert.doesNotMatch(text, /\bBuffer\b|Uint8Array/, `${f} has a binary field`);

@@ -4,9 +4,9 @@
 // exists, and (3) short, de-duplicated "why not" reasons for the disabled options of a select.
 // Consequences of a deeper problem (every wrapping option refused because the key spec does not fit
 // the material) are dropped: only the cause is shown.
-import { hmacSpecFor, type Finding, type MaterialFacts } from '../../core/rules';
+import { hmacSpecFor, type Finding, type MaterialFacts, type ProviderId } from '../../core/rules';
 import { KEY_SPECS, type KeySpec, type WrappingAlgorithm, type WrappingKeySpec } from '../../core/specs';
-import type { FormField, FormFinding, FormFix, FormState, FormTodo, Option } from '../../protocol/form';
+import { providerAlgorithmLabel, providerSpecName, type FormField, type FormFinding, type FormFix, type FormState, type FormTodo, type Option } from '../../protocol/form';
 
 const DAY = 86_400_000;
 
@@ -16,6 +16,11 @@ const TODO_CODES: Record<string, { field: FormField; text: string }> = {
   KEY_SPEC_REQUIRED: { field: 'keySpec', text: 'Choose a key spec, or choose the material file (its key spec is then used).' },
   MATERIAL_REQUIRED: { field: 'material', text: 'Choose the key material file (or generate test material).' },
   VALID_TO_REQUIRED: { field: 'validTo', text: 'Pick the date the key material expires (ValidTo).' },
+};
+/** Huawei Cloud KMS's words for the checklist items that differ. */
+const TODO_HUAWEI: Record<string, string> = {
+  KEY_REQUIRED: 'Choose the key to import into (or create a new key).',
+  VALID_TO_REQUIRED: 'Pick the date the key material expires (expiration time).',
 };
 
 /** Findings about the key spec or the material: the root causes. */
@@ -31,6 +36,8 @@ export interface GuideInput {
   keySpec?: KeySpec;
   recommended: { wrappingKeySpec: WrappingKeySpec; algorithm: WrappingAlgorithm };
   now: Date;
+  /** Names in fix labels and checklist items follow the provider (default: AWS's). */
+  provider?: ProviderId;
 }
 
 /** Which field a finding belongs to. A key/material mismatch is the material's in an existing key
@@ -39,6 +46,7 @@ export function fieldOf(code: string, mode: FormState['mode']): FormField {
   if (TODO_CODES[code]) return TODO_CODES[code].field;
   if (code.startsWith('VALID_TO')) return 'validTo';
   if (code === 'IMPORT_TYPE_SYMMETRIC_ONLY') return 'importType';
+  if (code === 'ALIAS_INVALID') return 'alias';
   if (KEY_CODES.has(code)) return 'key';
   if (code === 'MATERIAL_UNREADABLE' || code === 'RSA_MULTI_PRIME') return 'material';
   if (MATERIAL_CODES.has(code)) return mode === 'new' ? 'keySpec' : 'material';
@@ -66,6 +74,9 @@ function fixesFor(f: Finding, g: GuideInput): FormFix[] {
   const { state } = g;
   const want = materialSpec(g.material);
   const fixes: FormFix[] = [];
+  const provider = g.provider ?? 'aws';
+  const spec = (x: string) => providerSpecName(provider, x);
+  const alg = (x: string) => (provider === 'huawei' && x === 'RSA_AES_KEY_WRAP_SHA_256' ? 'the two-part wrapping' : providerAlgorithmLabel(provider, x));
   switch (f.code) {
     case 'MATERIAL_KIND_MISMATCH':
     case 'SYMMETRIC_LENGTH':
@@ -73,7 +84,7 @@ function fixesFor(f: Finding, g: GuideInput): FormFix[] {
     case 'RSA_SIZE_MISMATCH':
     case 'CURVE_MISMATCH':
       if (want && want !== g.keySpec && KEY_SPECS[want].importability === 'importable') {
-        fixes.push(state.mode === 'new' ? { label: `Use ${want}`, patch: { keySpec: want } } : { label: `Create a new ${want} key instead`, patch: { mode: 'new', keySpec: want } });
+        fixes.push(state.mode === 'new' ? { label: `Use ${spec(want)}`, patch: { keySpec: want } } : { label: `Create a new ${spec(want)} key instead`, patch: { mode: 'new', keySpec: want } });
       }
       fixes.push({ label: 'Choose another file…', command: 'chooseMaterial' });
       break;
@@ -94,11 +105,11 @@ function fixesFor(f: Finding, g: GuideInput): FormFix[] {
     case 'SHA1_WEAK':
     case 'SHA1_INSECURE':
     case 'PKCS1_LEGACY':
-      if (state.algorithm !== g.recommended.algorithm) fixes.push({ label: `Use ${g.recommended.algorithm}`, patch: { wrappingKeySpec: g.recommended.wrappingKeySpec, algorithm: g.recommended.algorithm } });
+      if (state.algorithm !== g.recommended.algorithm) fixes.push({ label: `Use ${alg(g.recommended.algorithm)}`, patch: { wrappingKeySpec: g.recommended.wrappingKeySpec, algorithm: g.recommended.algorithm } });
       break;
     default:
       if (f.severity === 'error' && fieldOf(f.code, state.mode) === 'algorithm' && state.algorithm !== g.recommended.algorithm) {
-        fixes.push({ label: `Use ${g.recommended.wrappingKeySpec} with ${g.recommended.algorithm}`, patch: { wrappingKeySpec: g.recommended.wrappingKeySpec, algorithm: g.recommended.algorithm } });
+        fixes.push({ label: `Use ${g.recommended.wrappingKeySpec} with ${alg(g.recommended.algorithm)}`, patch: { wrappingKeySpec: g.recommended.wrappingKeySpec, algorithm: g.recommended.algorithm } });
       }
   }
   return fixes;
@@ -116,7 +127,7 @@ export function guide(g: GuideInput): { todo: FormTodo[]; findings: FormFinding[
     seenMessage.add(f.message);
     const t = TODO_CODES[f.code];
     if (t) {
-      todo.push({ code: f.code, field: t.field, text: t.text });
+      todo.push({ code: f.code, field: t.field, text: (g.provider === 'huawei' && TODO_HUAWEI[f.code]) || t.text });
       continue;
     }
     problems.push({ ...f, field: fieldOf(f.code, g.state.mode), fixes: fixesFor(f, g) });
@@ -133,7 +144,7 @@ export function whyNot(options: Array<Option<string>>, limit = 4): string[] {
   for (const o of options) {
     if (!o.disabled || !o.reason) continue;
     const list = byReason.get(o.reason) ?? [];
-    list.push(o.value);
+    list.push(o.label); // the provider's name of the option (the value's own for AWS)
     byReason.set(o.reason, list);
   }
   const lines = [...byReason.entries()].map(([reason, values]) => `${values.join(', ')}: ${reason}`);

@@ -1,11 +1,11 @@
 // The import form's logic, without vscode or the DOM: form state → core check input → what the form
 // shows (options with disabled reasons, findings, the recommended choice, whether it can be submitted).
-// The host runs it on every change; the webview only renders the resulting FormView.
+// The host runs it on every change; the webview only renders the resulting FormView. What is offered and
+// how it is worded follow the provider (formTerms.ts): Huawei Cloud KMS gets its own specs, names and controls.
 import { checkCompatibility, hasErrors, optionMatrix, recommend, type Finding, type MaterialFacts, type ProviderId } from '../../core/rules';
 import {
   ALL_WRAPPING_ALGORITHMS,
   ALL_WRAPPING_KEY_SPECS,
-  IMPORTABLE_KEY_SPECS,
   KEY_SPECS,
   type KeySpec,
   type KeyUsage,
@@ -13,6 +13,7 @@ import {
   type WrappingKeySpec,
 } from '../../core/specs';
 import { guide, materialSpec, validToBounds, whyNot } from './formGuide';
+import { algorithmLabel, findingInProviderWords, formTerms, inProviderWords, offeredKeySpecs, offeredUsages, offeredWrapping, specLabel } from './formTerms';
 import { FORM_STATE_VERSION, type FormState, type FormView, type KeyChoice, type MaterialSummary, type Option } from '../../protocol/form';
 
 export type { FormState, FormView, KeyChoice, MaterialSummary, Option } from '../../protocol/form';
@@ -45,18 +46,28 @@ const DAY = 86_400_000;
 export function requestFindings(state: FormState, ctx: FormContext): Finding[] {
   const out: Finding[] = [];
   const now = ctx.now ?? new Date();
-  const src = 'kms-api.md §5.3 ImportKeyMaterial ValidTo / ExpirationModel';
-  if (state.mode === 'existing' && !state.keyId) out.push({ severity: 'error', code: 'KEY_REQUIRED', message: 'No KMS key is chosen.', fix: 'Choose a key with origin EXTERNAL, or switch to "Create a new key".', source: 'form' });
+  const hw = ctx.provider === 'huawei';
+  const src = hw ? 'sources/002 Table 4 "Key material expiration mode" (import-key-material expiration_time)' : 'kms-api.md §5.3 ImportKeyMaterial ValidTo / ExpirationModel';
+  const expiry = hw ? 'The expiration time' : 'ValidTo';
+  if (state.mode === 'existing' && !state.keyId) out.push({ severity: 'error', code: 'KEY_REQUIRED', message: hw ? 'No key is chosen.' : 'No KMS key is chosen.', fix: hw ? 'Choose a key with origin external that is pending import, or switch to "Create a new key".' : 'Choose a key with origin EXTERNAL, or switch to "Create a new key".', source: 'form' });
   if (state.mode === 'new' && !effectiveKeySpec(state, ctx)) out.push({ severity: 'error', code: 'KEY_SPEC_REQUIRED', message: 'No key spec is chosen for the new key.', fix: 'Choose a key spec, or choose the material file first (its key spec is then used).', source: 'form' });
   if (!state.materialId) out.push({ severity: 'error', code: 'MATERIAL_REQUIRED', message: 'No key material file is chosen.', fix: 'Choose the file that holds your key material (or generate test material).', source: 'form' });
   if (state.expirationModel === 'KEY_MATERIAL_EXPIRES') {
     const t = state.validTo ? Date.parse(`${state.validTo}T00:00:00Z`) : NaN;
-    if (!state.validTo || Number.isNaN(t)) out.push({ severity: 'error', code: 'VALID_TO_REQUIRED', message: 'Expiring key material needs a ValidTo date.', fix: 'Pick a date within the next 365 days, or choose "does not expire".', source: src });
-    else if (t <= now.getTime()) out.push({ severity: 'error', code: 'VALID_TO_PAST', message: `ValidTo ${state.validTo} is not in the future.`, fix: 'Pick a later date.', source: src });
-    else if (t - now.getTime() > 365 * DAY) out.push({ severity: 'error', code: 'VALID_TO_TOO_FAR', message: `ValidTo ${state.validTo} is more than 365 days ahead.`, fix: 'Pick a date within the next 365 days.', source: src });
+    if (!state.validTo || Number.isNaN(t)) out.push({ severity: 'error', code: 'VALID_TO_REQUIRED', message: hw ? 'Key material that expires needs an expiration date.' : 'Expiring key material needs a ValidTo date.', fix: hw ? 'Pick a date within the next 365 days, or choose "never expires".' : 'Pick a date within the next 365 days, or choose "does not expire".', source: src });
+    else if (t <= now.getTime()) out.push({ severity: 'error', code: 'VALID_TO_PAST', message: `${expiry} ${state.validTo} is not in the future.`, fix: 'Pick a later date.', source: src });
+    else if (t - now.getTime() > 365 * DAY) out.push({ severity: 'error', code: 'VALID_TO_TOO_FAR', message: `${expiry} ${state.validTo} is more than 365 days ahead.`, fix: 'Pick a date within the next 365 days.', source: src });
+  }
+  // The alias a new key is created with, checked as the provider checks it (Huawei's key_alias is the bare name).
+  const name = state.mode === 'new' ? state.alias?.trim().replace(/^alias\//, '') : undefined;
+  if (name) {
+    const max = hw ? 255 : 256 - 'alias/'.length;
+    if (!/^[a-zA-Z0-9:/_-]+$/.test(name) || name.length > max) {
+      out.push({ severity: 'error', code: 'ALIAS_INVALID', message: `The ${hw ? 'key_alias' : 'alias'} "${name.slice(0, 64)}" is not allowed: ${hw ? 'Huawei Cloud KMS' : 'AWS KMS'} takes 1–${max} letters, digits, ':', '/', '_' and '-'.`, fix: 'Use only those characters (no spaces), or leave the alias empty.', source: hw ? 'huawei-kms.md create-key key_alias ^[a-zA-Z0-9:/_-]{1,255}$' : 'kms-api.md AliasNameType ^[a-zA-Z0-9:/_-]+$, max 256' });
+    }
   }
   const spec = effectiveKeySpec(state, ctx);
-  if (state.importType !== 'DEFAULT' && spec && KEY_SPECS[spec].kind !== 'symmetric') {
+  if (state.importType !== 'DEFAULT' && spec && KEY_SPECS[spec].kind !== 'symmetric' && !hw) {
     out.push({ severity: 'error', code: 'IMPORT_TYPE_SYMMETRIC_ONLY', message: `ImportType applies only to symmetric encryption keys, not ${spec}.`, fix: 'Leave ImportType at its default.', source: 'kms-api.md §5.4 "only usable with symmetric encryption keys"' });
   }
   const key = ctx.keys.find((k) => k.keyId === state.keyId);
@@ -95,11 +106,12 @@ export function buildFormView(input: FormState, ctx: FormContext): FormView {
   if (state.expirationModel === 'KEY_MATERIAL_EXPIRES' && state.validTo === undefined) state.validTo = bounds.suggested;
 
   // Key spec options (new key): importable specs; refused ones carry the reason.
-  const keySpecOptions: Option<KeySpec>[] = IMPORTABLE_KEY_SPECS.map((spec) => {
+  const words = (t: string | undefined) => (t === undefined ? t : inProviderWords(provider, t));
+  const keySpecOptions: Option<KeySpec>[] = offeredKeySpecs(provider).map((spec) => {
     const err = checkCompatibility({ provider, keySpec: spec, material }).find((f) => f.severity === 'error');
-    return { value: spec, label: spec, disabled: !!err, reason: err?.message };
+    return { value: spec, label: specLabel(provider, spec), disabled: !!err, reason: words(err?.message) };
   });
-  const usages = keySpec ? KEY_SPECS[keySpec].usages : [];
+  const usages = keySpec ? offeredUsages(provider, keySpec) : [];
   const keyUsageOptions: Option<KeyUsage>[] = usages.map((u) => ({ value: u, label: u, disabled: false }));
   // The usage follows the spec unless the user chose one by hand that still fits.
   if (state.mode === 'new' && keySpec && (!state.keyUsageChosen || !state.keyUsage || !usages.includes(state.keyUsage))) state.keyUsage = usages[0];
@@ -119,30 +131,33 @@ export function buildFormView(input: FormState, ctx: FormContext): FormView {
     }
     if (input.wrappingChosen && !allowedPair(input.wrappingKeySpec, input.algorithm)) state.wrappingChosen = false;
   }
-  const wrappingKeySpecOptions: Option<WrappingKeySpec>[] = ALL_WRAPPING_KEY_SPECS.map((w) => {
+  const offered = offeredWrapping(provider, { specs: ALL_WRAPPING_KEY_SPECS, algorithms: ALL_WRAPPING_ALGORITHMS });
+  const wrappingKeySpecOptions: Option<WrappingKeySpec>[] = offered.specs.map((w) => {
     const rows = matrix.filter((r) => r.wrappingKeySpec === w);
     const ok = rows.some((r) => r.allowed);
-    return { value: w, label: w, disabled: !ok, reason: ok ? undefined : wrappingKeySpecReason(w, rows, provider, keySpec, material), recommended: w === rec.wrappingKeySpec };
+    return { value: w, label: w, disabled: !ok, reason: ok ? undefined : words(wrappingKeySpecReason(w, rows, provider, keySpec, material)), recommended: offered.specs.length > 1 && w === rec.wrappingKeySpec }; // one fixed spec (Huawei) is not a recommendation
   });
-  const algorithmOptions: Option<WrappingAlgorithm>[] = ALL_WRAPPING_ALGORITHMS.map((a) => {
+  const algorithmOptions: Option<WrappingAlgorithm>[] = offered.algorithms.map((a) => {
     const row = matrix.find((r) => r.wrappingKeySpec === state.wrappingKeySpec && r.algorithm === a);
-    return { value: a, label: a, disabled: !row?.allowed, reason: row?.allowed ? undefined : row?.reason, recommended: a === rec.algorithm };
+    return { value: a, label: algorithmLabel(provider, a), disabled: !row?.allowed, reason: row?.allowed ? undefined : words(row?.reason), recommended: a === rec.algorithm };
   });
 
   const findings = [
     ...requestFindings(state, ctx),
-    ...checkCompatibility({ provider, keySpec, wrappingKeySpec: state.wrappingKeySpec, algorithm: state.algorithm, material }),
+    ...checkCompatibility({ provider, keySpec, wrappingKeySpec: state.wrappingKeySpec, algorithm: state.algorithm, material }).map((f) => findingInProviderWords(provider, f)),
   ];
   if (ctx.materialError) findings.unshift({ severity: 'error', code: 'MATERIAL_UNREADABLE', message: ctx.materialError, fix: 'Choose another file, or convert it (see the message).', source: 'core/material.ts' });
   const rank = { error: 0, warning: 1, info: 2 } as const;
   findings.sort((a, b) => rank[a.severity] - rank[b.severity]);
   const blocker = findings.find((f) => f.severity === 'error');
-  const guided = guide({ state, findings, material, keySpec, recommended: rec, now });
-  const importTypeEnabled = !!keySpec && KEY_SPECS[keySpec].kind === 'symmetric';
+  const guided = guide({ state, findings, material, keySpec, recommended: rec, now, provider });
+  const terms = formTerms(provider);
+  const importTypeEnabled = terms.importType && !!keySpec && KEY_SPECS[keySpec].kind === 'symmetric';
   if (!importTypeEnabled) state.importType = 'DEFAULT';
   return {
     state,
     provider,
+    terms,
     where: ctx.where,
     keys: ctx.keys,
     keySpecOptions,

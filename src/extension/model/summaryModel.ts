@@ -2,7 +2,9 @@
 // proven, expired), the one thing to do next and the one primary button, from the key's state, the
 // bundle and the proof recorded FOR THAT BUNDLE. Nothing here says "done" about a bundle whose
 // wrapped file was never imported, and a proof recorded under another bundle is not shown as its own.
-import type { BundleStage, SummaryAction, SummaryData } from '../../protocol/summary';
+// For Huawei Cloud KMS the words are Huawei's (key ID, expiration_time, encrypt-data/decrypt-data,
+// get-publickey) and the proof is shown as its parts.
+import type { BundleStage, ProofCheck, SummaryAction, SummaryData, SummaryFile, SummaryTerms } from '../../protocol/summary';
 
 export type { BundleStage } from '../../protocol/summary';
 
@@ -25,7 +27,46 @@ export function bundleStage(bundle: Pick<NonNullable<SummaryData['bundle']>, 'di
 /** Parameters that were used for an import are no longer counted down or warned about. */
 export const parametersUsed = (stage: BundleStage | undefined): boolean => stage === 'imported' || stage === 'proven' || stage === 'proof-failed';
 
-type NextInput = Pick<SummaryData, 'key' | 'bundle' | 'proof' | 'keyError'> & { bundleStage?: BundleStage };
+type NextInput = Pick<SummaryData, 'key' | 'bundle' | 'proof' | 'keyError'> & { bundleStage?: BundleStage; provider?: string };
+
+const PROVIDER_LABELS: Record<string, string> = { aws: 'AWS KMS (commercial Regions)', 'aws-cn': 'AWS KMS (China Regions)', huawei: 'Huawei Cloud KMS' };
+
+export function summaryTerms(provider: string): SummaryTerms {
+  if (provider === 'huawei') return { providerLabel: PROVIDER_LABELS.huawei, showArn: false, copyId: 'Copy key ID', materialExpiry: 'expiration_time', parametersExpiry: 'Token and wrapping key expire' };
+  return { providerLabel: PROVIDER_LABELS[provider] ?? provider, showArn: true, copyId: 'Copy ARN', materialExpiry: 'ValidTo', parametersExpiry: 'Valid to' };
+}
+
+/** What each bundle file is: by the names the bundle reader found (any layout: ours, AWS's or Huawei's console), else by name. */
+export function fileRole(name: string, found: { publicKey: string; importToken: string; readme?: string; manifest?: string }): SummaryFile['role'] {
+  if (name === found.publicKey) return 'wrapping public key';
+  if (name === found.importToken) return 'import token';
+  if (name === found.readme) return 'README';
+  if (name === found.manifest) return 'manifest';
+  if (/^Encrypted(KeyMaterial|PrivateKey)(-\d+)?\.bin$/i.test(name)) return 'wrapped key material';
+  return ({ 'WrappingPublicKey.bin': 'wrapping public key', 'ImportToken.bin': 'import token', 'README.txt': 'README', 'kms-import.json': 'manifest' } as Record<string, SummaryFile['role']>)[name] ?? 'other';
+}
+
+// The signature part of a Huawei proof, as src/flow/signatureProof.ts words it.
+const SIGNATURE_HOLDS = /signature by Huawei KMS verifies with the local public key/;
+const SIGNATURE_FAILS = /signature by Huawei KMS does not verify/;
+
+/**
+ * A Huawei proof in its parts: symmetric keys, the encrypt-data/decrypt-data round trip; private keys, get-publickey
+ * equal to the local public key and, for signing keys, a signature by Huawei KMS verified locally (not recorded: unknown).
+ */
+export function proofChecks(provider: string, key: { keySpec: string; keyUsage: string } | undefined, proof: { method: string; holds: boolean; detail: string }): ProofCheck[] | undefined {
+  if (provider !== 'huawei') return undefined;
+  const words = (t: string) => t.replace(/\bGetPublicKey\b/g, 'get-publickey').replace(/\bEncrypt\/Decrypt\b/g, 'encrypt-data / decrypt-data');
+  if (proof.method === 'round-trip') return [{ id: 'round-trip', label: 'encrypt-data / decrypt-data round trip', holds: proof.holds, detail: words(proof.detail) }];
+  if (proof.method !== 'public-key') return undefined;
+  const publicHolds = /equals the local public key/.test(proof.detail) ? true : /differs from the local public key/.test(proof.detail) ? false : proof.holds;
+  const checks: ProofCheck[] = [{ id: 'public-key', label: 'get-publickey equals the local public key', holds: publicHolds, detail: words(proof.detail.split(/;\s*/)[0]) }];
+  if (key?.keyUsage === 'SIGN_VERIFY') {
+    const holds = SIGNATURE_HOLDS.test(proof.detail) ? true : SIGNATURE_FAILS.test(proof.detail) ? false : undefined;
+    checks.push({ id: 'signature', label: 'A signature by Huawei KMS verifies with the local public key', holds, detail: holds === undefined ? 'Not part of the recorded proof: run Verify Imported Key with your material.' : proof.detail });
+  }
+  return checks;
+}
 
 /** The one thing to do next, in words. */
 export function nextStep(d: NextInput, now = new Date()): string {
@@ -41,6 +82,12 @@ export function nextStep(d: NextInput, now = new Date()): string {
     if (stage === 'wrapped') return 'Import the wrapped key material (Import Key Material) before the parameters expire.';
     return 'Import the key material (Import Key Material) before the parameters expire.';
   }
+  if (k?.keyState === 'Enabled' && d.bundle && (stage === 'fresh' || stage === 'wrapped') && d.provider === 'huawei') {
+    // Huawei has no rotation: material comes back only once it is deleted (symmetric keys) or expired.
+    return stage === 'wrapped'
+      ? 'The wrapped file in this bundle has not been imported. The key has material from another import; Huawei Cloud KMS takes material again only after the imported material is deleted or expires.'
+      : 'These parameters have not been used. The key has material from another import; Huawei Cloud KMS takes material again only after the imported material is deleted or expires.';
+  }
   if (k?.keyState === 'Enabled' && d.bundle && (stage === 'fresh' || stage === 'wrapped')) {
     return stage === 'wrapped'
       ? 'The wrapped file in this bundle has not been imported. The key has material from another import; import this file only to re-import or rotate.'
@@ -48,6 +95,9 @@ export function nextStep(d: NextInput, now = new Date()): string {
   }
   if (k?.keyState === 'Enabled' && d.proof && !d.proof.holds) return 'The proof failed: check that the material file is the one you imported, then run Verify Imported Key.';
   if (k?.keyState === 'Enabled' && !d.proof) return 'Run Verify Imported Key to prove that KMS holds your material.';
+  if (k?.keyState === 'Enabled' && d.provider === 'huawei' && k.expirationModel === 'KEY_MATERIAL_EXPIRES') {
+    return 'Done. At its expiration_time Huawei Cloud KMS deletes the material and the key is pending import again: import the same material then.';
+  }
   if (k?.keyState === 'Enabled') return k.expirationModel === 'KEY_MATERIAL_EXPIRES' ? 'Done. Re-import the same material before it expires to keep the key usable.' : 'Done: the key uses your material.';
   if (k?.keyState === 'Disabled') return 'Enable the key to use it.';
   if (k?.keyState === 'PendingDeletion') return 'The key is pending deletion: cancel the deletion to keep it.';

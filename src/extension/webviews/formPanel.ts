@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import { isKmsImportError } from '../../core/errors';
 import { summarizeMaterial } from '../../core/material';
 import { buildFormView, initialFormState, validToDate, type FormContext, type FormState, type KeyChoice } from '../model/formModel';
+import { aliasFor, inProviderWords } from '../model/formTerms';
 import { COMMANDS, FORM_VIEW_TYPE } from '../model/commandIds';
-import { keyLabel, providerForRegion, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
+import { keyLabel, providerForAccount, SANDBOX_ACCOUNT, type AccountRef } from '../model/treeModel';
 import { mapFailure, readMaterialInteractive, runImport } from '../importRunner';
 import { isCancellation } from '../commands/run';
 import type { Services } from '../services';
@@ -32,6 +33,8 @@ export class FormPanel implements vscode.Disposable {
   private ready = false;
   private readonly queue: ToForm[] = [];
   private accountLabel = 'Sandbox';
+  /** The account the form is for, once looked up (its kind decides the rule set: AWS partition or Huawei). */
+  private accountRef?: AccountRef;
 
   static show(s: Services, init: Partial<FormState>, materialPath?: string): FormPanel {
     if (FormPanel.current) {
@@ -61,6 +64,7 @@ export class FormPanel implements vscode.Disposable {
     FormPanel.current = this;
     this.state = this.withDefaults(init);
     panel.iconPath = vscode.Uri.joinPath(s.context.extensionUri, 'media', 'icons', 'kms.svg');
+    if (this.state.accountId === SANDBOX_ACCOUNT.id) this.accountRef = SANDBOX_ACCOUNT;
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       // A hidden webview is torn down (no retainContextWhenHidden): queue until it says ready again.
@@ -75,7 +79,8 @@ export class FormPanel implements vscode.Disposable {
         void this.handle(m);
       }),
     );
-    panel.webview.html = renderHtml({ webview: panel.webview, extensionUri: s.context.extensionUri, joinPath: vscode.Uri.joinPath, script: 'form.js', title: vscode.l10n.t('Import Key Material'), initial: { view: this.view() }, lang: vscode.env.language });
+    // The first paint needs the account's kind (AWS or Huawei rules): until it is known the view follows the lookup.
+    panel.webview.html = renderHtml({ webview: panel.webview, extensionUri: s.context.extensionUri, joinPath: vscode.Uri.joinPath, script: 'form.js', title: vscode.l10n.t('Import Key Material'), initial: this.accountRef ? { view: this.view() } : {}, lang: vscode.env.language });
     void this.loadKeys();
     if (materialPath) void this.loadMaterial(materialPath);
   }
@@ -100,8 +105,9 @@ export class FormPanel implements vscode.Disposable {
     this.materialError = undefined;
     this.passphrase = undefined;
     this.state = this.withDefaults(init);
+    if (this.accountRef?.id !== (this.state.accountId ?? SANDBOX_ACCOUNT.id)) this.accountRef = undefined;
     this.post({ type: 'reset' });
-    this.post({ type: 'view', view: this.view() });
+    this.refresh(); // not before the account is known: a Huawei account never shows the AWS form
     await this.loadKeys();
   }
 
@@ -116,7 +122,8 @@ export class FormPanel implements vscode.Disposable {
   }
 
   private context(): FormContext {
-    return { provider: providerForRegion(this.region()), keys: this.keys, material: this.material, materialError: this.materialError, where: `${this.accountLabel} · ${this.region()}` };
+    const kind = this.accountRef ?? { kind: 'profile' as const };
+    return { provider: providerForAccount(kind, this.region()), keys: this.keys, material: this.material, materialError: this.materialError, where: `${this.accountLabel} · ${this.region()}` };
   }
 
   private view() {
@@ -134,6 +141,7 @@ export class FormPanel implements vscode.Disposable {
   }
 
   private refresh(): void {
+    if (!this.accountRef) return; // the lookup refreshes when it knows the account
     this.post({ type: 'view', view: this.view() });
   }
 
@@ -141,7 +149,10 @@ export class FormPanel implements vscode.Disposable {
   private async loadKeys(): Promise<void> {
     try {
       const account = await this.account();
+      const first = !this.accountRef;
+      this.accountRef = account;
       this.accountLabel = account.label;
+      if (first) this.refresh(); // the form in the account's rules before its keys are listed
       const region = this.region();
       const keys = await this.s.tree.loadKeys(account, region);
       this.keys = keys
@@ -155,6 +166,8 @@ export class FormPanel implements vscode.Disposable {
     } catch (e) {
       this.s.log.warn('Import form: could not list keys', e);
     }
+    // An account that is no longer configured still gets a form (its Submit names the problem).
+    this.accountRef ??= { id: this.state.accountId ?? SANDBOX_ACCOUNT.id, kind: 'profile', label: this.accountLabel };
     this.refresh();
   }
 
@@ -269,15 +282,17 @@ export class FormPanel implements vscode.Disposable {
         region,
         materialPath: this.materialPath,
         passphrase: this.passphrase,
-        target: st.mode === 'existing' ? { keyId: st.keyId! } : { create: { keySpec: st.keySpec!, keyUsage: st.keyUsage!, alias: st.alias?.trim() ? `alias/${st.alias.trim().replace(/^alias\//, '')}` : undefined } },
+        target: st.mode === 'existing' ? { keyId: st.keyId! } : { create: { keySpec: st.keySpec!, keyUsage: st.keyUsage!, alias: aliasFor(view.provider, st.alias) } },
         wrappingKeySpec: st.wrappingKeySpec,
         wrappingAlgorithm: st.algorithm,
+        // Huawei: "never expires" or an expiration_time (the provider sends the date in seconds).
         expiration: validTo ? { model: 'KEY_MATERIAL_EXPIRES', validTo } : { model: 'KEY_MATERIAL_DOES_NOT_EXPIRE' },
-        importType: st.importType === 'DEFAULT' ? undefined : st.importType,
+        importType: st.importType === 'DEFAULT' || !view.terms.importType ? undefined : st.importType,
         signal: controller.signal,
-        onStep: (e) => this.post({ type: 'progress', step: e.id, status: e.status, detail: e.detail }),
+        // Progress and proof in the provider's words (Huawei: AES_256, the two-part wrapping, get-publickey).
+        onStep: (e) => this.post({ type: 'progress', step: e.id, status: e.status, detail: e.detail === undefined ? undefined : inProviderWords(view.provider, e.detail) }),
       });
-      this.post({ type: 'result', result: { ok: result.ok, keyId: result.keyId, keyArn: result.keyArn, keyMaterialId: result.keyMaterialId, proof: { method: result.proof.method, holds: result.proof.holds, detail: result.proof.detail } } });
+      this.post({ type: 'result', result: { ok: result.ok, keyId: result.keyId, keyArn: result.keyArn, keyMaterialId: result.keyMaterialId, proof: { method: result.proof.method, holds: result.proof.holds, detail: inProviderWords(view.provider, result.proof.detail) } } });
       // The key now exists and has material: the form switches to it (a second submit re-imports).
       this.state = { ...this.state, mode: 'existing', keyId: result.keyId, alias: undefined };
       this.keys.push({ keyId: result.keyId, label: result.keyId, keySpec: result.keySpec, keyUsage: st.keyUsage ?? 'ENCRYPT_DECRYPT', keyState: result.keyState ?? 'Enabled', hasMaterial: true });

@@ -9,21 +9,13 @@ import { fingerprint } from '../../core/encoding';
 import { isProviderError, type KeyInfo } from '../../providers/types';
 import { COMMANDS, SUMMARY_VIEW_TYPE } from '../model/commandIds';
 import { materialExpiry } from '../model/expiry';
-import { keyLabel, providerForRegion } from '../model/treeModel';
+import { keyLabel, providerForAccount, providerForRegion } from '../model/treeModel';
 import type { Services } from '../services';
 import { settings } from '../settings';
-import { bundleStage, nextStep, primaryAction } from '../model/summaryModel';
+import { bundleStage, fileRole, nextStep, primaryAction, proofChecks, summaryTerms } from '../model/summaryModel';
 import { renderHtml, webviewOptions } from './html';
 import { reviveSummaryIdentity } from '../model/pathRefs';
 import { isFromSummary, type FromSummary, type SummaryData, type SummaryFile, type SummaryIdentity, type SummaryRef, type ToSummary } from '../../protocol/summary';
-
-const ROLE: Record<string, SummaryFile['role']> = {
-  'WrappingPublicKey.bin': 'wrapping public key',
-  'ImportToken.bin': 'import token',
-  'README.txt': 'README',
-  'kms-import.json': 'manifest',
-  'EncryptedKeyMaterial.bin': 'wrapped key material',
-};
 
 export class SummaryPanel implements vscode.Disposable {
   private static readonly panels = new Map<string, SummaryPanel>();
@@ -99,7 +91,9 @@ export class SummaryPanel implements vscode.Disposable {
     const bundleDir = this.identity.bundleDir ?? stored?.bundleDir;
     const account = await this.s.accounts.find(accountId);
     const ref: SummaryRef = { accountId, region, keyId, ...(bundleDir ? { bundleId: await this.s.paths.bundle.remember(bundleDir) } : {}) };
-    const data: SummaryData = { identity: ref, accountLabel: account?.label ?? accountId, provider: providerForRegion(region), nextStep: '', warnMs: settings.expiryWarningMinutes() * 60_000 };
+    // The account's kind decides the rules and words (a Huawei account: Huawei Cloud KMS's).
+    const provider = account ? providerForAccount(account, region) : providerForRegion(region);
+    const data: SummaryData = { identity: ref, accountLabel: account?.label ?? accountId, provider, terms: summaryTerms(provider), nextStep: '', warnMs: settings.expiryWarningMinutes() * 60_000 };
     let key: KeyInfo | undefined;
     if (account) {
       try {
@@ -142,10 +136,10 @@ export class SummaryPanel implements vscode.Disposable {
     }
     // The proof belongs to the bundle its import used: another bundle's proof is not shown as this one's.
     if (stored && stored.keyId === keyId && (!data.bundle || stored.bundleDir === data.bundle.dir)) {
-      data.proof = { method: stored.proof.method, holds: stored.proof.holds, detail: stored.proof.detail, keyMaterialId: stored.keyMaterialId, importedAt: stored.importedAt };
+      data.proof = { method: stored.proof.method, holds: stored.proof.holds, detail: stored.proof.detail, keyMaterialId: stored.keyMaterialId, importedAt: stored.importedAt, checks: proofChecks(provider, data.key, stored.proof) };
     }
     if (data.bundle) data.bundleStage = bundleStage(data.bundle, stored?.keyId === keyId ? stored : undefined, this.s.results.usedBundles().has(data.bundle.dir));
-    data.nextStep = nextStep(data);
+    data.nextStep = nextStep({ ...data, provider });
     data.primary = primaryAction(data);
     return data;
   }
@@ -167,7 +161,8 @@ export class SummaryPanel implements vscode.Disposable {
       } catch {
         /* listed a moment ago: gone now */
       }
-      const role = ROLE[name] ?? (full === b.files.publicKey ? 'wrapping public key' : full === b.files.importToken ? 'import token' : 'other');
+      // By the names the reader found (b.files holds names inside the folder), so Huawei's console files count too.
+      const role = fileRole(name, b.files);
       // Fingerprints identify the files; the token itself is never shown.
       const fp = role === 'wrapping public key' ? fingerprint(b.publicKey) : role === 'import token' ? fingerprint(b.importToken) : undefined;
       out.push({ name, role, size, fingerprint: fp });

@@ -2,7 +2,7 @@
 // persists the user's choices (setState) so a reload keeps them. No key material ever arrives here.
 import '../shared/panel.css';
 import { h, hostApi, initialData } from '../shared/vscode';
-import { STEP_LABELS, isToForm, type FormPatch, type FromForm, type ToForm } from '../../protocol/form';
+import { STEP_LABELS, isToForm, proofMethodLabel, providerSpecName, type FormPatch, type FromForm, type ToForm } from '../../protocol/form';
 import type { FormField, FormFinding, FormState, FormView, Option } from '../../protocol/form';
 
 const api = hostApi<FromForm, { form: FormState }>();
@@ -29,6 +29,8 @@ const el = {
   alias: h('input', { type: 'text', id: 'alias', placeholder: 'optional, e.g. my-imported-key', 'data-testid': 'alias' }),
   wrappingKeySpec: h('select', { id: 'wrapping-key-spec', 'data-testid': 'wrapping-key-spec' }),
   wrappingKeySpecReasons: whyBox('wrapping-key-spec'),
+  // Why the wrapping key spec cannot be chosen (Huawei: always RSA_2048).
+  wrappingKeySpecNote: h('div', { id: 'wrapping-key-spec-note', class: 'muted hidden', 'data-testid': 'wrapping-key-spec-note' }),
   algorithm: h('select', { id: 'algorithm', 'data-testid': 'algorithm' }),
   algorithmReasons: whyBox('algorithm'),
   materialChoose: h('button', { id: 'material-choose', class: 'secondary', 'data-testid': 'material-choose', text: 'Choose file…' }),
@@ -52,6 +54,7 @@ const el = {
 const fieldBoxes: Record<FormField, HTMLElement> = {
   key: fieldBox('key'),
   keySpec: fieldBox('key-spec'),
+  alias: fieldBox('alias'),
   material: fieldBox('material'),
   wrappingKeySpec: fieldBox('wrapping-key-spec'),
   algorithm: fieldBox('algorithm'),
@@ -62,8 +65,9 @@ const rows = {
   key: row('Key', el.key, fieldBoxes.key),
   keySpec: row('Key spec', el.keySpec, fieldBoxes.keySpec, el.keySpecReasons),
   keyUsage: row('Key usage', el.keyUsage),
-  alias: row('Alias', el.alias),
+  alias: row('Alias', el.alias, fieldBoxes.alias),
   validTo: row('ValidTo', el.validTo, fieldBoxes.validTo),
+  importType: row('ImportType', el.importType, fieldBoxes.importType),
 };
 
 function whyBox(id: string): HTMLDetailsElement {
@@ -94,12 +98,12 @@ app.append(
   h('h2', { text: 'Key material' }),
   h('div', { class: 'row' }, h('label', { text: 'File' }), h('div', { class: 'field' }, el.materialChoose, el.materialGenerate, el.materialSummary, fieldBoxes.material)),
   h('h2', { text: 'Wrapping' }),
-  row('Wrapping key spec', el.wrappingKeySpec, fieldBoxes.wrappingKeySpec, el.wrappingKeySpecReasons),
+  row('Wrapping key spec', el.wrappingKeySpec, fieldBoxes.wrappingKeySpec, el.wrappingKeySpecReasons, el.wrappingKeySpecNote),
   row('Wrapping algorithm', el.algorithm, fieldBoxes.algorithm, el.algorithmReasons),
   h('h2', { text: 'Import options' }),
   row('Expiration', el.expirationModel),
   rows.validTo,
-  row('ImportType', el.importType, fieldBoxes.importType),
+  rows.importType,
   h('h2', { text: 'Checks' }),
   el.findings,
   h('div', { class: 'actions' }, el.submit, el.cancel, el.newImport, el.blocker),
@@ -108,10 +112,6 @@ app.append(
   el.error,
 );
 
-fillOptions(el.expirationModel, [
-  { value: 'KEY_MATERIAL_DOES_NOT_EXPIRE', label: 'Does not expire', disabled: false },
-  { value: 'KEY_MATERIAL_EXPIRES', label: 'Expires at ValidTo', disabled: false },
-]);
 fillOptions(el.importType, [
   { value: 'DEFAULT', label: 'Default (as KMS decides)', disabled: false },
   { value: 'NEW_KEY_MATERIAL', label: 'NEW_KEY_MATERIAL (rotation)', disabled: false },
@@ -170,25 +170,40 @@ function render(): void {
   const v = view;
   const st = v.state;
   api.setState({ form: st });
-  el.where.textContent = v.where ? `Account: ${v.where} (${v.provider} rules)` : '';
+  const t = v.terms;
+  el.where.textContent = v.where ? `Account: ${v.where} (${t.providerLabel} rules)` : '';
+  el.where.dataset.provider = v.provider;
   el.modeExisting.checked = st.mode === 'existing';
   el.modeNew.checked = st.mode === 'new';
   rows.key.classList.toggle('hidden', st.mode !== 'existing');
   rows.alias.classList.toggle('hidden', st.mode !== 'new');
   rows.keyUsage.classList.toggle('hidden', st.mode !== 'new');
-  fillOptions(el.key, v.keys.map((k) => ({ value: k.keyId, label: `${k.label} — ${k.keySpec}, ${k.keyState}`, disabled: false })), st.keyId, v.keys.length ? 'Choose a key…' : 'No EXTERNAL keys here: create a new key');
+  fillOptions(el.key, v.keys.map((k) => ({ value: k.keyId, label: `${k.label} — ${providerSpecName(v.provider, k.keySpec)}, ${k.keyState}`, disabled: false })), st.keyId, v.keys.length ? 'Choose a key…' : t.noKeys);
   const spec = st.mode === 'existing' ? v.keys.find((k) => k.keyId === st.keyId)?.keySpec : st.keySpec;
   fillOptions(el.keySpec, v.keySpecOptions, spec, 'Choose a key spec…');
   el.keySpec.disabled = st.mode === 'existing';
   fillReasons(el.keySpecReasons, v.whyNot.keySpec);
   fillOptions(el.keyUsage, v.keyUsageOptions, st.keyUsage);
   if (document.activeElement !== el.alias) el.alias.value = st.alias ?? '';
+  el.alias.placeholder = t.aliasPlaceholder;
   fillOptions(el.wrappingKeySpec, v.wrappingKeySpecOptions, st.wrappingKeySpec);
+  el.wrappingKeySpecNote.textContent = t.wrappingKeySpecNote ?? '';
+  el.wrappingKeySpecNote.classList.toggle('hidden', !t.wrappingKeySpecNote);
   fillReasons(el.wrappingKeySpecReasons, v.whyNot.wrappingKeySpec);
   fillOptions(el.algorithm, v.algorithmOptions, st.algorithm);
   fillReasons(el.algorithmReasons, v.whyNot.algorithm);
-  el.expirationModel.value = st.expirationModel;
+  fillOptions(
+    el.expirationModel,
+    [
+      { value: 'KEY_MATERIAL_DOES_NOT_EXPIRE', label: t.neverExpires, disabled: false },
+      { value: 'KEY_MATERIAL_EXPIRES', label: t.expiresOn, disabled: false },
+    ],
+    st.expirationModel,
+  );
+  rows.validTo.querySelector('label')!.textContent = t.expiryName;
   rows.validTo.classList.toggle('hidden', st.expirationModel !== 'KEY_MATERIAL_EXPIRES');
+  // AWS-only: ImportType (rotation, re-import) is not shown for a provider without it.
+  rows.importType.classList.toggle('hidden', !t.importType);
   el.validTo.min = v.validToBounds.min;
   el.validTo.max = v.validToBounds.max;
   if (document.activeElement !== el.validTo) el.validTo.value = st.validTo ?? '';
@@ -216,7 +231,8 @@ function render(): void {
   el.cancel.classList.toggle('hidden', !running);
   for (const c of [el.key, el.keySpec, el.keyUsage, el.alias, el.wrappingKeySpec, el.algorithm, el.expirationModel, el.validTo, el.importType, el.materialChoose, el.materialGenerate, el.modeExisting, el.modeNew]) {
     if (running) c.setAttribute('disabled', '');
-    else if (!(c === el.keySpec && st.mode === 'existing') && !(c === el.importType && !v.importTypeEnabled)) c.removeAttribute('disabled');
+    else if (!(c === el.keySpec && st.mode === 'existing') && !(c === el.importType && !v.importTypeEnabled) && !(c === el.wrappingKeySpec && t.wrappingKeySpecFixed)) c.removeAttribute('disabled');
+    if (c === el.wrappingKeySpec && t.wrappingKeySpecFixed) c.setAttribute('disabled', '');
   }
 }
 
@@ -262,8 +278,8 @@ window.addEventListener('message', (e: MessageEvent) => {
       open.addEventListener('click', () => send({ type: 'openSummary' }));
       el.result.replaceChildren(
         h('strong', { text: r.ok ? 'Imported and proven.' : 'Imported, but the proof did not hold.' }),
-        h('div', {}, 'Key ARN: ', h('code', { id: 'result-arn', text: r.keyArn })),
-        h('div', { id: 'result-proof', text: `Proof (${r.proof.method}): ${r.proof.detail}` }),
+        h('div', {}, `${view?.terms.keyIdName ?? 'Key ARN'}: `, h('code', { id: 'result-arn', text: r.keyArn })),
+        h('div', { id: 'result-proof', text: `Proof (${proofMethodLabel(view?.provider ?? 'aws', r.proof.method)}): ${r.proof.detail}` }),
         ...(r.keyMaterialId ? [h('div', {}, 'Key material id: ', h('code', { text: r.keyMaterialId }))] : []),
         h('div', { class: 'actions' }, open),
       );

@@ -4,7 +4,8 @@
 // host can rebuild it after a reload.
 import '../shared/panel.css';
 import { h, hostApi, initialData } from '../shared/vscode';
-import { isToSummary, type FromSummary, type SummaryAction, type SummaryData, type SummaryRef } from '../../protocol/summary';
+import { isToSummary, type FromSummary, type ProofCheck, type SummaryAction, type SummaryData, type SummaryRef } from '../../protocol/summary';
+import { proofMethodLabel, providerAlgorithmLabel, providerSpecName, providerStateName } from '../../protocol/terms';
 
 const api = hostApi<FromSummary, { identity: SummaryRef }>();
 const initial = initialData<{ identity: SummaryRef }>();
@@ -74,6 +75,23 @@ function kv(label: string, value: Node | string, id?: string): HTMLElement {
   return h('div', { class: 'row' }, h('label', { text: label }), typeof value === 'string' ? h('div', { id, 'data-testid': id, class: 'mono', text: value }) : value);
 }
 
+/** A proof in its parts (Huawei): each part holds, failed, or was not part of the recorded proof. */
+function checkList(checks: ProofCheck[]): HTMLElement {
+  return h(
+    'ul',
+    { class: 'checks', id: 'proof-checks', 'data-testid': 'proof-checks' },
+    ...checks.map((c) =>
+      h(
+        'li',
+        { 'data-testid': `proof-check-${c.id}`, 'data-holds': c.holds === undefined ? 'unknown' : String(c.holds) },
+        h('span', { class: `codicon codicon-${c.holds === undefined ? 'circle-large-outline' : c.holds ? 'pass' : 'error'}`, 'aria-hidden': 'true' }),
+        ` ${c.label}: ${c.holds === undefined ? 'not checked' : c.holds ? 'holds' : 'failed'}`,
+        h('div', { class: 'muted', text: c.detail }),
+      ),
+    ),
+  );
+}
+
 function render(): void {
   if (!data) {
     app.replaceChildren(h('p', { class: 'muted', text: 'Loading the summary…' }));
@@ -84,37 +102,40 @@ function render(): void {
   const b = d.bundle;
   const title = k?.alias ?? k?.keyId ?? d.identity.keyId;
   const proof = d.proof;
+  const t = d.terms;
+  const huawei = d.provider === 'huawei';
   app.replaceChildren(
     h('h1', { text: `Import summary: ${title}` }),
-    h('p', { class: 'muted', text: `${d.accountLabel} · ${d.identity.region} · ${d.provider}` }),
+    h('p', { class: 'muted', id: 'where', 'data-testid': 'where', 'data-provider': d.provider, text: `${d.accountLabel} · ${d.identity.region} · ${t.providerLabel}` }),
     h('div', { class: 'banner', id: 'next-step', 'data-testid': 'next-step', 'data-primary': d.primary ?? 'none' }, h('span', { class: 'codicon codicon-arrow-right' }), ` Next: ${d.nextStep}`),
     h('h2', { text: 'Key' }),
     ...(k
       ? [
-          kv('Key ARN', k.arn, 'key-arn'),
-          kv('Key id', k.keyId, 'key-id'),
-          kv('Key spec · usage', `${k.keySpec} · ${k.keyUsage}`, 'key-spec'),
-          kv('State', k.keyState, 'key-state'),
-          kv('Origin', k.origin, 'key-origin'),
-          kv('Key material', `${k.materialLabel}${k.validTo ? ` (ValidTo ${k.validTo})` : ''}`, 'material-expiry'),
+          // Huawei keys have no ARN: the key ID is the identifier.
+          ...(t.showArn ? [kv('Key ARN', k.arn, 'key-arn')] : []),
+          kv(huawei ? 'Key ID' : 'Key id', k.keyId, 'key-id'),
+          kv('Key spec · usage', `${providerSpecName(d.provider, k.keySpec)} · ${k.keyUsage}`, 'key-spec'),
+          kv('State', providerStateName(d.provider, k.keyState), 'key-state'),
+          kv('Origin', huawei ? k.origin.toLowerCase() : k.origin, 'key-origin'),
+          kv('Key material', `${k.materialLabel}${k.validTo ? ` (${t.materialExpiry} ${k.validTo})` : ''}`, 'material-expiry'),
           ...(k.currentKeyMaterialId ? [kv('Current key material id', k.currentKeyMaterialId, 'key-material-id')] : []),
         ]
       : [h('div', { class: 'banner error', id: 'key-error', 'data-testid': 'key-error', text: d.keyError ?? 'The key could not be described.' })]),
-    h('h2', { text: 'Import parameters' }),
+    h('h2', { text: huawei ? 'Import items (wrapping key and import token)' : 'Import parameters' }),
     ...(b
       ? [
           kv('Folder', b.dir, 'bundle-dir'),
           ...(d.bundleStage ? [kv('Stage', STAGE_TEXT[d.bundleStage] ?? d.bundleStage, 'bundle-stage')] : []),
           kv('Wrapping key spec', b.wrappingKeySpec ?? 'unknown', 'wrapping-key-spec'),
-          kv('Wrapping algorithm', b.wrappingAlgorithm ?? 'unknown', 'wrapping-algorithm'),
-          kv('Valid to', b.parametersValidTo ?? 'unknown', 'params-valid-to'),
+          kv('Wrapping algorithm', b.wrappingAlgorithm ? providerAlgorithmLabel(d.provider, b.wrappingAlgorithm) : 'unknown', 'wrapping-algorithm'),
+          kv(t.parametersExpiry, b.parametersValidTo ?? 'unknown', 'params-valid-to'),
           h('div', { class: 'row' }, h('label', { text: 'Time left' }), h('div', {}, countdown, ' ', downloadBtn)),
           h('h2', { text: 'Files' }),
           h(
             'table',
             { id: 'files', 'data-testid': 'files' },
             h('thead', {}, h('tr', {}, h('th', { text: 'File' }), h('th', { text: 'Role' }), h('th', { text: 'Size' }), h('th', { text: 'Fingerprint' }))),
-            h('tbody', {}, ...b.files.map((f) => h('tr', { 'data-testid': `file-${f.name}` }, h('td', { class: 'mono', text: f.name }), h('td', { text: f.role }), h('td', { text: f.size === undefined ? '' : `${f.size} B` }), h('td', { class: 'mono', text: f.fingerprint ?? '' })))),
+            h('tbody', {}, ...b.files.map((f) => h('tr', { 'data-testid': `file-${f.name}`, 'data-role': f.role }, h('td', { class: 'mono', text: f.name }), h('td', { text: huawei && f.role === 'wrapping public key' ? 'wrapping key' : f.role }), h('td', { text: f.size === undefined ? '' : `${f.size} B` }), h('td', { class: 'mono', text: f.fingerprint ?? '' })))),
           ),
         ]
       : [h('p', { class: 'muted', id: 'no-bundle', text: d.bundleError ? `The parameter bundle could not be read: ${d.bundleError}` : 'No parameters downloaded for this key in this workspace yet.' }), h('div', {}, countdown, ' ', downloadBtn)]),
@@ -125,7 +146,7 @@ function render(): void {
           { id: 'proof', 'data-testid': 'proof', 'data-holds': String(proof.holds), class: `banner ${proof.holds ? 'ok' : 'error'}` },
           h('span', { class: `codicon codicon-${proof.holds ? 'pass' : 'error'}` }),
           h('strong', { text: proof.holds ? ' The proof holds' : ' The proof failed' }),
-          h('div', { text: `${proof.method}: ${proof.detail}` }),
+          proof.checks ? checkList(proof.checks) : h('div', { text: `${proofMethodLabel(d.provider, proof.method)}: ${proof.detail}` }),
           ...(proof.keyMaterialId ? [h('div', { class: 'mono', text: `Key material id: ${proof.keyMaterialId}` })] : []),
           h('div', { class: 'muted', text: `Recorded ${proof.importedAt}` }),
         )
@@ -138,7 +159,7 @@ function render(): void {
       ...(k && k.keyState !== 'PendingImport' && k.origin === 'EXTERNAL' ? [button('verify', 'Verify…', 'verify', d.primary !== 'verify')] : []),
       button('refresh', 'Refresh', 'refresh'),
       ...(b ? [button('reveal-bundle', 'Reveal folder', 'revealBundle')] : []),
-      ...(k ? [button('copy-arn', 'Copy ARN', 'copyArn')] : []),
+      ...(k ? [button('copy-arn', t.copyId, 'copyArn')] : []),
     ),
   );
   tick();
