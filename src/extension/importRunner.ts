@@ -120,7 +120,8 @@ export async function runImport(s: Services, job: ImportJob): Promise<ImportFlow
         s.log.info(`Import finished: ${proofLogLine(result.keyId, result.proof)}`);
         await s.results.put(toStored(result, job.account.id, job.region));
         const createdAlias = 'create' in job.target ? job.target.create.alias : undefined;
-        const aliases = createdAlias ? [createdAlias.startsWith('alias/') ? createdAlias : `alias/${createdAlias}`] : undefined;
+        // Huawei's key_alias is bare; AWS's alias names start with alias/.
+        const aliases = createdAlias ? [job.account.kind === 'huawei' || createdAlias.startsWith('alias/') ? createdAlias : `alias/${createdAlias}`] : undefined;
         void s.tree.refreshKey(job.account, job.region, result.keyId, aliases).then(() => {
           if ('create' in job.target) s.tree.fireRegion(job.account.id, job.region);
         });

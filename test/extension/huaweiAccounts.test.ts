@@ -175,6 +175,8 @@ test('Huawei key menus: import, parameters, wrap, verify, delete material (symme
   assert.ok(!shows(COMMANDS.deleteMaterial, enabledRsa), 'Huawei refuses deleting imported asymmetric material (KMS.2702)');
   assert.ok(shows(COMMANDS.deleteMaterial, keyContextValue(hwKey({ key_state: '2', key_spec: 'RSA_2048', key_usage: 'SIGN_VERIFY' }))), 'AWS asymmetric keys keep it');
   assert.ok(!shows(COMMANDS.importNewMaterial, enabledSym), 'Huawei does not rotate imported material');
+  assert.ok(!shows(COMMANDS.showCloudHsmSteps, pending), 'the CloudHSM CLI steps import into AWS KMS, not Huawei');
+  assert.ok(shows(COMMANDS.showCloudHsmSteps, keyContextValue(hwKey())), 'an AWS pending key keeps them');
   assert.ok(shows(COMMANDS.importNewMaterial, keyContextValue(hwKey({ key_state: '2' }))), 'the same key as an AWS key rotates');
 });
 
