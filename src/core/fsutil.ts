@@ -1,8 +1,10 @@
 // Files written atomically (temp file in the same folder, fsync, then rename — or, when the caller must not replace
 // an existing file, a hard link that fails if the name is taken) with mode 0600 by default, so a failure never leaves
 // a half-written file, secrets are never world-readable, and a file that exists (or appears meanwhile) is never
-// replaced unless the caller says so. Reads open the file once (without waiting on a FIFO), refuse anything that is not
-// a regular file on that descriptor, and read at most the cap + 1 bytes, whatever stat() says of the size.
+// replaced unless the caller says so. A folder the tool names itself for a run's outputs is created with mkdir (never an
+// existing one, never one another run is given at the same moment) and removed again if the run leaves it empty. Reads
+// open the file once (without waiting on a FIFO), refuse anything that is not a regular file on that descriptor, and
+// read at most the cap + 1 bytes, whatever stat() says of the size.
 import { promises as fs, constants as fsc, closeSync, copyFileSync, fstatSync, linkSync, lstatSync, openSync, readSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
@@ -94,6 +96,47 @@ export async function writeFilesAtomic(dir: string, files: Array<{ name: string;
     if (!same) throw new KmsImportError('invalid-input', 'OUTPUT_EXISTS', `${file} already exists with other contents; nothing was written.`, 'Choose another output folder, or allow replacing the files (kms-import: --force).');
   }
   for (const f of todo) await writeFileAtomic(path.join(dir, f.name), f.data, { mode: f.mode, overwrite: opts.overwrite });
+}
+
+/** A folder this tool named and created for one run's outputs (see makeFreshDir). */
+export interface FreshDir {
+  dir: string;
+  /** Removes the folder while it is still empty (and the parent folders makeFreshDir created, while empty); never throws. */
+  release(): Promise<void>;
+}
+
+/**
+ * A new, empty folder `name` in `parent` — or `name-2`, `name-3`, … when that name is taken — for outputs whose name the
+ * tool chooses (a time stamp in seconds is not unique: two runs in the same second, or side by side, would get the same
+ * one). mkdir() creates the folder or fails with EEXIST, so a folder that exists, or that another run creates at the
+ * same moment, is never handed out twice. A run that ends before writing into it calls release().
+ */
+export async function makeFreshDir(parent: string, name: string): Promise<FreshDir> {
+  let firstCreated: string | undefined;
+  try {
+    firstCreated = await fs.mkdir(parent, { recursive: true });
+  } catch (e) {
+    throw writeFailed(parent, e);
+  }
+  for (let i = 1; i < 10_000; i++) {
+    const dir = path.join(parent, i === 1 ? name : `${name}-${i}`);
+    try {
+      await fs.mkdir(dir, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw writeFailed(dir, e);
+    }
+    const release = async () => {
+      // rmdir removes empty folders only: once the run wrote into it, it stays, and so do its parents.
+      const removed = (p: string) => fs.rmdir(p).then(() => true, () => false);
+      if (!(await removed(dir)) || !firstCreated) return;
+      const top = path.resolve(firstCreated);
+      let p = path.resolve(parent);
+      while ((await removed(p)) && p !== top) p = path.dirname(p);
+    };
+    return { dir, release };
+  }
+  throw new KmsImportError('io', 'NO_FREE_NAME', `Every name from ${name} to ${name}-9999 is taken in ${parent}.`, 'Move older outputs out of that folder, or choose another one.');
 }
 
 /** Errors of link() that mean "this file system has no hard links", where an exclusive copy takes its place. */
