@@ -23,7 +23,12 @@ export interface WriteOptions {
 export async function writeFileAtomic(file: string, data: Buffer | string, opts: WriteOptions): Promise<void> {
   const mode = opts.mode ?? 0o600;
   const tmp = tempNameFor(file);
-  if (!opts.overwrite) await fs.lstat(file).then((st) => Promise.reject(outputExists(file, st)), (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(writeFailed(file, e))));
+  if (!opts.overwrite) {
+    let st: Stats | undefined;
+    let err: unknown;
+    await fs.lstat(file).then((s) => (st = s), (e: unknown) => (err = e));
+    refuseExisting(file, st, err);
+  }
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(tmp, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, mode);
@@ -49,12 +54,13 @@ export function writeFileAtomicSync(file: string, data: Buffer | string, opts: O
   const tmp = tempNameFor(file);
   if (!opts.overwrite) {
     let st: Stats | undefined;
+    let err: unknown;
     try {
       st = lstatSync(file);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeFailed(file, e);
+      err = e;
     }
-    if (st) throw outputExists(file, st);
+    refuseExisting(file, st, err);
   }
   let fd: number | undefined;
   try {
@@ -75,6 +81,15 @@ export function writeFileAtomicSync(file: string, data: Buffer | string, opts: O
     throw e instanceof KmsImportError ? e : writeFailed(file, e);
   }
   if (!opts.overwrite) rmQuietSync(tmp); // the file keeps the linked name
+}
+
+/**
+ * The check before a write that must not replace anything, for writeFileAtomic and writeFileAtomicSync, given what
+ * lstat() said: a name that exists is refused; lstat failing other than with ENOENT is a write failure.
+ */
+function refuseExisting(file: string, st: Stats | undefined, err: unknown): void {
+  if (st) throw outputExists(file, st);
+  if (err !== undefined && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw writeFailed(file, err);
 }
 
 /**
@@ -147,24 +162,26 @@ const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', '
  * than replace one. Where the file system has no hard links, an exclusive copy (COPYFILE_EXCL) does the same.
  */
 async function linkNoClobber(tmp: string, file: string): Promise<void> {
+  const taken = async () => outputExists(file, await fs.lstat(file).catch(() => undefined));
   try {
     await fs.link(tmp, file);
+    return;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (code === 'EEXIST') throw outputExists(file, await fs.lstat(file).catch(() => undefined));
-    if (!NO_LINKS.has(code)) throw e;
-    try {
-      await fs.copyFile(tmp, file, fsc.COPYFILE_EXCL);
-    } catch (c) {
-      if ((c as NodeJS.ErrnoException).code === 'EEXIST') throw outputExists(file, await fs.lstat(file).catch(() => undefined));
-      await fs.rm(file, { force: true }).catch(() => undefined); // a partial copy is ours (COPYFILE_EXCL created it)
-      throw c;
-    }
+    const next = noClobberFailure(e, 'link');
+    if (next === 'taken') throw await taken();
+    if (next === 'fail') throw e;
+  }
+  try {
+    await fs.copyFile(tmp, file, fsc.COPYFILE_EXCL);
+  } catch (c) {
+    if (noClobberFailure(c, 'copy') === 'taken') throw await taken();
+    await fs.rm(file, { force: true }).catch(() => undefined); // a partial copy is ours (COPYFILE_EXCL created it)
+    throw c;
   }
 }
 
 function linkNoClobberSync(tmp: string, file: string): void {
-  const exists = () => {
+  const taken = () => {
     let st: Stats | undefined;
     try {
       st = lstatSync(file);
@@ -175,18 +192,29 @@ function linkNoClobberSync(tmp: string, file: string): void {
   };
   try {
     linkSync(tmp, file);
+    return;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (code === 'EEXIST') throw exists();
-    if (!NO_LINKS.has(code)) throw e;
-    try {
-      copyFileSync(tmp, file, fsc.COPYFILE_EXCL);
-    } catch (c) {
-      if ((c as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
-      rmQuietSync(file); // a partial copy is ours (COPYFILE_EXCL created it)
-      throw c;
-    }
+    const next = noClobberFailure(e, 'link');
+    if (next === 'taken') throw taken();
+    if (next === 'fail') throw e;
   }
+  try {
+    copyFileSync(tmp, file, fsc.COPYFILE_EXCL);
+  } catch (c) {
+    if (noClobberFailure(c, 'copy') === 'taken') throw taken();
+    rmQuietSync(file); // a partial copy is ours (COPYFILE_EXCL created it)
+    throw c;
+  }
+}
+
+/**
+ * What a failed link() or exclusive copy means for linkNoClobber and linkNoClobberSync: the name is taken (refuse), this
+ * file system has no hard links (copy exclusively instead; only after link), or a failure to pass on.
+ */
+function noClobberFailure(e: unknown, step: 'link' | 'copy'): 'taken' | 'copy' | 'fail' {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  if (code === 'EEXIST') return 'taken';
+  return step === 'link' && NO_LINKS.has(code) ? 'copy' : 'fail';
 }
 
 function rmQuietSync(file: string): void {
@@ -268,51 +296,69 @@ export function readFileCheckedSync(file: string, maxBytes = 64 * 1024 * 1024): 
 }
 
 /**
- * Reads until end of file into a buffer sized from stat (a file that grows meanwhile is followed), but never more than
- * maxBytes + 1 bytes: one byte past the cap proves the file too large. Buffers outgrown are zeroed (they may hold key material).
+ * The checks of a capped read, one implementation for readCapped and readCappedSync: reads until end of file into a
+ * buffer sized from stat (a file that grows meanwhile is followed), but never more than maxBytes + 1 bytes: one byte
+ * past the cap proves the file too large. Buffers outgrown, and the buffer of a read that fails, are zeroed (they may
+ * hold key material).
  */
+class CappedRead {
+  buf: Buffer;
+  len = 0;
+  constructor(
+    private readonly file: string,
+    size: number,
+    private readonly maxBytes: number,
+  ) {
+    this.buf = Buffer.alloc(Math.min(size, maxBytes) + 1);
+  }
+
+  /** Counts a read of `n` bytes into buf at len: false at end of file; FILE_TOO_LARGE (the buffer zeroed) past the cap. */
+  took(n: number): boolean {
+    if (n === 0) return false;
+    this.len += n;
+    if (this.len > this.maxBytes) {
+      this.buf.fill(0);
+      throw tooLarge(this.file, `has more than ${this.maxBytes} bytes`, this.maxBytes);
+    }
+    if (this.len === this.buf.length) this.buf = grow(this.buf, this.maxBytes);
+    return true;
+  }
+
+  /** A read that threw: the buffer is zeroed; returns the error to throw. */
+  failed(e: unknown): KmsImportError {
+    this.buf.fill(0);
+    return notReadable(this.file, e);
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+}
+
 async function readCapped(file: string, size: number, maxBytes: number, read: (buf: Buffer, off: number) => Promise<number>): Promise<Buffer> {
-  let buf: Buffer = Buffer.alloc(Math.min(size, maxBytes) + 1);
-  let len = 0;
+  const r = new CappedRead(file, size, maxBytes);
   for (;;) {
     let n: number;
     try {
-      n = await read(buf, len);
+      n = await read(r.buf, r.len);
     } catch (e) {
-      buf.fill(0);
-      throw notReadable(file, e);
+      throw r.failed(e);
     }
-    if (n === 0) break;
-    len += n;
-    if (len > maxBytes) {
-      buf.fill(0);
-      throw tooLarge(file, `has more than ${maxBytes} bytes`, maxBytes);
-    }
-    if (len === buf.length) buf = grow(buf, maxBytes);
+    if (!r.took(n)) return r.bytes();
   }
-  return buf.subarray(0, len);
 }
 
 function readCappedSync(file: string, size: number, maxBytes: number, read: (buf: Buffer, off: number) => number): Buffer {
-  let buf: Buffer = Buffer.alloc(Math.min(size, maxBytes) + 1);
-  let len = 0;
+  const r = new CappedRead(file, size, maxBytes);
   for (;;) {
     let n: number;
     try {
-      n = read(buf, len);
+      n = read(r.buf, r.len);
     } catch (e) {
-      buf.fill(0);
-      throw notReadable(file, e);
+      throw r.failed(e);
     }
-    if (n === 0) break;
-    len += n;
-    if (len > maxBytes) {
-      buf.fill(0);
-      throw tooLarge(file, `has more than ${maxBytes} bytes`, maxBytes);
-    }
-    if (len === buf.length) buf = grow(buf, maxBytes);
+    if (!r.took(n)) return r.bytes();
   }
-  return buf.subarray(0, len);
 }
 
 function grow(buf: Buffer, maxBytes: number): Buffer {
