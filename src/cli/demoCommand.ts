@@ -6,6 +6,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { usageError } from '../core/errors';
+import { makeFreshDir } from '../core/fsutil';
 import { generateMaterial } from '../core/generate';
 import { parseMaterial } from '../core/material';
 import { KEY_SPECS, isKeySpec, type KeySpec } from '../core/specs';
@@ -67,6 +68,8 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
     for (const spec of specs as KeySpec[]) {
       n++;
       say(`[${n}/${specs.length}] ${spec}`);
+      // A folder of its own: run again with the same --out, the earlier bundles stay and these go beside them (-2).
+      const bundle = await makeFreshDir(outRoot, `${String(n).padStart(2, '0')}-${spec}`);
       const raw = generateMaterial(spec);
       const material = parseMaterial(raw);
       raw.fill(0);
@@ -75,7 +78,7 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
           provider,
           material,
           target: { create: { keySpec: spec, keyUsage: KEY_SPECS[spec].usages[0], description: `kms-import demo ${spec}` } },
-          bundleDir: path.join(outRoot, `${String(n).padStart(2, '0')}-${spec}`),
+          bundleDir: bundle.dir,
           signal: controller.signal,
           onStep: (e) => {
             if (e.status !== 'running') say(stepLine(e));
@@ -89,6 +92,8 @@ export async function runDemoCommand(argv: string[]): Promise<number> {
         say(`  FAILED at ${STEP_LABELS[e.step]}: ${e.message}`);
         say(`  Fix: ${e.fix}`);
         if (e.cancelled) break;
+      } finally {
+        await bundle.release();
       }
       say();
     }

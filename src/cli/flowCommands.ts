@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { readBundle } from '../core/bundle';
 import { isKmsImportError, usageError } from '../core/errors';
-import { readFileChecked } from '../core/fsutil';
+import { makeFreshDir, readFileChecked } from '../core/fsutil';
 import { MAX_MATERIAL_FILE_BYTES, parseMaterial, type KeyMaterial } from '../core/material';
 import { KEY_SPECS, type KeySpec, type KeyUsage } from '../core/specs';
 import { readPublicKeyForProof } from '../core/verify';
@@ -214,24 +214,30 @@ export async function importCommand(argv: string[]): Promise<number> {
     if (wrappedFile || bundleArg) throw usageError('--wrapped and --bundle need an existing key (--key-id).', 'Wrapped material belongs to the key its parameters were downloaded for.');
     const keyUsage = keyUsageOf(p, keySpec);
     const outRoot = path.resolve(one(p, 'out-dir') ?? 'kms-import');
-    const material = await readMaterialFile(p, materialFile!);
-    return withFlow(o, (signal) =>
-      withProvider(p, async (provider) => {
-        o.say(`Importing ${material.description} into a new ${keySpec} key (${provider.label})`);
-        const r = await runImportFlow({
-          provider,
-          material,
-          target: { create: { keySpec, keyUsage, alias: one(p, 'alias'), description: 'Imported with kms-import' } },
-          wrappingAlgorithm: algorithmOf(p),
-          wrappingKeySpec: wrappingKeySpecOf(p, false),
-          bundleDir: path.join(outRoot, `${keySpec}-${stamp()}`),
-          expiration,
-          signal,
-          onStep: stepPrinter(o),
-        });
-        return printImport(o, r, true);
-      }),
-    );
+    // Its own folder (-2, -3, … when a run in the same second has the name), removed again if nothing was written.
+    const bundle = await makeFreshDir(outRoot, `${keySpec}-${stamp()}`);
+    try {
+      const material = await readMaterialFile(p, materialFile!);
+      return await withFlow(o, (signal) =>
+        withProvider(p, async (provider) => {
+          o.say(`Importing ${material.description} into a new ${keySpec} key (${provider.label})`);
+          const r = await runImportFlow({
+            provider,
+            material,
+            target: { create: { keySpec, keyUsage, alias: one(p, 'alias'), description: 'Imported with kms-import' } },
+            wrappingAlgorithm: algorithmOf(p),
+            wrappingKeySpec: wrappingKeySpecOf(p, false),
+            bundleDir: bundle.dir,
+            expiration,
+            signal,
+            onStep: stepPrinter(o),
+          });
+          return printImport(o, r, true);
+        }),
+      );
+    } finally {
+      await bundle.release();
+    }
   }
   if (!bundleArg) throw usageError('--bundle is required with --key-id.', 'Give the parameter bundle (folder or zip) downloaded for this key: --bundle DIR.');
   const bundle = await readBundle(bundleArg);

@@ -1,8 +1,10 @@
 // Files written atomically (temp file in the same folder, fsync, then rename — or, when the caller must not replace
 // an existing file, a hard link that fails if the name is taken) with mode 0600 by default, so a failure never leaves
 // a half-written file, secrets are never world-readable, and a file that exists (or appears meanwhile) is never
-// replaced unless the caller says so. Reads open the file once (without waiting on a FIFO), refuse anything that is not
-// a regular file on that descriptor, and read at most the cap + 1 bytes, whatever stat() says of the size.
+// replaced unless the caller says so. A folder the tool names itself for a run's outputs is created with mkdir (never an
+// existing one, never one another run is given at the same moment) and removed again if the run leaves it empty. Reads
+// open the file once (without waiting on a FIFO), refuse anything that is not a regular file on that descriptor, and
+// read at most the cap + 1 bytes, whatever stat() says of the size.
 import { promises as fs, constants as fsc, closeSync, copyFileSync, fstatSync, linkSync, lstatSync, openSync, readSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
@@ -21,7 +23,12 @@ export interface WriteOptions {
 export async function writeFileAtomic(file: string, data: Buffer | string, opts: WriteOptions): Promise<void> {
   const mode = opts.mode ?? 0o600;
   const tmp = tempNameFor(file);
-  if (!opts.overwrite) await fs.lstat(file).then((st) => Promise.reject(outputExists(file, st)), (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(writeFailed(file, e))));
+  if (!opts.overwrite) {
+    let st: Stats | undefined;
+    let err: unknown;
+    await fs.lstat(file).then((s) => (st = s), (e: unknown) => (err = e));
+    refuseExisting(file, st, err);
+  }
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(tmp, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, mode);
@@ -47,12 +54,13 @@ export function writeFileAtomicSync(file: string, data: Buffer | string, opts: O
   const tmp = tempNameFor(file);
   if (!opts.overwrite) {
     let st: Stats | undefined;
+    let err: unknown;
     try {
       st = lstatSync(file);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeFailed(file, e);
+      err = e;
     }
-    if (st) throw outputExists(file, st);
+    refuseExisting(file, st, err);
   }
   let fd: number | undefined;
   try {
@@ -76,6 +84,15 @@ export function writeFileAtomicSync(file: string, data: Buffer | string, opts: O
 }
 
 /**
+ * The check before a write that must not replace anything, for writeFileAtomic and writeFileAtomicSync, given what
+ * lstat() said: a name that exists is refused; lstat failing other than with ENOENT is a write failure.
+ */
+function refuseExisting(file: string, st: Stats | undefined, err: unknown): void {
+  if (st) throw outputExists(file, st);
+  if (err !== undefined && (err as NodeJS.ErrnoException).code !== 'ENOENT') throw writeFailed(file, err);
+}
+
+/**
  * Writes files of one folder in the order given, each with writeFileAtomic. With `overwrite` false, a file that exists
  * with other contents is refused (OUTPUT_EXISTS) before any is written, and one that already holds the same bytes is
  * left as it is (writing the same set again is no conflict).
@@ -96,6 +113,47 @@ export async function writeFilesAtomic(dir: string, files: Array<{ name: string;
   for (const f of todo) await writeFileAtomic(path.join(dir, f.name), f.data, { mode: f.mode, overwrite: opts.overwrite });
 }
 
+/** A folder this tool named and created for one run's outputs (see makeFreshDir). */
+export interface FreshDir {
+  dir: string;
+  /** Removes the folder while it is still empty (and the parent folders makeFreshDir created, while empty); never throws. */
+  release(): Promise<void>;
+}
+
+/**
+ * A new, empty folder `name` in `parent` — or `name-2`, `name-3`, … when that name is taken — for outputs whose name the
+ * tool chooses (a time stamp in seconds is not unique: two runs in the same second, or side by side, would get the same
+ * one). mkdir() creates the folder or fails with EEXIST, so a folder that exists, or that another run creates at the
+ * same moment, is never handed out twice. A run that ends before writing into it calls release().
+ */
+export async function makeFreshDir(parent: string, name: string): Promise<FreshDir> {
+  let firstCreated: string | undefined;
+  try {
+    firstCreated = await fs.mkdir(parent, { recursive: true });
+  } catch (e) {
+    throw writeFailed(parent, e);
+  }
+  for (let i = 1; i < 10_000; i++) {
+    const dir = path.join(parent, i === 1 ? name : `${name}-${i}`);
+    try {
+      await fs.mkdir(dir, { mode: 0o700 });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw writeFailed(dir, e);
+    }
+    const release = async () => {
+      // rmdir removes empty folders only: once the run wrote into it, it stays, and so do its parents.
+      const removed = (p: string) => fs.rmdir(p).then(() => true, () => false);
+      if (!(await removed(dir)) || !firstCreated) return;
+      const top = path.resolve(firstCreated);
+      let p = path.resolve(parent);
+      while ((await removed(p)) && p !== top) p = path.dirname(p);
+    };
+    return { dir, release };
+  }
+  throw new KmsImportError('io', 'NO_FREE_NAME', `Every name from ${name} to ${name}-9999 is taken in ${parent}.`, 'Move older outputs out of that folder, or choose another one.');
+}
+
 /** Errors of link() that mean "this file system has no hard links", where an exclusive copy takes its place. */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK']);
 
@@ -104,24 +162,26 @@ const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', '
  * than replace one. Where the file system has no hard links, an exclusive copy (COPYFILE_EXCL) does the same.
  */
 async function linkNoClobber(tmp: string, file: string): Promise<void> {
+  const taken = async () => outputExists(file, await fs.lstat(file).catch(() => undefined));
   try {
     await fs.link(tmp, file);
+    return;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (code === 'EEXIST') throw outputExists(file, await fs.lstat(file).catch(() => undefined));
-    if (!NO_LINKS.has(code)) throw e;
-    try {
-      await fs.copyFile(tmp, file, fsc.COPYFILE_EXCL);
-    } catch (c) {
-      if ((c as NodeJS.ErrnoException).code === 'EEXIST') throw outputExists(file, await fs.lstat(file).catch(() => undefined));
-      await fs.rm(file, { force: true }).catch(() => undefined); // a partial copy is ours (COPYFILE_EXCL created it)
-      throw c;
-    }
+    const next = noClobberFailure(e, 'link');
+    if (next === 'taken') throw await taken();
+    if (next === 'fail') throw e;
+  }
+  try {
+    await fs.copyFile(tmp, file, fsc.COPYFILE_EXCL);
+  } catch (c) {
+    if (noClobberFailure(c, 'copy') === 'taken') throw await taken();
+    await fs.rm(file, { force: true }).catch(() => undefined); // a partial copy is ours (COPYFILE_EXCL created it)
+    throw c;
   }
 }
 
 function linkNoClobberSync(tmp: string, file: string): void {
-  const exists = () => {
+  const taken = () => {
     let st: Stats | undefined;
     try {
       st = lstatSync(file);
@@ -132,18 +192,29 @@ function linkNoClobberSync(tmp: string, file: string): void {
   };
   try {
     linkSync(tmp, file);
+    return;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (code === 'EEXIST') throw exists();
-    if (!NO_LINKS.has(code)) throw e;
-    try {
-      copyFileSync(tmp, file, fsc.COPYFILE_EXCL);
-    } catch (c) {
-      if ((c as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
-      rmQuietSync(file); // a partial copy is ours (COPYFILE_EXCL created it)
-      throw c;
-    }
+    const next = noClobberFailure(e, 'link');
+    if (next === 'taken') throw taken();
+    if (next === 'fail') throw e;
   }
+  try {
+    copyFileSync(tmp, file, fsc.COPYFILE_EXCL);
+  } catch (c) {
+    if (noClobberFailure(c, 'copy') === 'taken') throw taken();
+    rmQuietSync(file); // a partial copy is ours (COPYFILE_EXCL created it)
+    throw c;
+  }
+}
+
+/**
+ * What a failed link() or exclusive copy means for linkNoClobber and linkNoClobberSync: the name is taken (refuse), this
+ * file system has no hard links (copy exclusively instead; only after link), or a failure to pass on.
+ */
+function noClobberFailure(e: unknown, step: 'link' | 'copy'): 'taken' | 'copy' | 'fail' {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  if (code === 'EEXIST') return 'taken';
+  return step === 'link' && NO_LINKS.has(code) ? 'copy' : 'fail';
 }
 
 function rmQuietSync(file: string): void {
@@ -225,51 +296,69 @@ export function readFileCheckedSync(file: string, maxBytes = 64 * 1024 * 1024): 
 }
 
 /**
- * Reads until end of file into a buffer sized from stat (a file that grows meanwhile is followed), but never more than
- * maxBytes + 1 bytes: one byte past the cap proves the file too large. Buffers outgrown are zeroed (they may hold key material).
+ * The checks of a capped read, one implementation for readCapped and readCappedSync: reads until end of file into a
+ * buffer sized from stat (a file that grows meanwhile is followed), but never more than maxBytes + 1 bytes: one byte
+ * past the cap proves the file too large. Buffers outgrown, and the buffer of a read that fails, are zeroed (they may
+ * hold key material).
  */
+class CappedRead {
+  buf: Buffer;
+  len = 0;
+  constructor(
+    private readonly file: string,
+    size: number,
+    private readonly maxBytes: number,
+  ) {
+    this.buf = Buffer.alloc(Math.min(size, maxBytes) + 1);
+  }
+
+  /** Counts a read of `n` bytes into buf at len: false at end of file; FILE_TOO_LARGE (the buffer zeroed) past the cap. */
+  took(n: number): boolean {
+    if (n === 0) return false;
+    this.len += n;
+    if (this.len > this.maxBytes) {
+      this.buf.fill(0);
+      throw tooLarge(this.file, `has more than ${this.maxBytes} bytes`, this.maxBytes);
+    }
+    if (this.len === this.buf.length) this.buf = grow(this.buf, this.maxBytes);
+    return true;
+  }
+
+  /** A read that threw: the buffer is zeroed; returns the error to throw. */
+  failed(e: unknown): KmsImportError {
+    this.buf.fill(0);
+    return notReadable(this.file, e);
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+}
+
 async function readCapped(file: string, size: number, maxBytes: number, read: (buf: Buffer, off: number) => Promise<number>): Promise<Buffer> {
-  let buf: Buffer = Buffer.alloc(Math.min(size, maxBytes) + 1);
-  let len = 0;
+  const r = new CappedRead(file, size, maxBytes);
   for (;;) {
     let n: number;
     try {
-      n = await read(buf, len);
+      n = await read(r.buf, r.len);
     } catch (e) {
-      buf.fill(0);
-      throw notReadable(file, e);
+      throw r.failed(e);
     }
-    if (n === 0) break;
-    len += n;
-    if (len > maxBytes) {
-      buf.fill(0);
-      throw tooLarge(file, `has more than ${maxBytes} bytes`, maxBytes);
-    }
-    if (len === buf.length) buf = grow(buf, maxBytes);
+    if (!r.took(n)) return r.bytes();
   }
-  return buf.subarray(0, len);
 }
 
 function readCappedSync(file: string, size: number, maxBytes: number, read: (buf: Buffer, off: number) => number): Buffer {
-  let buf: Buffer = Buffer.alloc(Math.min(size, maxBytes) + 1);
-  let len = 0;
+  const r = new CappedRead(file, size, maxBytes);
   for (;;) {
     let n: number;
     try {
-      n = read(buf, len);
+      n = read(r.buf, r.len);
     } catch (e) {
-      buf.fill(0);
-      throw notReadable(file, e);
+      throw r.failed(e);
     }
-    if (n === 0) break;
-    len += n;
-    if (len > maxBytes) {
-      buf.fill(0);
-      throw tooLarge(file, `has more than ${maxBytes} bytes`, maxBytes);
-    }
-    if (len === buf.length) buf = grow(buf, maxBytes);
+    if (!r.took(n)) return r.bytes();
   }
-  return buf.subarray(0, len);
 }
 
 function grow(buf: Buffer, maxBytes: number): Buffer {

@@ -3,8 +3,8 @@
 // list, delete-material — their output, files and exit codes, and what the sandbox was (not) sent.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { parseWrappingPublicKey } from '../../src/core/publicKey';
 import { wrapKeyMaterial } from '../../src/core/wrap';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
@@ -35,7 +35,7 @@ after(async () => {
 const cli = (args: string[]) => runCliAsync(args, { env, cwd: tmp.dir });
 // The fields of the commands' --json output that these tests read.
 type CliJson = {
-  ok: boolean; keyId: string; keyArn: string; keyState: string; origin: string; expirationModel: string; createdKey: boolean; wrappingAlgorithm: string;
+  ok: boolean; keyId: string; keyArn: string; keyState: string; origin: string; expirationModel: string; createdKey: boolean; wrappingAlgorithm: string; bundleDir: string;
   keys: Array<{ keyId: string; aliases: string[] }>;
   failures: Array<{ keyId: string; message: string }>;
   proof: { method: string; holds: boolean };
@@ -218,6 +218,39 @@ describe('kms-import flow commands against the sandbox', () => {
     } finally {
       await cn.close();
     }
+  });
+
+  test('one-shot imports in the same second (one after another, or side by side) into one --out-dir each get a bundle folder of their own', async () => {
+    // The folder is named <key spec>-<UTC time in seconds>. Runs that started in this second (and in the next two
+    // minutes, more than this test takes) are stood in for by folders of those names holding a bundle already.
+    const out = tmp.path('same-second');
+    const stampOf = (t: number) => new Date(t).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const now = Date.now();
+    const taken = Array.from({ length: 121 }, (_, s) => `SYMMETRIC_DEFAULT-${stampOf(now + s * 1000)}`);
+    for (const name of taken) {
+      mkdirSync(join(out, name), { recursive: true });
+      writeFileSync(join(out, name, 'kms-import.json'), '{"earlier":true}\n');
+    }
+    const m = material('SYMMETRIC_DEFAULT', 'same-second.bin');
+    const creates = sandbox.admin.requestCount('CreateKey');
+    const r = await cli(['import', '--key-spec', 'SYMMETRIC_DEFAULT', '--material', m, '--out-dir', out, '--json']);
+    assert.equal(r.status, 0, `${r.stderr}${r.stdout}`);
+    const dir = json(r).bundleDir;
+    assert.ok(taken.includes(basename(dir).replace(/-2$/, '')) && basename(dir).endsWith('-2'), dir);
+    assert.ok(readdirSync(dir).includes('ImportToken.bin'));
+    for (const name of taken) assert.deepEqual(readdirSync(join(out, name)), ['kms-import.json'], `${name} is left as it was`);
+    assert.equal(sandbox.admin.requestCount('CreateKey'), creates + 1);
+
+    // Side by side: three runs at once, three folders, three imports.
+    const runs = await Promise.all([1, 2, 3].map(() => cli(['import', '--key-spec', 'SYMMETRIC_DEFAULT', '--material', m, '--out-dir', out, '--json'])));
+    for (const x of runs) assert.equal(x.status, 0, `${x.stderr}${x.stdout}`);
+    assert.equal(new Set(runs.map((x) => json(x).bundleDir)).size, 3);
+
+    // A run refused before anything is written leaves no folder behind (not even the --out-dir it would have made).
+    const refusedOut = tmp.path('refused-out');
+    const refused = await cli(['import', '--key-spec', 'SYMMETRIC_DEFAULT', '--material', material('HMAC_384', 'not-symmetric.bin'), '--out-dir', join(refusedOut, 'deeper')]);
+    assert.equal(refused.status, 3, refused.stderr);
+    assert.ok(!existsSync(refusedOut), 'no folder is left by a refused run');
   });
 
   test('a first import of a truncated PKCS#8 shows the KMS\'s own message, not "differs from the material imported before"', async () => {

@@ -1,6 +1,7 @@
 // Files written atomically with mode 0600, never replacing a file unless asked (not even one created meanwhile), and
 // reads with a clear error that refuse devices and FIFOs without hanging and read no more than the cap + 1 bytes: the
 // async calls (extension, single files) and the synchronous ones (`kms-import wrap` batches) keep the same contract.
+// Folders the tool names itself (makeFreshDir) are never handed out twice and are removed again while empty.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import * as net from 'node:net';
 import { once } from 'node:events';
-import { readFileChecked, readFileCheckedSync, writeFileAtomic, writeFileAtomicSync, writeFilesAtomic } from '../../src/core/fsutil';
+import { makeFreshDir, readFileChecked, readFileCheckedSync, writeFileAtomic, writeFileAtomicSync, writeFilesAtomic } from '../../src/core/fsutil';
 import { isKmsImportError } from '../../src/core/errors';
 import { tempDir } from '../support/openssl';
 
@@ -172,3 +173,37 @@ for (const [kind, read] of Object.entries(readers)) {
     });
   });
 }
+
+describe('makeFreshDir', () => {
+  test('a name never handed out twice: taken names get -2, -3, …; runs side by side get distinct folders; existing folders are left as they are', async () => {
+    const parent = tmp.path('fresh');
+    mkdirSync(join(parent, 'RSA_2048-20260101T000000Z'), { recursive: true });
+    writeFileSync(join(parent, 'RSA_2048-20260101T000000Z', 'kms-import.json'), 'earlier');
+    const first = await makeFreshDir(parent, 'RSA_2048-20260101T000000Z');
+    assert.equal(first.dir, join(parent, 'RSA_2048-20260101T000000Z-2'));
+    assert.deepEqual(readdirSync(first.dir), []);
+    assert.equal(statSync(first.dir).mode & 0o777, 0o700);
+    const sideBySide = await Promise.all(Array.from({ length: 8 }, () => makeFreshDir(parent, 'RSA_2048-20260101T000000Z')));
+    const dirs = sideBySide.map((d) => d.dir);
+    assert.equal(new Set(dirs).size, 8);
+    assert.ok(!dirs.includes(first.dir));
+    assert.equal(readFileSync(join(parent, 'RSA_2048-20260101T000000Z', 'kms-import.json'), 'utf8'), 'earlier');
+  });
+
+  test('release() removes the folder only while it is empty, and the parents it created only while they are empty', async () => {
+    const root = tmp.path('fresh-release');
+    mkdirSync(root);
+    const unused = await makeFreshDir(join(root, 'a', 'b'), 'bundle');
+    await unused.release();
+    assert.deepEqual(readdirSync(root), [], 'the folder and the parents it created are gone');
+    const used = await makeFreshDir(join(root, 'a', 'b'), 'bundle');
+    writeFileSync(join(used.dir, 'ImportToken.bin'), 'x');
+    await used.release();
+    assert.deepEqual(readdirSync(used.dir), ['ImportToken.bin'], 'a folder written into stays');
+    const sibling = await makeFreshDir(join(root, 'a', 'b'), 'bundle');
+    assert.equal(sibling.dir, join(root, 'a', 'b', 'bundle-2'));
+    await sibling.release();
+    assert.deepEqual(readdirSync(join(root, 'a', 'b')), ['bundle'], 'parents that hold other outputs stay');
+    await sibling.release(); // twice: nothing left to do, no error
+  });
+});

@@ -57,6 +57,20 @@ describe('kms-import demo', () => {
     ]);
   });
 
+  test('run again with the same --out: the new bundles go beside the earlier ones (-2), which are left as they were', async () => {
+    const out = path.join(tmp, 'again');
+    const first = await runDemo(['--json', '--key-specs', 'SYMMETRIC_DEFAULT', '--out', out]);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    const before = await fs.readFile(path.join(out, '01-SYMMETRIC_DEFAULT', 'kms-import.json'));
+    const again = await runDemo(['--json', '--key-specs', 'SYMMETRIC_DEFAULT', '--out', out]);
+    assert.equal(again.code, 0, again.stdout + again.stderr);
+    const doc = JSON.parse(again.stdout);
+    assert.equal(doc.ok, true, again.stdout);
+    assert.equal(doc.results[0].bundleDir, path.join(out, '01-SYMMETRIC_DEFAULT-2'));
+    assert.deepEqual((await fs.readdir(out)).sort(), ['01-SYMMETRIC_DEFAULT', '01-SYMMETRIC_DEFAULT-2']);
+    assert.deepEqual(await fs.readFile(path.join(out, '01-SYMMETRIC_DEFAULT', 'kms-import.json')), before);
+  });
+
   test('a bad key spec is a usage error naming the fix', async () => {
     const r = await runDemo(['--key-specs', 'AES_999']);
     assert.equal(r.code, 99);
