@@ -65,7 +65,8 @@ export const RULE_SETS: Record<ProviderId, RuleSet> = {
     symmetricBytes: 32,
     symmetricName: '256-bit symmetric key',
     keySpecs: ['SYMMETRIC_DEFAULT'],
-    newerKeySpecs: ['RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1'],
+    // Huawei's key specs: RSA_2048/3072/4096, EC_P256/EC_P384 (and SM2, not wrapped here); no P-521, no secp256k1.
+    newerKeySpecs: ['RSA_2048', 'RSA_3072', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384'],
     source: 'sources/002 Huawei "You can only import 256-bit symmetric keys." and Table 1 (RSAES_OAEP_SHA_256, RSAES_PKCS1_V1_5, RSAES_OAEP_SHA_1); landscape.md "newer docs also allow RSA/EC private keys"',
   },
 };
@@ -116,6 +117,7 @@ const SRC = {
   prefer4096: 'sources/000 "RSA_4096 (preferred)… we recommend using the longest wrapping public key that is practical."',
   preferSha256: 'sources/004 "We recommend that you use the SHA-256 hashing algorithm whenever possible."',
   sha1Huawei: 'sources/002 "The RSAES_OAEP_SHA_1 encryption algorithm is no longer secure."',
+  huaweiTwoPart: 'huawei-kms.md "Asymmetric import (Huawei\'s guide): a temporary 32-byte AES key, RSA-OAEP-SHA-256-wrapped into encrypted_key_material; the private key as PKCS#8 DER wrapped under it with RFC 5649"',
   ciphertextLimit: 'kms-api.md §1 ImportKeyMaterial: EncryptedKeyMaterial is a blob of 1–6144 bytes',
   sm2pkeMaterial: 'sources/000 "The following table shows the wrapping algorithms that are supported for each type of key material…": rows "128-bit SM4 key (China Regions only)", "Asymmetric RSA private key", "Asymmetric elliptic curve (ECC) private key", "Asymmetric SM2 private key (China Regions only)"; "…except in China Regions, where you must use the SM2PKE wrapping algorithm."',
   sm2WrapAsym: 'sources/000 "AWS KMS supports the following key spec for the SM2 wrapping keys used to import asymmetric key material."',
@@ -150,7 +152,7 @@ export function checkCompatibility(input: CheckInput): Finding[] {
       if (rules.newerKeySpecs?.includes(spec.spec)) {
         out.push(f('warning', 'KEY_SPEC_NEWER_DOCS_ONLY', `${rules.label}: older documentation allows only 256-bit symmetric keys; newer documentation also allows RSA and EC private keys.`, 'Check that your region offers asymmetric import before you rely on it.', rules.source));
       } else {
-        out.push(f('error', 'KEY_SPEC_NOT_SUPPORTED_BY_PROVIDER', `${rules.label} does not import ${spec.spec} key material.`, `Use one of: ${rules.keySpecs.join(', ')}.`, rules.source));
+        out.push(f('error', 'KEY_SPEC_NOT_SUPPORTED_BY_PROVIDER', `${rules.label} does not import ${spec.spec} key material.`, `Use one of: ${[...rules.keySpecs, ...(rules.newerKeySpecs ?? [])].join(', ')}.`, rules.source));
       }
     }
   }
@@ -163,7 +165,10 @@ export function checkCompatibility(input: CheckInput): Finding[] {
         : f('error', 'WRAPPING_KEY_SPEC_UNSUPPORTED', `${rules.label} does not offer the ${wrappingKeySpec} wrapping key spec.`, `Use one of: ${rules.wrappingKeySpecs.join(', ')}.`, rules.source),
     );
   }
-  if (algorithm && !rules.algorithms.includes(algorithm)) {
+  // Huawei's asymmetric import is two-part (huawei-kms.md): a temporary AES-256 key RSA-OAEP-SHA-256-wrapped, the PKCS#8
+  // key under it (RFC 5649) — what RSA_AES_KEY_WRAP_SHA_256 produces; the provider sends its two parts apart.
+  const huaweiTwoPart = input.provider === 'huawei' && algorithm === 'RSA_AES_KEY_WRAP_SHA_256' && (kind === 'rsa' || kind === 'ec');
+  if (algorithm && !rules.algorithms.includes(algorithm) && !huaweiTwoPart) {
     if (algorithm === 'RSAES_PKCS1_V1_5') {
       out.push(f('error', 'PKCS1_V1_5_REFUSED', 'AWS KMS has refused the RSAES_PKCS1_V1_5 wrapping algorithm since October 10, 2023.', 'Download new parameters with RSAES_OAEP_SHA_256 (or RSA_AES_KEY_WRAP_SHA_256 for RSA private keys).', SRC.pkcs1));
     } else if (algorithm.startsWith('RSA_AES_KEY_WRAP') && isChina) {
@@ -171,8 +176,11 @@ export function checkCompatibility(input: CheckInput): Finding[] {
     } else if (algorithm === 'SM2PKE') {
       out.push(f('error', 'SM2PKE_CHINA_ONLY', 'SM2PKE is offered only in the AWS China Regions.', 'For a China Region, choose the provider aws-cn (--provider aws-cn); elsewhere use RSAES_OAEP_SHA_256, or RSA_AES_KEY_WRAP_SHA_256 for RSA private keys.', SRC.sm2Cn));
     } else {
-      out.push(f('error', 'ALGORITHM_NOT_OFFERED', `${rules.label} does not offer the ${algorithm} wrapping algorithm.`, `Use one of: ${rules.algorithms.join(', ')}.`, rules.source));
+      out.push(f('error', 'ALGORITHM_NOT_OFFERED', `${rules.label} does not offer the ${algorithm} wrapping algorithm${input.provider === 'huawei' && algorithm.startsWith('RSA_AES_KEY_WRAP') ? ' for this key material (RSA_AES_KEY_WRAP_SHA_256 is its two-part form, for RSA and EC private keys only)' : ''}.`, `Use one of: ${rules.algorithms.join(', ')}.`, rules.source));
     }
+  }
+  if (input.provider === 'huawei' && alg && (kind === 'rsa' || kind === 'ec') && alg.scheme !== 'rsa-aes') {
+    out.push(f('error', 'HUAWEI_NEEDS_TWO_PART', `Huawei Cloud KMS imports ${kind === 'rsa' ? 'RSA' : 'EC'} private keys only in its two-part form (a temporary AES-256 key wrapped with RSAES_OAEP_SHA_256, the private key wrapped under it), not with ${algorithm} alone.`, 'Use RSA_AES_KEY_WRAP_SHA_256 with the RSA_2048 wrapping key: this tool sends its two parts as Huawei asks.', SRC.huaweiTwoPart));
   }
   if (alg && wrappingKeySpec) {
     if (alg.scheme === 'sm2pke' && wrappingKeySpec !== 'SM2') {
@@ -205,7 +213,7 @@ export function checkCompatibility(input: CheckInput): Finding[] {
   }
 
   // --- advice ---
-  if (wrappingKeySpec && wrappingKeySpec !== 'RSA_4096' && WRAPPING_KEY_SPECS[wrappingKeySpec].kind === 'rsa') {
+  if (wrappingKeySpec && wrappingKeySpec !== 'RSA_4096' && WRAPPING_KEY_SPECS[wrappingKeySpec].kind === 'rsa' && input.provider !== 'huawei') {
     out.push(f('info', 'PREFER_RSA_4096', 'RSA_4096 is the preferred wrapping key spec.', 'Choose RSA_4096 unless your HSM cannot use it.', SRC.prefer4096));
   }
   if (alg?.hash === 'sha1') {
@@ -335,6 +343,8 @@ export function recommend(provider: ProviderId, keySpec?: KeySpec): { wrappingKe
   // China Regions: SM2PKE for every private key (RSA keys have no other way in there: no RSA_AES_*).
   if (provider === 'aws-cn' && (kind === 'rsa' || kind === 'ec')) return { wrappingKeySpec: 'SM2', algorithm: 'SM2PKE' };
   if (provider === 'aws' && kind === 'rsa') return { wrappingKeySpec: 'RSA_4096', algorithm: 'RSA_AES_KEY_WRAP_SHA_256' };
+  // Huawei: always an RSA_2048 wrapping key; private keys in the two-part form, symmetric keys with OAEP SHA-256.
+  if (provider === 'huawei') return { wrappingKeySpec: 'RSA_2048', algorithm: kind === 'rsa' || kind === 'ec' ? 'RSA_AES_KEY_WRAP_SHA_256' : 'RSAES_OAEP_SHA_256' };
   return { wrappingKeySpec: 'RSA_4096', algorithm: 'RSAES_OAEP_SHA_256' };
 }
 
