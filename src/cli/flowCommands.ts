@@ -1,4 +1,5 @@
-// The CLI's flow commands against a real KMS (AWS, its China Regions, or the sandbox): create-key,
+// The CLI's flow commands against a real KMS (AWS, its China Regions, Huawei Cloud KMS with --provider huawei,
+// or the sandbox's AWS and Huawei APIs): create-key,
 // get-parameters, import, verify, list, delete-material. Each is a thin caller of the flow's compositions
 // (src/flow/compositions.ts, importFlow.ts) — the same steps the extension runs — and prints their
 // progress and result. Bundled into dist/cli-server.js (it needs the AWS SDK), loaded only for these.
@@ -45,12 +46,20 @@ function required(p: Parsed, name: string, hint: string): string {
   return v;
 }
 
+const isHuawei = (p: Parsed) => one(p, 'provider') === 'huawei';
+
 function keyUsageOf(p: Parsed, keySpec: KeySpec): KeyUsage {
   const v = one(p, 'key-usage');
-  const usages = KEY_SPECS[keySpec].usages;
-  if (v === undefined) return usages[0];
-  if (!(usages as string[]).includes(v)) throw usageError(`--key-usage ${v} does not go with ${keySpec}.`, `Use ${usages.join(' or ')}.`);
+  // Huawei's keys: ENCRYPT_DECRYPT or SIGN_VERIFY (no key agreement); asymmetric keys sign by default, as its console does.
+  const usages = isHuawei(p) ? KEY_SPECS[keySpec].usages.filter((u) => u === 'ENCRYPT_DECRYPT' || u === 'SIGN_VERIFY') : KEY_SPECS[keySpec].usages;
+  if (v === undefined) return isHuawei(p) && usages.includes('SIGN_VERIFY') ? 'SIGN_VERIFY' : usages[0];
+  if (!(usages as string[]).includes(v)) throw usageError(`--key-usage ${v} does not go with ${keySpec}${isHuawei(p) ? ' on Huawei Cloud KMS' : ''}.`, `Use ${usages.join(' or ')}.`);
   return v as KeyUsage;
+}
+
+/** The connection flags a follow-up command needs again (printed in the "Next:" hints). */
+function connectionHint(p: Parsed): string {
+  return ['provider', 'region', 'project-id', 'profile', 'endpoint-url'].map((f) => (one(p, f) !== undefined ? ` --${f} ${one(p, f)}` : '')).join('');
 }
 
 function expirationOf(p: Parsed, fallback?: ExpirationChoice): ExpirationChoice | undefined {
@@ -156,7 +165,7 @@ export async function createKeyCommand(argv: string[]): Promise<number> {
     withProvider(p, async (provider) => {
       const key = await provider.createKey({ keySpec, keyUsage, alias: one(p, 'alias'), description: one(p, 'description') ?? 'Created with kms-import for imported key material' }, { signal });
       if (o.json) process.stdout.write(JSON.stringify({ ok: true, keyId: key.keyId, keyArn: key.arn, keySpec: key.keySpec, keyUsage: key.keyUsage, keyState: key.keyState, origin: key.origin }, null, 2) + '\n');
-      else o.say(`Created ${key.keySpec} key ${key.keyId} (${key.keyState}, origin ${key.origin})\n  ARN ${key.arn}\nNext: kms-import get-parameters --key-id ${key.keyId} --out-dir DIR`);
+      else o.say(`Created ${key.keySpec} key ${key.keyId} (${key.keyState}, origin ${key.origin})\n  ARN ${key.arn}\nNext: kms-import get-parameters${connectionHint(p)} --key-id ${key.keyId} --out-dir DIR`);
       return 0;
     }),
   );
@@ -171,8 +180,10 @@ export async function getParametersCommand(argv: string[]): Promise<number> {
   return withFlow(o, (signal) =>
     withProvider(p, async (provider) => {
       const r = await runDownloadParameters({ provider, keyId, wrapping, bundleDir: outDir, signal, onStep: stepPrinter(o) });
-      if (o.json) process.stdout.write(JSON.stringify({ ok: true, keyId: r.keyId, keyArn: r.keyArn, bundleDir: r.bundleDir, wrappingAlgorithm: r.choice.wrappingAlgorithm, wrappingKeySpec: r.choice.wrappingKeySpec, validTo: r.validTo.toISOString() }, null, 2) + '\n');
-      else o.say(`Parameters for ${r.keyArn} (${r.choice.wrappingKeySpec}, ${r.choice.wrappingAlgorithm}) are in ${r.bundleDir}, valid until ${r.validTo.toISOString()}.\nNext: kms-import import --key-id ${r.keyId} --bundle ${r.bundleDir} --material FILE`);
+      const findings = r.findings.filter((f) => f.severity === 'warning').map((f) => ({ severity: f.severity, code: f.code, message: f.message, fix: f.fix }));
+      if (o.json) process.stdout.write(JSON.stringify({ ok: true, keyId: r.keyId, keyArn: r.keyArn, bundleDir: r.bundleDir, wrappingAlgorithm: r.choice.wrappingAlgorithm, wrappingKeySpec: r.choice.wrappingKeySpec, validTo: r.validTo.toISOString(), findings }, null, 2) + '\n');
+      else for (const f of findings) o.say(`Warning (${f.code}): ${f.message} ${f.fix}`);
+      if (!o.json) o.say(`Parameters for ${r.keyArn} (${r.choice.wrappingKeySpec}, ${r.choice.wrappingAlgorithm}) are in ${r.bundleDir}, valid until ${r.validTo.toISOString()}.\nNext: kms-import import${connectionHint(p)} --key-id ${r.keyId} --bundle ${r.bundleDir} --material FILE`);
       return 0;
     }),
   );
@@ -256,19 +267,20 @@ export async function importCommand(argv: string[]): Promise<number> {
   return withFlow(o, (signal) =>
     withProvider(p, async (provider) => {
       const r = await runWrappedImport({ provider, keyId, bundle, wrapped, expiration, importType, proofInput, signal, onStep: stepPrinter(o) });
-      return printImport(o, r, !!proofInput);
+      return printImport(o, r, !!proofInput, connectionHint(p));
     }),
   );
 }
 
-function printImport(o: Io, r: ImportFlowResult, proved: boolean): number {
+function printImport(o: Io, r: ImportFlowResult, proved: boolean, hint = ''): number {
   if (o.json) process.stdout.write(JSON.stringify(resultJson(r), null, 2) + '\n');
   else {
+    for (const f of r.findings) if (f.severity === 'warning') o.say(`Warning (${f.code}): ${f.message}`);
     o.say(`Key:        ${r.keyArn}${r.createdKey ? ' (created)' : ''}`);
     o.say(`Wrapping:   ${r.wrappingAlgorithm} under ${r.wrappingKeySpec}`);
     o.say(`Expiration: ${r.expirationModel}${r.validTo ? ` (until ${r.validTo.toISOString()})` : ''}`);
     if (r.bundleDir) o.say(`Bundle:     ${r.bundleDir}`);
-    o.say(proved ? `${r.proof.holds ? 'PROVEN' : 'NOT PROVEN'}: ${r.proof.detail}` : `Imported. Prove it: kms-import verify --key-id ${r.keyId} (--material FILE | --public-key FILE | --hsm-module LIB --token T --key-label L)`);
+    o.say(proved ? `${r.proof.holds ? 'PROVEN' : 'NOT PROVEN'}: ${r.proof.detail}` : `Imported. Prove it: kms-import verify${hint} --key-id ${r.keyId} (--material FILE | --public-key FILE | --hsm-module LIB --token T --key-label L)`);
   }
   return proofExit(r.proof, proved);
 }

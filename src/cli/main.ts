@@ -20,7 +20,7 @@ Usage:
   kms-import hsm-wrap --module LIB --token LABEL (--pin-file F | KMS_IMPORT_HSM_PIN) (--key-label L | --key-id HEX) --bundle DIR [--out FILE] [--force]
                                                                       wrap inside a PKCS#11 HSM (--cloudhsm-steps: the CloudHSM CLI commands)
 
-The flow against AWS KMS, its China Regions, or the sandbox:
+The flow against AWS KMS, its China Regions, Huawei Cloud KMS (--provider huawei), or the sandbox:
   kms-import create-key --key-spec S [--key-usage U] [--alias A] [--description D]
   kms-import get-parameters --key-id K [--wrapping-key-spec W] [--algorithm A] --out-dir DIR
   kms-import import --key-id K --bundle DIR (--material FILE | --wrapped FILE [--public-key FILE])
@@ -35,6 +35,12 @@ The flow against AWS KMS, its China Regions, or the sandbox:
 Connection, as the AWS CLI reads it: --profile P (else AWS_PROFILE, else the default credential chain),
   --region R (else AWS_REGION, AWS_DEFAULT_REGION or the profile's region; cn-* use the aws-cn partition),
   --endpoint-url U (else AWS_ENDPOINT_URL_KMS or AWS_ENDPOINT_URL; the sandbox's http://127.0.0.1:PORT).
+Huawei Cloud KMS only with --provider huawei on each command (never chosen from the environment):
+  --region R (a Huawei region such as cn-north-4 or ap-southeast-1; else HUAWEICLOUD_SDK_REGION),
+  --project-id P (else HUAWEICLOUD_SDK_PROJECT_ID), --endpoint-url U (else HUAWEICLOUD_KMS_ENDPOINT),
+  credentials from HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary ones).
+  AES_256 (SYMMETRIC_DEFAULT), RSA_2048/3072/4096 and ECC_NIST_P256/P384 keys; RSA_2048 wrapping key; no HMAC keys,
+  no rotation (--import-type NEW_KEY_MATERIAL), no multi-Region keys.
 
 Every command takes --json. Encrypted keys: --passphrase-file FILE or KMS_IMPORT_PASSPHRASE.
 wrap shares batches of 48 files or more with worker threads; --jobs N sets the threads (--jobs 1: one).

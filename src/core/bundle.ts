@@ -1,16 +1,16 @@
 // Parameter bundles: the wrapping public key and import token that belong together, with what we know
 // of them (key, algorithm, wrapping key spec, expiry). Reads every layout users get (sources/000, 002,
-// 003, landscape.md) from a folder, the console's zip, or the API's JSON; writes the current console
-// layout plus a manifest that binds the pair by SHA-256.
+// 003, landscape.md) from a folder, the console's zip, or the API's JSON. Writing (./bundleWrite.ts,
+// re-exported here): the provider's console layout plus a manifest that binds the pair by SHA-256.
 import { promises as fs, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeBase64Text, sha256Hex } from './encoding';
 import { invalidInput, KmsImportError, type ErrorCode } from './errors';
-import { readFileChecked, readFileCheckedSync, writeFilesAtomic } from './fsutil';
+import { readFileChecked, readFileCheckedSync } from './fsutil';
 import { parseWrappingPublicKey } from './publicKey';
 import type { ProviderId } from './rules';
 import { isWrappingAlgorithm, isWrappingKeySpec, type WrappingAlgorithm, type WrappingKeySpec } from './specs';
-import { MANIFEST_FILE, MANIFEST_FORMAT, parseManifest, type Manifest } from './manifest';
+import { MANIFEST_FILE, parseManifest } from './manifest';
 import { parseDateLoose, parseReadme } from './readme';
 import { isZip, readZip } from './zip';
 
@@ -33,19 +33,6 @@ export interface ParameterBundle {
   /** The folder, zip or JSON file it was read from. */
   source: string;
   files: { publicKey: string; importToken: string; readme?: string; manifest?: string };
-}
-
-export interface BundleWriteInput {
-  keyArn: string;
-  keyId: string;
-  provider: ProviderId;
-  region: string;
-  wrappingAlgorithm: WrappingAlgorithm;
-  wrappingKeySpec: WrappingKeySpec;
-  validTo: Date;
-  issuedAt?: Date;
-  publicKey: Buffer;
-  importToken: Buffer;
 }
 
 export { MANIFEST_FILE, MANIFEST_FORMAT, type Manifest } from './manifest';
@@ -388,86 +375,5 @@ export function assertBundleUsable(b: ParameterBundle, now: Date = new Date()): 
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Writing
-
-export function renderReadme(input: BundleWriteInput, files: { publicKey: string; importToken: string }): string {
-  const lines = [
-    'KMS key import parameters',
-    '=========================',
-    '',
-    `Key ARN:            ${input.keyArn}`,
-    `Key ID:             ${input.keyId}`,
-    `Provider:           ${input.provider}`,
-    `Region:             ${input.region}`,
-    `Wrapping algorithm: ${input.wrappingAlgorithm}`,
-    `Wrapping key spec:  ${input.wrappingKeySpec}`,
-    `Issued at:          ${(input.issuedAt ?? new Date()).toISOString()}`,
-    `Valid to:           ${input.validTo.toISOString()}`,
-    '',
-    'Files',
-    `  ${files.publicKey}  wrapping public key (DER), SHA-256 ${sha256Hex(input.publicKey)}`,
-    `  ${files.importToken}  import token, SHA-256 ${sha256Hex(input.importToken)}`,
-    `  ${MANIFEST_FILE}  the same facts for tools`,
-    '',
-    'The wrapping public key and import token are one set: use them together, with the',
-    `wrapping algorithm above, before they expire (24 hours after they were issued).`,
-    '',
-    'Next step',
-    `  kms-import wrap --material <key file> --bundle <this folder> --out EncryptedKeyMaterial.bin`,
-    '  then import EncryptedKeyMaterial.bin with this ImportToken.bin.',
-    '',
-  ];
-  return lines.join('\n');
-}
-
-/**
- * `overwrite` false (the default): a file of the bundle that exists with other contents is refused (OUTPUT_EXISTS)
- * before anything is written, one with the same contents is left as it is, and none is replaced meanwhile.
- */
-export async function writeBundle(dir: string, input: BundleWriteInput, opts: { overwrite?: boolean } = {}): Promise<{ dir: string; files: string[] }> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-  const names = { publicKey: 'WrappingPublicKey.bin', importToken: 'ImportToken.bin', readme: 'README.txt' };
-  const manifest: Manifest = {
-    format: MANIFEST_FORMAT,
-    version: 1,
-    keyArn: input.keyArn,
-    keyId: input.keyId,
-    provider: input.provider,
-    region: input.region,
-    wrappingAlgorithm: input.wrappingAlgorithm,
-    wrappingKeySpec: input.wrappingKeySpec,
-    validTo: input.validTo.toISOString(),
-    issuedAt: (input.issuedAt ?? new Date()).toISOString(),
-    files: names,
-    sha256: { publicKey: sha256Hex(input.publicKey), importToken: sha256Hex(input.importToken) },
-  };
-  // Token and key first, manifest last: a reader never sees a manifest that names missing files.
-  await writeFilesAtomic(dir, [
-    { name: names.publicKey, data: input.publicKey, mode: 0o644 },
-    { name: names.importToken, data: input.importToken, mode: 0o600 },
-    { name: names.readme, data: renderReadme(input, names), mode: 0o644 },
-    { name: MANIFEST_FILE, data: JSON.stringify(manifest, null, 2) + '\n', mode: 0o644 },
-  ], { overwrite: opts.overwrite ?? false });
-  return { dir, files: [names.publicKey, names.importToken, names.readme, MANIFEST_FILE].map((n) => path.join(dir, n)) };
-}
-
-/** Writes the canonical layout for any bundle that was read (`kms-import bundle --normalize`). */
-export async function normalizeBundle(b: ParameterBundle, dir: string, opts: { overwrite?: boolean } = {}): Promise<{ dir: string; files: string[] }> {
-  const missing = (['keyId', 'wrappingAlgorithm', 'wrappingKeySpec', 'validTo'] as const).filter((k) => b[k] === undefined);
-  if (missing.length) {
-    throw invalidInput('BUNDLE_FACTS_MISSING', `The bundle does not say its ${missing.join(', ')}; a canonical bundle needs them.`, 'Keep the README that came with the download, or download the parameters again with this tool.');
-  }
-  return writeBundle(dir, {
-    keyArn: b.keyArn ?? b.keyId!,
-    keyId: b.keyId!,
-    provider: b.provider ?? 'aws',
-    region: b.region ?? 'unknown',
-    wrappingAlgorithm: b.wrappingAlgorithm!,
-    wrappingKeySpec: b.wrappingKeySpec!,
-    validTo: b.validTo!,
-    issuedAt: b.issuedAt,
-    publicKey: b.publicKey,
-    importToken: b.importToken,
-  }, opts);
-}
+// Writing: src/core/bundleWrite.ts (re-exported here, the one import for readers and writers).
+export { bundleFileNames, normalizeBundle, renderReadme, writeBundle, type BundleWriteInput, type BundleWriteLayout } from './bundleWrite';

@@ -6,6 +6,7 @@
 // Every way in (CLI, commands, explorer, form) calls these or runImportFlow; none orchestrates on its own.
 // No vscode, no SDK.
 import type { ParameterBundle } from '../core/bundle';
+import type { Finding } from '../core/rules';
 import type { KeyMaterial } from '../core/material';
 import { WRAPPING_ALGORITHMS } from '../core/specs';
 import type { ImportType, KeyInfo, KmsProvider } from '../providers/types';
@@ -13,8 +14,8 @@ import { FlowRun, type FlowRunOptions } from './run';
 import { resolveKey } from './steps/key';
 import { downloadParameters, useParameters, type WrappingChoice } from './steps/parameters';
 import { proveStep, type CustomProof } from './steps/prove';
-import { uploadWrapped, type ExpirationChoice } from './steps/upload';
-import { chooseWrapping } from './steps/wrap';
+import { assertImportTypeOffered, uploadWrapped, type ExpirationChoice } from './steps/upload';
+import { checkChoiceForKey, chooseWrapping } from './steps/wrap';
 import type { ImportFlowResult, ProofOutcome } from './types';
 
 /**
@@ -32,13 +33,14 @@ export interface DownloadParametersOptions extends FlowRunOptions {
 }
 
 /** Describe the key, then download parameters for it into a new bundle folder (complete or absent). */
-export async function runDownloadParameters(opts: DownloadParametersOptions): Promise<{ keyArn: string; keyId: string; bundleDir: string; validTo: Date; choice: WrappingChoice }> {
+export async function runDownloadParameters(opts: DownloadParametersOptions): Promise<{ keyArn: string; keyId: string; bundleDir: string; validTo: Date; choice: WrappingChoice; findings: Finding[] }> {
   const run: FlowRun = new FlowRun(opts);
   try {
     const key = await resolveKey(run, opts.provider, { keyId: opts.keyId });
     const choice = chooseWrapping(opts.provider.id, key.keySpec, opts.wrapping);
+    const findings = checkChoiceForKey(run, opts.provider.id, key.keySpec, choice);
     const { params, bundleDir } = await downloadParameters(run, opts.provider, key, choice, opts.bundleDir);
-    return { keyArn: key.arn, keyId: key.keyId, bundleDir: bundleDir!, validTo: params.parametersValidTo, choice };
+    return { keyArn: key.arn, keyId: key.keyId, bundleDir: bundleDir!, validTo: params.parametersValidTo, choice, findings };
   } catch (e) {
     throw run.fail(e);
   }
@@ -62,6 +64,7 @@ export interface WrappedImportOptions extends FlowRunOptions {
 export async function runWrappedImport(opts: WrappedImportOptions): Promise<ImportFlowResult> {
   const run: FlowRun = new FlowRun(opts);
   try {
+    assertImportTypeOffered(run, opts.provider, opts.importType);
     const key = await resolveKey(run, opts.provider, { keyId: opts.keyId });
     if (!opts.bundle.wrappingAlgorithm || !opts.bundle.wrappingKeySpec) {
       opts.wrapped.fill(0);
@@ -70,6 +73,7 @@ export async function runWrappedImport(opts: WrappedImportOptions): Promise<Impo
     const choice: WrappingChoice = { wrappingAlgorithm: opts.bundle.wrappingAlgorithm, wrappingKeySpec: opts.bundle.wrappingKeySpec };
     Object.assign(run.partial, choice);
     const params = await useParameters(run, key, opts.bundle, choice);
+    const findings = checkChoiceForKey(run, opts.provider.id, key.keySpec, choice);
     checkWrappedSize(run, opts.wrapped, choice);
     await uploadWrapped(run, opts.provider, key, {
       wrapped: opts.wrapped,
@@ -99,7 +103,7 @@ export async function runWrappedImport(opts: WrappedImportOptions): Promise<Impo
       importAttempts: p.importAttempts ?? 1,
       reconciled: p.reconciled ?? false,
       proof,
-      findings: [],
+      findings,
       steps: run.steps,
     };
   } catch (e) {

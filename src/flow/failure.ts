@@ -37,6 +37,10 @@ const REFUSED_BY_KMS = new Set([
   'InvalidAliasNameException',
   'InvalidArnException',
   'DisabledException',
+  // Huawei Cloud KMS (src/providers/huawei/errors.ts): the token, the material, the key's state, and what Huawei does not offer.
+  'KMS.0205', 'KMS.0207', 'KMS.0309', 'KMS.0310', 'KMS.1104',
+  'KMS.2601', 'KMS.2602', 'KMS.2603', 'KMS.2604', 'KMS.2605', 'KMS.2606', 'KMS.2608', 'KMS.2609', 'KMS.2701', 'KMS.2702',
+  'UnsupportedKeySpec', 'UnsupportedOperation', 'UnsupportedWrappingKeySpec', 'UnsupportedWrappingAlgorithm', 'ValidationError',
 ]);
 
 

@@ -17,7 +17,7 @@ import { FlowRun } from './run';
 import { resolveKey } from './steps/key';
 import { downloadParameters, useParameters } from './steps/parameters';
 import { proveStep } from './steps/prove';
-import { uploadWrapped, type ExpirationChoice } from './steps/upload';
+import { assertImportTypeOffered, uploadWrapped, type ExpirationChoice } from './steps/upload';
 import { checkCompatibilityStep, chooseWrapping, materialFacts, precheckBeforeCreate, wrapStep } from './steps/wrap';
 import type { ImportFlowResult, StepEvent } from './types';
 
@@ -65,6 +65,7 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
   const requested = { wrappingAlgorithm: opts.wrappingAlgorithm, wrappingKeySpec: opts.wrappingKeySpec };
   try {
     run.checkpoint('create-key');
+    assertImportTypeOffered(run, provider, opts.importType);
     if ('create' in opts.target) precheckBeforeCreate(run, provider.id, opts.target.create.keySpec, facts, requested);
     const key = await resolveKey(run, provider, opts.target);
     const choice = chooseWrapping(provider.id, key.keySpec, {

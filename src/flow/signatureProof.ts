@@ -1,4 +1,5 @@
-// The proof after an import into a signing key (used for Huawei KMS, whose provider has no GenerateMac): the flow's proof (symmetric: encrypt-data/decrypt-data round trip;
+// The proof after an import into Huawei KMS (whose provider has no GenerateMac) — the prove step's choice for
+// provider id 'huawei' (steps/prove.ts, through proveOnHuawei): the flow's proof (symmetric: encrypt-data/decrypt-data round trip;
 // asymmetric: get-publickey equals the public key derived locally, byte for byte) and, for signing keys,
 // a signature made by Huawei KMS over a random message and verified here with the local public key
 // (RSASSA-PKCS1-v1_5 SHA-256 or ECDSA SHA-256). SM2 signatures are not verified locally (no SM2 in the
@@ -6,12 +7,12 @@
 import * as crypto from 'node:crypto';
 import { KEY_SPECS, type KeySpec } from '../core/specs';
 import { proveImport } from './proof';
-import type { ProofOutcome } from './types';
+import type { ProofOutcome, SignatureCheck } from './types';
 import type { CallOptions, KmsProvider } from '../providers/types';
 
 export interface HuaweiProof {
   proof: ProofOutcome;
-  signature?: { algorithm: string; holds: boolean; detail: string };
+  signature?: SignatureCheck;
   holds: boolean;
 }
 
@@ -28,6 +29,16 @@ export async function proveHuaweiImport(provider: KmsProvider, keyId: string, ke
   return {
     proof,
     holds: proof.holds && holds,
-    signature: { algorithm, holds, detail: holds ? `A ${algorithm} signature by Huawei KMS verifies with the local public key` : `The ${algorithm} signature by Huawei KMS does not verify with the local public key` },
+    signature: { algorithm, holds, detail: holds ? `Huawei KMS's ${algorithm} signature of a random message verifies with the local public key` : `Huawei KMS's ${algorithm} signature of a random message does not verify with the local public key` },
   };
+}
+
+/**
+ * proveHuaweiImport as one ProofOutcome: the public-key comparison carries the signature check, and holds only
+ * when both do (an SM2 signature, not verifiable here, is reported without deciding the outcome).
+ */
+export async function proveOnHuawei(provider: KmsProvider, key: { keyId: string; keySpec: KeySpec; keyUsage?: string }, material: { bytes: Buffer; publicKeySpki?: Buffer }, opts?: CallOptions): Promise<ProofOutcome> {
+  const r = await proveHuaweiImport(provider, key.keyId, key.keySpec, key.keyUsage ?? 'ENCRYPT_DECRYPT', material, opts);
+  if (r.proof.method !== 'public-key' || !r.signature) return r.proof;
+  return { ...r.proof, holds: r.holds, kmsSignature: r.signature, detail: `${r.proof.detail}; ${r.signature.detail}` };
 }

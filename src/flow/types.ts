@@ -17,10 +17,17 @@ export interface StepEvent {
 }
 
 export type ProofOutcome =
-  | { method: 'public-key'; holds: boolean; localFingerprint: string; kmsFingerprint: string; detail: string }
+  | { method: 'public-key'; holds: boolean; localFingerprint: string; kmsFingerprint: string; detail: string; kmsSignature?: SignatureCheck }
   | { method: 'mac'; holds: boolean; macAlgorithm: string; detail: string }
   | { method: 'round-trip'; holds: boolean; keyMaterialId?: string; detail: string }
   | { method: 'not-run'; holds: false; detail: string };
+
+/** A signature made by the KMS over a random message, verified locally with the material's public key (Huawei's proof). */
+export interface SignatureCheck {
+  algorithm: string;
+  holds: boolean;
+  detail: string;
+}
 
 /** What the extension's summary panel shows and the CLI prints. Nothing secret. */
 export interface ImportFlowResult {
@@ -75,7 +82,7 @@ export class ImportFlowError extends KmsImportError {
 }
 
 /** Flow codes that refuse the user's input or the key's state before anything is sent. */
-const FLOW_REFUSALS = new Set(['PARAMETERS_EXPIRED', 'VALID_TO_PAST', 'BUNDLE_OTHER_KEY', 'BUNDLE_NO_EXPIRY', 'BUNDLE_DIR_NOT_EMPTY', 'BUNDLE_NO_ALGORITHM', 'KEY_NOT_EXTERNAL', 'KEY_STATE', 'WRAPPED_FILE_INVALID']);
+const FLOW_REFUSALS = new Set(['PARAMETERS_EXPIRED', 'VALID_TO_PAST', 'BUNDLE_OTHER_KEY', 'BUNDLE_NO_EXPIRY', 'BUNDLE_DIR_NOT_EMPTY', 'BUNDLE_NO_ALGORITHM', 'KEY_NOT_EXTERNAL', 'KEY_STATE', 'WRAPPED_FILE_INVALID', 'NOT_OFFERED_BY_PROVIDER']);
 
 function flowErrorKind(step: StepId, code: ErrorCode, extra: { provider?: ProviderErrorInfo; cancelled?: boolean; cause?: unknown }): ErrorKind {
   if (extra.cancelled) return 'cancelled';

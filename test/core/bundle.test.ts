@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertBundleUsable, bundleExpiry, normalizeBundle, parseReadme, readBundle as readBundleAsync, readBundleSync, writeBundle, type ParameterBundle } from '../../src/core/bundle';
 import { writeZip } from '../../src/core/zip';
@@ -151,6 +151,33 @@ describe('writing the canonical layout', () => {
     assert.equal(facts.wrappingAlgorithm, 'RSAES_OAEP_SHA_256');
     assert.equal(facts.wrappingKeySpec, 'RSA_3072');
     assert.equal(facts.validTo?.toISOString(), validTo.toISOString());
+  });
+  test("writeBundle for provider huawei → Huawei's console names (sources/002 step 10) + manifest; read back with and without the manifest", async () => {
+    const d = tmp.path('huawei-layout');
+    const hwId = '43f1ffd7-18fb-4568-9575-602e009b7ee8';
+    const issuedAt = new Date('2026-12-01T18:05:09.123Z');
+    const res = await writeBundle(d, { keyArn: hwId, keyId: hwId, provider: 'huawei', region: 'cn-north-4', wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_3072', validTo, issuedAt, publicKey: pub, importToken: token });
+    const names = [`README_${hwId}_20261201180509.txt`, `importToken_${hwId}_20261201180509`, 'kms-import.json', `wrappingKey_${hwId}_20261201180509`];
+    assert.deepEqual(readdirSync(d).sort(), names);
+    assert.deepEqual(res.files.map((f) => f.slice(d.length + 1)).sort(), names);
+    assert.equal(statSync(join(d, names[1])).mode & 0o777, 0o600);
+    assert.deepEqual(readFileSync(join(d, names[3])), pub);
+    const readme = readFileSync(join(d, names[0]), 'utf8');
+    assert.match(readme, new RegExp(`-inkey wrappingKey_${hwId}_20261201180509 -out EncryptedKeyMaterial.bin -keyform der -pubin -encrypt -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256`));
+    const b = await readBundle(d);
+    assert.deepEqual([b.layout, b.provider, b.region, b.keyId, b.wrappingAlgorithm, b.files.publicKey, b.files.importToken, b.files.readme], ['canonical', 'huawei', 'cn-north-4', hwId, 'RSAES_OAEP_SHA_256', names[3], names[1], names[0]]);
+    // Without our manifest it is what Huawei's console downloads: the key id from the names, the facts from the README.
+    rmSync(join(d, 'kms-import.json'));
+    const c = await readBundle(d);
+    assert.equal(c.layout, 'console-legacy');
+    assert.equal(c.keyId, hwId);
+    assert.deepEqual(c.importToken, token);
+    assert.equal(c.wrappingAlgorithm, 'RSAES_OAEP_SHA_256');
+    assert.equal(c.validTo?.toISOString(), validTo.toISOString());
+    // AWS keeps its names; an explicit layout overrides the provider's.
+    const e = tmp.path('huawei-as-console');
+    await writeBundle(e, { keyArn: hwId, keyId: hwId, provider: 'huawei', region: 'cn-north-4', wrappingAlgorithm: 'RSAES_OAEP_SHA_256', wrappingKeySpec: 'RSA_3072', validTo, publicKey: pub, importToken: token, layout: 'console' });
+    assert.deepEqual(readdirSync(e).sort(), ['ImportToken.bin', 'README.txt', 'WrappingPublicKey.bin', 'kms-import.json']);
   });
   test('normalize: a legacy download becomes the canonical layout with a manifest', async () => {
     const src = dir('to-normalize', { [`wrappingKey_${KEY_ID}_1`]: pub, [`importToken_${KEY_ID}_1`]: token, [`README_${KEY_ID}_1.txt`]: consoleReadme() });

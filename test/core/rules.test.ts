@@ -137,6 +137,19 @@ test('002 (Huawei): "You can only import 256-bit symmetric keys." and its three 
   assert.ok(errors({ provider: 'huawei', keySpec: 'HMAC_256', wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_OAEP_SHA_256' }).includes('KEY_SPEC_NOT_SUPPORTED_BY_PROVIDER'));
 });
 
+test("huawei-kms.md: asymmetric material goes in Huawei's two-part form (RSA_AES_KEY_WRAP_SHA_256 under RSA_2048); the recommendation follows", () => {
+  for (const k of ['RSA_2048', 'RSA_4096', 'ECC_NIST_P256', 'ECC_NIST_P384'] as const) {
+    assert.deepEqual(errors({ provider: 'huawei', keySpec: k, wrappingKeySpec: 'RSA_2048', algorithm: 'RSA_AES_KEY_WRAP_SHA_256' }), [], k);
+    for (const a of ['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1', 'RSAES_PKCS1_V1_5'] as const) assert.ok(errors({ provider: 'huawei', keySpec: k, wrappingKeySpec: 'RSA_2048', algorithm: a }).includes('HUAWEI_PRIVATE_KEY_NEEDS_TWO_PART'), `${k} ${a}`);
+    assert.ok(errors({ provider: 'huawei', keySpec: k, wrappingKeySpec: 'RSA_2048', algorithm: 'RSA_AES_KEY_WRAP_SHA_1' }).includes('ALGORITHM_NOT_OFFERED'), k);
+    assert.deepEqual(recommend('huawei', k), { wrappingKeySpec: 'RSA_2048', algorithm: 'RSA_AES_KEY_WRAP_SHA_256' });
+  }
+  assert.deepEqual(recommend('huawei', 'SYMMETRIC_DEFAULT'), { wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_OAEP_SHA_256' });
+  // Huawei has no P-521 or secp256k1 keys; its wrapping key is RSA_2048 (no "prefer RSA_4096" advice).
+  for (const k of ['ECC_NIST_P521', 'ECC_SECG_P256K1'] as const) assert.ok(errors({ provider: 'huawei', keySpec: k, wrappingKeySpec: 'RSA_2048', algorithm: 'RSA_AES_KEY_WRAP_SHA_256' }).includes('KEY_SPEC_NOT_SUPPORTED_BY_PROVIDER'), k);
+  assert.ok(!codes({ provider: 'huawei', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_OAEP_SHA_256' }).includes('info:PREFER_RSA_4096'));
+});
+
 test('003 (the 2048-bit, PKCS#1 era): its three choices in AWS preference order still check, OAEP_SHA_256 first', () => {
   // "These choices are listed in order of AWS preference": RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSAES_PKCS1_V1_5
   assert.deepEqual(errors({ provider: 'aws', keySpec: 'SYMMETRIC_DEFAULT', wrappingKeySpec: 'RSA_2048', algorithm: 'RSAES_OAEP_SHA_256' }), []);

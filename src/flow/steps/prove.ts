@@ -1,16 +1,20 @@
 // Step "prove": what KMS does with the key must match what we compute from the material (or from the
-// public key an HSM exports). See ../proof.ts for the comparisons. No vscode, no SDK.
+// public key an HSM exports). See ../proof.ts for the comparisons; for provider id 'huawei' the proof is
+// ../signatureProof.ts (the same comparisons, plus a Huawei signature verified locally for signing keys).
+// No vscode, no SDK.
 import type { KeyMaterial } from '../../core/material';
 import { KEY_SPECS, type KeySpec } from '../../core/specs';
 import type { CallOptions, KeyInfo, KmsProvider } from '../../providers/types';
 import { proveImport } from '../proof';
+import { proveOnHuawei } from '../signatureProof';
 import type { ProofOutcome } from '../types';
 import type { FlowRun } from '../run';
 
-export function proofLabel(keySpec: KeySpec): string {
+export function proofLabel(keySpec: KeySpec, providerId?: string, keyUsage?: string): string {
   const kind = KEY_SPECS[keySpec].kind;
   if (kind === 'hmac') return 'GenerateMac vs local HMAC';
   if (kind === 'symmetric') return 'Encrypt/Decrypt round trip';
+  if (providerId === 'huawei' && keyUsage === 'SIGN_VERIFY') return 'GetPublicKey vs local public key, and a KMS signature verified locally';
   return 'GetPublicKey vs local public key';
 }
 
@@ -30,7 +34,7 @@ export function isCustomProof(x: ProofSource | undefined): x is CustomProof {
 }
 
 /** Runs the proof (or records that it was not requested). A proof that does not hold ends the step as failed, without throwing. */
-export async function proveStep(run: FlowRun, provider: KmsProvider, key: Pick<KeyInfo, 'keyId' | 'keySpec'>, material: ProofSource | undefined): Promise<ProofOutcome> {
+export async function proveStep(run: FlowRun, provider: KmsProvider, key: Pick<KeyInfo, 'keyId' | 'keySpec'> & Partial<Pick<KeyInfo, 'keyUsage'>>, material: ProofSource | undefined): Promise<ProofOutcome> {
   if (!material) {
     run.checkpoint('prove');
     const proof: ProofOutcome = { method: 'not-run', holds: false, detail: 'The proof was not requested here.' };
@@ -40,8 +44,12 @@ export async function proveStep(run: FlowRun, provider: KmsProvider, key: Pick<K
   let proof: ProofOutcome | undefined;
   try {
     run.checkpoint('prove');
-    run.emit('prove', 'running', isCustomProof(material) ? material.label : proofLabel(key.keySpec));
-    proof = isCustomProof(material) ? await material.prove(provider, key.keyId, key.keySpec, { signal: run.signal }) : await proveImport(provider, key.keyId, key.keySpec, material, { signal: run.signal });
+    run.emit('prove', 'running', isCustomProof(material) ? material.label : proofLabel(key.keySpec, provider.id, key.keyUsage));
+    proof = isCustomProof(material)
+      ? await material.prove(provider, key.keyId, key.keySpec, { signal: run.signal })
+      : provider.id === 'huawei'
+        ? await proveOnHuawei(provider, key, material, { signal: run.signal })
+        : await proveImport(provider, key.keyId, key.keySpec, material, { signal: run.signal });
   } catch (e) {
     throw run.fail(e);
   }

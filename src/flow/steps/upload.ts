@@ -39,9 +39,20 @@ export interface UploadResult {
   keyState?: KeyInfo['keyState'];
 }
 
+/**
+ * Refuses, before anything is created or sent, an import type the provider does not have: Huawei Cloud KMS keeps
+ * one material per key (no NEW_KEY_MATERIAL, i.e. no rotation of imported material).
+ */
+export function assertImportTypeOffered(run: FlowRun, provider: Pick<KmsProvider, 'id'>, importType: ImportType | undefined): void {
+  if (provider.id === 'huawei' && importType === 'NEW_KEY_MATERIAL') {
+    run.refuse('import', 'NOT_OFFERED_BY_PROVIDER', 'Huawei Cloud KMS does not rotate imported key material: a key keeps the one material imported into it (there is no NEW_KEY_MATERIAL import). Nothing was sent.', 'Create a new key for the new material; to restore deleted or expired material, import the same material again without --import-type.', { landed: false });
+  }
+}
+
 export async function uploadWrapped(run: FlowRun, provider: KmsProvider, key: KeyInfo, input: UploadInput): Promise<UploadResult> {
   const { wrapped } = input;
   try {
+    assertImportTypeOffered(run, provider, input.importType);
     run.checkpoint('import');
     const expiration: ExpirationChoice = input.expiration ?? { model: 'KEY_MATERIAL_DOES_NOT_EXPIRE' };
     Object.assign(run.partial, { expirationModel: expiration.model, validTo: expiration.model === 'KEY_MATERIAL_EXPIRES' ? expiration.validTo : undefined, importType: input.importType });

@@ -27,6 +27,19 @@ export function precheckBeforeCreate(run: FlowRun, provider: ProviderId, keySpec
 }
 
 /**
+ * Before parameters are downloaded (or a file wrapped elsewhere is uploaded): the rules for this key spec under this
+ * wrapping choice, without the material. Returns the findings (warnings to show, e.g. Huawei's SHA-1 notice); for
+ * Huawei Cloud KMS an error is refused here as step "check" (e.g. an EC key with RSAES_OAEP_SHA_256 alone, which
+ * Huawei would refuse only at import: KMS.2608). Other providers keep KMS's own answer.
+ */
+export function checkChoiceForKey(run: FlowRun, provider: ProviderId, keySpec: KeySpec, choice: WrappingChoice): Finding[] {
+  const findings = checkCompatibility({ provider, keySpec, wrappingKeySpec: choice.wrappingKeySpec, algorithm: choice.wrappingAlgorithm });
+  const err = findings.find((f) => f.severity === 'error');
+  if (err && provider === 'huawei') run.refuse('check', err.code, `${err.message} Nothing was ${run.partial.bundleDir ? 'uploaded' : 'downloaded'}.`, err.fix);
+  return findings.filter((f) => f.severity !== 'error');
+}
+
+/**
  * The check before any wrap, wherever it runs (this flow, `kms-import wrap`, the explorer's wrap): the KMS's
  * rules for this material under this wrapping key and algorithm. Returns the warnings and notes; throws the
  * first error as a KmsImportError (kind 'incompatible') that carries all findings. Synchronous and pure.
