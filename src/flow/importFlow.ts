@@ -15,7 +15,7 @@ import type { WrappingAlgorithm, WrappingKeySpec } from '../core/specs';
 import type { CreateKeyRequest, ImportParameters, ImportType, KmsProvider } from '../providers/types';
 import { FlowRun } from './run';
 import { resolveKey } from './steps/key';
-import { downloadParameters, useParameters } from './steps/parameters';
+import { assertBundleDirFree, downloadParameters, useParameters } from './steps/parameters';
 import { proveStep } from './steps/prove';
 import { assertImportTypeOffered, uploadWrapped, type ExpirationChoice } from './steps/upload';
 import { checkCompatibilityStep, chooseWrapping, materialFacts, precheckBeforeCreate, wrapStep } from './steps/wrap';
@@ -67,6 +67,8 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
     run.checkpoint('create-key');
     assertImportTypeOffered(run, provider, opts.importType);
     if ('create' in opts.target) precheckBeforeCreate(run, provider.id, opts.target.create.keySpec, facts, requested);
+    // A bundle folder that cannot be written is refused before a key is created (it is checked again when written).
+    if (opts.bundleDir && !opts.parameters) await assertBundleDirFree(opts.bundleDir);
     const key = await resolveKey(run, provider, opts.target);
     const choice = chooseWrapping(provider.id, key.keySpec, {
       wrappingAlgorithm: opts.parameters?.wrappingAlgorithm ?? requested.wrappingAlgorithm,

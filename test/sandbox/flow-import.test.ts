@@ -229,6 +229,12 @@ describe('runImportFlow: choices and refusals', () => {
     const e2 = await flowError(runImportFlow({ provider, material: material('SYMMETRIC_DEFAULT'), target: { keyId: key.keyId }, bundleDir: busy }));
     assert.equal(e2.code, 'BUNDLE_DIR_NOT_EMPTY');
     assert.deepEqual(await fs.readdir(busy), ['other.txt']);
+    // Creating a key into a folder that is not empty is refused before CreateKey: no key is left pending import.
+    const n0 = rig.sandbox.admin.requestCount('CreateKey');
+    const e3 = await flowError(runImportFlow({ provider, material: material('SYMMETRIC_DEFAULT'), target: { create: { keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT' } }, bundleDir: busy }));
+    assert.equal(e3.code, 'BUNDLE_DIR_NOT_EMPTY');
+    assert.equal(rig.sandbox.admin.requestCount('CreateKey'), n0);
+    assert.deepEqual(await fs.readdir(busy), ['other.txt']);
   });
 
   test('keepMaterial leaves the bytes to the caller', async () => {

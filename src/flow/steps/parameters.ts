@@ -56,8 +56,8 @@ export async function useParameters(run: FlowRun, key: KeyInfo, b: ParameterBund
   return params;
 }
 
-/** Writes a bundle folder complete into a temporary sibling, then renames it into place (the target must not exist or be empty). */
-export async function writeBundleFolder(dir: string, input: Parameters<typeof writeBundle>[1]): Promise<string> {
+/** The bundle folder's entries (undefined when it does not exist); refuses a folder that is not empty. */
+export async function assertBundleDirFree(dir: string): Promise<string[] | undefined> {
   const target = path.resolve(dir);
   let existing: string[] | undefined;
   try {
@@ -68,6 +68,13 @@ export async function writeBundleFolder(dir: string, input: Parameters<typeof wr
   if (existing && existing.length > 0) {
     throw new ImportFlowError('download-parameters', 'BUNDLE_DIR_NOT_EMPTY', `The bundle folder ${target} is not empty.`, 'Choose a new folder for the parameters (each download is one set).');
   }
+  return existing;
+}
+
+/** Writes a bundle folder complete into a temporary sibling, then renames it into place (the target must not exist or be empty). */
+export async function writeBundleFolder(dir: string, input: Parameters<typeof writeBundle>[1]): Promise<string> {
+  const target = path.resolve(dir);
+  const existing = await assertBundleDirFree(target);
   await fs.mkdir(path.dirname(target), { recursive: true });
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${crypto.randomBytes(6).toString('hex')}.partial`);
   try {
