@@ -12,23 +12,20 @@ import { readFileChecked } from '../../core/fsutil';
 import * as path from 'node:path';
 import { assertBundleUsable, readBundle, type ParameterBundle } from '../../core/bundle';
 import { isKmsImportError } from '../../core/errors';
-import { runWrappedImport } from '../../flow/compositions';
-import { STEP_LABELS, isImportFlowError, type ImportFlowResult } from '../../flow/types';
+import type { ImportFlowResult } from '../../flow/types';
 import { cloudHsmCliSteps } from '../../hsm/cloudhsmSteps';
 import { hsmProver } from '../../hsm/evidence';
 import { runHsmWrapInWorker } from '../../hsm/workerProtocol';
-import { mapFailure } from '../importRunner';
 import { COMMANDS } from '../model/commandIds';
 import { planOutput } from '../model/outputPaths';
 import type { AccountRef } from '../model/treeModel';
 import { pickKey } from '../pickers';
-import { toStored } from '../results';
 import type { Services } from '../services';
 import { isKeyNode } from '../tree/nodes';
 import { accountForBundle, askOverwrite, pickBundle } from './bundleCommands';
 import { currentExpiry, pickExpiration } from './keyCommands';
-import { stepLogLine } from '../model/logLines';
 import { registerCommand, UserCancelled } from './run';
+import { uploadWrappedFile } from './wrappedImport';
 
 const LAST = 'kmsImport.hsm.last';
 const SOFTHSM = ['/usr/lib/softhsm/libsofthsm2.so', '/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so', '/opt/homebrew/lib/softhsm/libsofthsm2.so'];
@@ -113,36 +110,8 @@ async function wrapInHsm(s: Services, arg: unknown): Promise<ImportFlowResult> {
 /** The flow's upload-as-is of the wrapped file, proven with the HSM's evidence. */
 async function importWrapped(s: Services, t: Target, file: string, proofInput: ReturnType<typeof hsmProver>): Promise<ImportFlowResult> {
   const expiration = await pickExpiration(await currentExpiry(s, t.account, t.region, t.keyId));
-  const provider = await s.accounts.provider(t.account, t.region);
-  const bytes = await readFileChecked(file, 64 * 1024);
-  let r: ImportFlowResult;
-  try {
-    r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing {0}', path.basename(file)), cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      const sub = token.onCancellationRequested(() => controller.abort());
-      try {
-        return await runWrappedImport({
-          provider, keyId: t.keyId, bundle: t.bundle, wrapped: bytes, expiration, proofInput, signal: controller.signal,
-          onStep: (e) => {
-            s.log.info(stepLogLine(e));
-            if (e.status === 'running') progress.report({ message: STEP_LABELS[e.id] });
-          },
-        });
-      } finally {
-        sub.dispose();
-      }
-    });
-  } catch (e) {
-    const m = mapFailure(e);
-    s.log.error(`Import of ${file} failed: ${m.title}: ${m.cause}`, { action: m.action });
-    if (isImportFlowError(e) && e.cancelled && e.extra.landed !== true) throw new UserCancelled();
-    void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1} {2}', m.title, m.cause, m.action));
-    throw new UserCancelled(); // shown above
-  }
-  await s.results.put(toStored({ ...r, bundleDir: t.dir }, t.account.id, t.region));
-  s.log.info(`HSM import of ${t.keyId}: proof ${r.proof.method} ${r.proof.holds ? 'holds' : 'FAILED'}: ${r.proof.detail}`);
-  await s.tree.refreshKey(t.account, t.region, t.keyId);
-  await s.showSummary({ accountId: t.account.id, region: t.region, keyId: t.keyId, bundleDir: t.dir });
+  const wrapped = await readFileChecked(file, 64 * 1024);
+  const r = await uploadWrappedFile(s, { account: t.account, region: t.region, keyId: t.keyId, bundle: t.bundle, bundleDir: t.dir, file, wrapped, expiration, proofInput });
   if (r.ok) void vscode.window.showInformationMessage(vscode.l10n.t('Wrapped inside the HSM, imported and proven: {0}', r.proof.detail));
   else void vscode.window.showErrorMessage(vscode.l10n.t('Imported, but the proof failed for {0}: {1}', t.keyId, r.proof.detail));
   return r;

@@ -9,12 +9,10 @@ import { readFileChecked } from '../../core/fsutil';
 import type { KeyMaterial } from '../../core/material';
 import { KEY_SPECS, type ExpirationModel } from '../../core/specs';
 import { readPublicKeyForProof } from '../../core/verify';
-import { runProof, runWrappedImport } from '../../flow/compositions';
+import { runProof } from '../../flow/compositions';
 import type { ExpirationChoice } from '../../flow/steps/upload';
 import { rotateImportedMaterial } from '../../flow/rotation';
-import { STEP_LABELS, isImportFlowError } from '../../flow/types';
-import { mapFailure, newBundleDir, readMaterialInteractive } from '../importRunner';
-import { toStored } from '../results';
+import { newBundleDir, readMaterialInteractive } from '../importRunner';
 import { reimportExpiry } from '../model/formGuide';
 import { COMMANDS } from '../model/commandIds';
 import { expirationPickPlan, validToProblem } from '../model/expirationPick';
@@ -22,9 +20,10 @@ import { proofLogLine, stepLogLine } from '../model/logLines';
 import { keyLabel, type AccountRef } from '../model/treeModel';
 import { pickAccountRegion, pickKey } from '../pickers';
 import type { Services } from '../services';
-import { isAccountNode, isKeyNode, isRegionNode, type KeyNode } from '../tree/nodes';
+import { isAccountNode, isKeyNode, isRegionNode } from '../tree/nodes';
 import { registerCommand, UserCancelled } from './run';
 import { accountForBundle, pickMaterialFile } from './bundleCommands';
+import { keyNodeFor, uploadWrappedFile } from './wrappedImport';
 
 /** A wrapped key (RSA-4096 OAEP, or RSA-AES of an RSA-4096 PKCS#8) is a few KB; a public key or certificate well under 1 MiB. */
 const WRAPPED_FILE_MAX_BYTES = 64 * 1024;
@@ -158,52 +157,9 @@ async function importFromBundle(s: Services, uri: vscode.Uri, proveWith?: string
   }
   assertBundleUsable(bundle);
   const expiration = await pickExpiration(await currentExpiry(s, account, region, keyId));
-  const provider = await s.accounts.provider(account, region);
   // The material file the wrap used (explorer wrap): the import is proven with it, no second question.
   const proofMaterial = proveWith ? (await readMaterialInteractive(proveWith)).material : undefined;
-  let result: Awaited<ReturnType<typeof runWrappedImport>> | undefined;
-  try {
-    // The flow's upload-as-is: expiry and size checked before upload, ambiguous failures settled with DescribeKey.
-    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Importing {0}', path.basename(wrappedFile)), cancellable: true }, async (progress, token) => {
-      const controller = new AbortController();
-      const sub = token.onCancellationRequested(() => controller.abort());
-      try {
-        return await runWrappedImport({
-          provider,
-          keyId,
-          bundle,
-          wrapped: wrapped!,
-          proofInput: proofMaterial,
-          expiration,
-          signal: controller.signal,
-          onStep: (e) => {
-            s.log.info(stepLogLine(e));
-            if (e.status === 'running') progress.report({ message: STEP_LABELS[e.id] });
-          },
-        });
-      } finally {
-        sub.dispose();
-      }
-    });
-  } catch (e) {
-    const m = mapFailure(e);
-    s.log.error(`Import of ${wrappedFile} failed: ${m.title}: ${m.cause}`, { action: m.action });
-    if (isImportFlowError(e) && e.cancelled && e.extra.landed !== true) throw new UserCancelled();
-    const download = vscode.l10n.t('Download New Parameters');
-    void vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1} {2}', m.title, m.cause, m.action), ...(m.nextStep === 'download-parameters' ? [download] : [])).then(async (c) => {
-      if (c === download) await vscode.commands.executeCommand(COMMANDS.downloadParameters, await keyNodeFor(s, account.id, region, keyId));
-    });
-    throw new UserCancelled(); // shown above, with its action
-  } finally {
-    wrapped.fill(0);
-    proofMaterial?.dispose();
-  }
-  s.log.info(`Imported ${wrappedFile} into ${keyId}${proofMaterial ? `; proof ${result.proof.method}: ${result.proof.holds ? 'holds' : 'FAILED'}` : ''}`);
-  // Recorded with the bundle it used: the summary shows this proof under this bundle, and the status
-  // bar stops counting the used parameters down.
-  await s.results.put(toStored({ ...result, bundleDir: dir }, account.id, region));
-  await s.tree.refreshKey(account, region, keyId);
-  await s.showSummary({ accountId: account.id, region, keyId, bundleDir: dir });
+  const result = await uploadWrappedFile(s, { account, region, keyId, bundle, bundleDir: dir, file: wrappedFile, wrapped, expiration, proofInput: proofMaterial }).finally(() => proofMaterial?.dispose());
   if (proofMaterial) {
     if (result.proof.holds) void vscode.window.showInformationMessage(vscode.l10n.t('Imported and proven: {0}', result.proof.detail));
     else void vscode.window.showErrorMessage(vscode.l10n.t('Imported, but the proof failed: {0}', result.proof.detail));
@@ -264,11 +220,4 @@ async function readProofInput(file: string, asymmetric: boolean): Promise<{ mate
     const spki = readPublicKeyForProof(await readFileChecked(file, PUBLIC_KEY_FILE_MAX_BYTES));
     return { material: { bytes: Buffer.alloc(0), publicKeySpki: spki, dispose: () => undefined } };
   }
-}
-
-async function keyNodeFor(s: Services, accountId: string, region: string, keyId: string): Promise<KeyNode> {
-  const account = (await s.accounts.find(accountId))!;
-  const provider = await s.accounts.provider(account, region);
-  const key = await provider.describeKey(keyId);
-  return { type: 'key', id: `key:${account.id}:${region}:${key.keyId}`, account, region, key };
 }

@@ -13,8 +13,16 @@ export class UserCancelled extends Error {
   }
 }
 
+/** Thrown after a command has shown its failure itself (with its own actions): the wrapper stays silent. */
+export class ErrorShown extends Error {
+  constructor() {
+    super('shown');
+    this.name = 'ErrorShown';
+  }
+}
+
 export function isCancellation(e: unknown): boolean {
-  if (e instanceof UserCancelled || e instanceof vscode.CancellationError) return true;
+  if (e instanceof UserCancelled || e instanceof ErrorShown || e instanceof vscode.CancellationError) return true;
   const err = e as { name?: string; info?: { name?: string } } | undefined;
   return err?.name === 'AbortError' || err?.info?.name === 'AbortError';
 }
