@@ -11,6 +11,7 @@ import { optionMatrix, recommend } from '../../src/core/rules';
 import { HUAWEI_ACCOUNTS_STATE, HuaweiAccountStore, offeredWrapping, huaweiAccountRef, huaweiChecks, huaweiEnvAccount, huaweiSecretKey, isHuaweiRegionName, parseRegions, problemText, type SecretsLike, type StateLike } from '../../src/extension/model/huaweiAccounts';
 import { accountContextValue, keyContextValue, keyDescription, providerForAccount, regionsFor, SANDBOX_ACCOUNT, SANDBOX_HUAWEI_ACCOUNT, sortKeys } from '../../src/extension/model/treeModel';
 import { COMMANDS } from '../../src/extension/model/commandIds';
+import { shows } from '../support/menus';
 
 const root = join(__dirname, '..', '..');
 
@@ -151,17 +152,6 @@ test('a Huawei key row: Huawei\'s spec name, state in words, origin; pending imp
   assert.deepEqual(sortKeys([enabled, hwKey()]).map((k) => k.keyState), ['PendingImport', 'Enabled']);
 });
 
-const itemMenus: Array<{ command: string; when: string }> = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).contributes.menus['view/item/context'];
-function shows(command: string, contextValue: string): boolean {
-  return itemMenus
-    .filter((m) => m.command === command)
-    .some((m) => {
-      const eq = /viewItem == ([^\s&]+)/.exec(m.when);
-      if (eq) return eq[1] === contextValue;
-      const re = /viewItem =~ \/(.+?)\/(?=\s|$)/.exec(m.when);
-      return re ? new RegExp(re[1]).test(contextValue) : false;
-    });
-}
 
 test('Huawei key menus: import, parameters, wrap, verify, delete material (symmetric only); no rotation', () => {
   const pending = keyContextValue(hwKey(), stored);

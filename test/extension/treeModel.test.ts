@@ -2,13 +2,12 @@
 // context values checked against the real `viewItem =~ /…/` menu rules of package.json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { KeyInfo } from '../../src/providers/types';
 import { formatDuration, materialExpiry, parametersCountdown } from '../../src/extension/model/expiry';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { accountContextValue, CHINA_SANDBOX_REGION, filterKeys, isRegionName, keyContextValue, keyCount, keyDescription, keyLabel, keyTooltip, providerForRegion, regionPartition, regionsFor, sandboxServes, sortKeys, stateName, treeKeyLabel, SANDBOX_ACCOUNT, SANDBOX_REGION_CHOICES } from '../../src/extension/model/treeModel';
 import { COMMANDS } from '../../src/extension/model/commandIds';
+import { shows } from '../support/menus';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const DAY = 86_400_000;
@@ -85,20 +84,7 @@ test('regions: setting, else the profile region, else us-east-1; the sandbox has
 });
 
 // ---- context values against the real menus ----
-const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
-const itemMenus: Array<{ command: string; when: string }> = pkg.contributes.menus['view/item/context'];
 
-/** Evaluates the `viewItem` clauses of a when-clause (== and =~) for a context value. */
-function shows(command: string, contextValue: string): boolean {
-  return itemMenus
-    .filter((m) => m.command === command)
-    .some((m) => {
-      const eq = /viewItem == ([^\s&]+)/.exec(m.when);
-      if (eq) return eq[1] === contextValue;
-      const re = /viewItem =~ \/(.+?)\/(?=\s|$)/.exec(m.when);
-      return re ? new RegExp(re[1]).test(contextValue) : false;
-    });
-}
 
 test('context values: each action shows only where it applies', () => {
   const pending = keyContextValue(key({ keyState: 'PendingImport' }));
