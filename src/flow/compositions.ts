@@ -85,27 +85,8 @@ export async function runWrappedImport(opts: WrappedImportOptions): Promise<Impo
       minParametersLifetimeMs: opts.minParametersLifetimeMs,
     });
     const proof = await proveStep(run, opts.provider, key, opts.proofInput);
-    const p = run.partial;
-    return {
-      ok: opts.proofInput ? proof.holds : true,
-      keyId: key.keyId,
-      keyArn: key.arn,
-      keySpec: key.keySpec,
-      keyState: p.keyState,
-      createdKey: false,
-      keyMaterialId: p.keyMaterialId,
-      bundleDir: opts.bundle.source,
-      parametersValidTo: params.parametersValidTo,
-      ...choice,
-      expirationModel: p.expirationModel ?? 'KEY_MATERIAL_DOES_NOT_EXPIRE',
-      validTo: p.validTo,
-      importType: opts.importType,
-      importAttempts: p.importAttempts ?? 1,
-      reconciled: p.reconciled ?? false,
-      proof,
-      findings,
-      steps: run.steps,
-    };
+    // Parameters the user already had: no key was created here; the bundle is the one given.
+    return run.result({ key, choice, parametersValidTo: params.parametersValidTo, proof, findings, ok: opts.proofInput ? proof.holds : true, bundleDir: opts.bundle.source, importType: opts.importType });
   } catch (e) {
     opts.wrapped.fill(0);
     throw run.fail(e);

@@ -94,28 +94,7 @@ export async function runImportFlow(opts: ImportFlowOptions): Promise<ImportFlow
       reconcileTimeoutMs: opts.reconcileTimeoutMs,
     });
     const proof = await proveStep(run, provider, key, opts.prove === false ? undefined : material);
-    const p = run.partial;
-    return {
-      ok: opts.prove === false ? true : proof.holds,
-      keyId: key.keyId,
-      keyArn: key.arn,
-      keySpec: key.keySpec,
-      keyState: p.keyState,
-      createdKey: p.createdKey ?? false,
-      keyMaterialId: p.keyMaterialId,
-      bundleDir: p.bundleDir,
-      parametersValidTo: params.parametersValidTo,
-      wrappingAlgorithm: choice.wrappingAlgorithm,
-      wrappingKeySpec: choice.wrappingKeySpec,
-      expirationModel: p.expirationModel ?? 'KEY_MATERIAL_DOES_NOT_EXPIRE',
-      validTo: p.validTo,
-      importType: opts.importType,
-      importAttempts: p.importAttempts ?? 1,
-      reconciled: p.reconciled ?? false,
-      proof,
-      findings,
-      steps: run.steps,
-    };
+    return run.result({ key, choice, parametersValidTo: params.parametersValidTo, proof, findings, ok: opts.prove === false ? true : proof.holds, importType: opts.importType });
   } catch (e) {
     throw run.fail(e);
   } finally {

@@ -8,7 +8,9 @@
 //  - a listener that throws never breaks the run; events never hold secret bytes.
 import { isKmsImportError, serviceErrorCode, type ErrorCode } from '../core/errors';
 import { isProviderError, type ProviderErrorInfo } from '../providers/types';
-import { ImportFlowError, STEP_LABELS, type ImportFlowResult, type StepEvent, type StepId, type StepStatus } from './types';
+import type { Finding } from '../core/rules';
+import type { KeyInfo } from '../providers/types';
+import { ImportFlowError, STEP_LABELS, type ImportFlowResult, type ProofOutcome, type StepEvent, type StepId, type StepStatus } from './types';
 
 export interface FlowRunOptions {
   signal?: AbortSignal;
@@ -30,6 +32,32 @@ export class FlowRun {
     this.onStep = opts.onStep;
     this.now = opts.now ?? (() => new Date());
     this.partial = { steps: this.steps, createdKey: false, importAttempts: 0, reconciled: false };
+  }
+
+  /** The run's result once the import has landed: what the steps recorded, with the key, the wrapping and the proof. */
+  result(r: { key: Pick<KeyInfo, 'keyId' | 'arn' | 'keySpec'>; choice: Pick<ImportFlowResult, 'wrappingAlgorithm' | 'wrappingKeySpec'>; parametersValidTo: Date; proof: ProofOutcome; findings: Finding[]; ok: boolean; bundleDir?: string; importType?: ImportFlowResult['importType'] }): ImportFlowResult {
+    const p = this.partial;
+    return {
+      ok: r.ok,
+      keyId: r.key.keyId,
+      keyArn: r.key.arn,
+      keySpec: r.key.keySpec,
+      keyState: p.keyState,
+      createdKey: p.createdKey ?? false,
+      keyMaterialId: p.keyMaterialId,
+      bundleDir: r.bundleDir ?? p.bundleDir,
+      parametersValidTo: r.parametersValidTo,
+      wrappingAlgorithm: r.choice.wrappingAlgorithm,
+      wrappingKeySpec: r.choice.wrappingKeySpec,
+      expirationModel: p.expirationModel ?? 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+      validTo: p.validTo,
+      importType: r.importType,
+      importAttempts: p.importAttempts ?? 1,
+      reconciled: p.reconciled ?? false,
+      proof: r.proof,
+      findings: r.findings,
+      steps: this.steps,
+    };
   }
 
   emit(id: StepId, status: StepStatus, detail?: string): void {
