@@ -15,6 +15,7 @@ import { STEP_LABELS, isImportFlowError, type ImportFlowResult, type StepEvent }
 import { createAwsProvider } from '../providers/aws/awsProvider';
 import { startSandbox } from '../sandbox/index';
 import { one, parseArgs } from './args';
+import { importResultJson, type ImportResultJson } from '../flow/resultJson';
 
 export const DEMO_KEY_SPECS: KeySpec[] = ['SYMMETRIC_DEFAULT', 'HMAC_256', 'RSA_2048', 'ECC_NIST_P256'];
 
@@ -118,14 +119,8 @@ function stepLine(e: StepEvent): string {
   return `  ${MARK[e.status]} ${STEP_LABELS[e.id].padEnd(20)} ${e.detail ?? ''}`.trimEnd();
 }
 
-function summarize(r: ImportFlowResult): Record<string, unknown> {
-  return {
-    keyArn: r.keyArn,
-    keyMaterialId: r.keyMaterialId,
-    bundleDir: r.bundleDir,
-    wrappingAlgorithm: r.wrappingAlgorithm,
-    wrappingKeySpec: r.wrappingKeySpec,
-    proof: r.proof,
-    steps: r.steps.map((s) => ({ id: s.id, status: s.status, detail: s.detail })),
-  };
+/** The demo's report of one import: where it went, how it was wrapped, the proof and the steps. */
+function summarize(r: ImportFlowResult): Partial<ImportResultJson> {
+  const { keyArn, keyMaterialId, bundleDir, wrappingAlgorithm, wrappingKeySpec, proof, steps } = importResultJson(r);
+  return { keyArn, keyMaterialId, bundleDir, wrappingAlgorithm, wrappingKeySpec, proof, steps };
 }

@@ -21,6 +21,7 @@ import { isProviderError, type ImportType, type KeyInfo, type KmsProvider } from
 import { one, parseArgs, type FlagSpec, type Parsed } from './args';
 import { algorithmOf, keySpecOf, passphraseOf, wrappingKeySpecOf } from './commands';
 import { CONNECTION_FLAGS, connect } from './kmsConnection';
+import { importResultJson } from '../flow/resultJson';
 
 const JSON_FLAG: Record<string, FlagSpec> = { json: {} };
 
@@ -125,28 +126,6 @@ async function withProvider<T>(p: Parsed, fn: (provider: KmsProvider) => Promise
   } finally {
     provider.dispose();
   }
-}
-
-function resultJson(r: ImportFlowResult): Record<string, unknown> {
-  return {
-    ok: r.ok,
-    keyId: r.keyId,
-    keyArn: r.keyArn,
-    keySpec: r.keySpec,
-    keyState: r.keyState,
-    createdKey: r.createdKey,
-    keyMaterialId: r.keyMaterialId,
-    bundleDir: r.bundleDir,
-    parametersValidTo: r.parametersValidTo?.toISOString(),
-    wrappingAlgorithm: r.wrappingAlgorithm,
-    wrappingKeySpec: r.wrappingKeySpec,
-    expirationModel: r.expirationModel,
-    validTo: r.validTo?.toISOString(),
-    importType: r.importType,
-    proof: r.proof,
-    findings: r.findings.filter((f) => f.severity !== 'info').map((f) => ({ severity: f.severity, code: f.code, message: f.message })),
-    steps: r.steps.map((s) => ({ id: s.id, status: s.status, detail: s.detail })),
-  };
 }
 
 function proofExit(proof: ProofOutcome, ran: boolean): number {
@@ -273,7 +252,7 @@ export async function importCommand(argv: string[]): Promise<number> {
 }
 
 function printImport(o: Io, r: ImportFlowResult, proved: boolean, hint = ''): number {
-  if (o.json) process.stdout.write(JSON.stringify(resultJson(r), null, 2) + '\n');
+  if (o.json) process.stdout.write(JSON.stringify(importResultJson(r), null, 2) + '\n');
   else {
     for (const f of r.findings) if (f.severity === 'warning') o.say(`Warning (${f.code}): ${f.message}`);
     o.say(`Key:        ${r.keyArn}${r.createdKey ? ' (created)' : ''}`);

@@ -2,6 +2,7 @@
 // proof after a reload. Dates are stored as ISO strings.
 import type * as vscode from 'vscode';
 import type { ImportFlowResult } from '../flow/types';
+import { importResultJson } from '../flow/resultJson';
 
 const KEY = 'kmsImport.results';
 /** Bundle folders whose parameters an import used (they are no longer counted down). */
@@ -26,23 +27,8 @@ export interface StoredResult {
 }
 
 export function toStored(r: ImportFlowResult, accountId: string, region: string, now = new Date()): StoredResult {
-  return {
-    ok: r.ok,
-    keyId: r.keyId,
-    keyArn: r.keyArn,
-    keySpec: r.keySpec,
-    keyMaterialId: r.keyMaterialId,
-    bundleDir: r.bundleDir,
-    parametersValidTo: r.parametersValidTo?.toISOString(),
-    wrappingAlgorithm: r.wrappingAlgorithm,
-    wrappingKeySpec: r.wrappingKeySpec,
-    expirationModel: r.expirationModel,
-    validTo: r.validTo?.toISOString(),
-    proof: { method: r.proof.method, holds: r.proof.holds, detail: r.proof.detail },
-    importedAt: now.toISOString(),
-    accountId,
-    region,
-  };
+  const { ok, keyId, keyArn, keySpec, keyMaterialId, bundleDir, parametersValidTo, wrappingAlgorithm, wrappingKeySpec, expirationModel, validTo, proof } = importResultJson(r);
+  return { ok, keyId, keyArn, keySpec, keyMaterialId, bundleDir, parametersValidTo, wrappingAlgorithm, wrappingKeySpec, expirationModel, validTo, proof: { method: proof.method, holds: proof.holds, detail: proof.detail }, importedAt: now.toISOString(), accountId, region };
 }
 
 export class ResultStore {
