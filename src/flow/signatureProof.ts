@@ -10,6 +10,13 @@ import { proveImport } from './proof';
 import type { ProofOutcome, SignatureCheck } from './types';
 import type { CallOptions, KmsProvider } from '../providers/types';
 
+/** How the signature part of a proof reads (the Import Summary finds it by SIGNATURE_VERIFIES / SIGNATURE_DOES_NOT_VERIFY). */
+export function signatureDetail(algorithm: string, holds: boolean): string {
+  return `Huawei KMS's ${algorithm} signature of a random message ${holds ? 'verifies' : 'does not verify'} with the local public key`;
+}
+export const SIGNATURE_VERIFIES = /signature of a random message verifies with the local public key/;
+export const SIGNATURE_DOES_NOT_VERIFY = /signature of a random message does not verify with the local public key/;
+
 export interface HuaweiProof {
   proof: ProofOutcome;
   signature?: SignatureCheck;
@@ -29,7 +36,7 @@ export async function proveHuaweiImport(provider: KmsProvider, keyId: string, ke
   return {
     proof,
     holds: proof.holds && holds,
-    signature: { algorithm, holds, detail: holds ? `Huawei KMS's ${algorithm} signature of a random message verifies with the local public key` : `Huawei KMS's ${algorithm} signature of a random message does not verify with the local public key` },
+    signature: { algorithm, holds, detail: signatureDetail(algorithm, holds) },
   };
 }
 

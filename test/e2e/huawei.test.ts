@@ -16,6 +16,7 @@ import { Workbench } from './support/workbench';
 import { waitFor, listFiles } from '../../scripts/vscode-host.mjs';
 import { makeWorkspace, writeSymmetricMaterial, findLeaks, type Secret } from './support/fixtures';
 import { withSandboxState } from './support/seed';
+import { waitForTreeRow, treeContextMenu, treeContextMenuEntries } from './support/tree';
 import { createHuaweiProvider } from '../../src/providers/huawei/huaweiProvider';
 import { readBundle } from '../../src/core/bundle';
 
@@ -40,40 +41,6 @@ function step(name: string, fn: () => Promise<void>) {
       throw e;
     }
   });
-}
-
-/** Waits until the tree row containing `text` reads `pattern`; returns its text (whitespace collapsed). */
-async function waitForRow(text: string | RegExp, pattern: RegExp): Promise<string> {
-  let last = '';
-  await waitFor(async () => {
-    const row = wb.treeRow(text).first();
-    if (!(await row.count())) return false;
-    return pattern.test((last = (await row.innerText()).replace(/\s+/g, ' ')));
-  }, { what: `the row ${text} to read ${pattern} (last: ${last})`, timeoutMs: 60_000 });
-  return last;
-}
-
-/** The entries of a tree row's context menu (the menu is closed again). */
-async function contextMenuEntries(label: string | RegExp): Promise<string[]> {
-  const row = wb.treeRow(label).first();
-  await row.click({ button: 'right' });
-  const items = wb.page.locator('.context-view .action-item, .monaco-menu .action-item');
-  await items.first().waitFor();
-  const texts = (await items.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
-  await wb.page.keyboard.press('Escape');
-  return texts;
-}
-
-/** Right-clicks a row of the keys tree and picks a context-menu entry. */
-async function treeContextMenu(label: string | RegExp, entry: string): Promise<void> {
-  const row = wb.treeRow(label).first();
-  await row.waitFor();
-  await row.click({ button: 'right' });
-  const item = wb.page.locator('.context-view .action-item, .monaco-menu .action-item').filter({ hasText: entry }).first();
-  await item.waitFor();
-  await item.hover();
-  await waitFor(async () => (await item.getAttribute('class'))?.includes('focused'), { what: `the menu entry "${entry}" to take focus`, timeoutMs: 10_000 });
-  await wb.page.keyboard.press('Enter');
 }
 
 /**
@@ -136,8 +103,8 @@ step('the Sandbox shows its Huawei Cloud KMS API (cn-north-4) with the pending-i
   await wb.expand(wb.treeRow('Sandbox').first());
   await wb.page.mouse.move(900, 600); // the Sandbox row's hover tooltip would cover the rows below it
   await wb.expand(wb.treeRow(HW_ROW).first());
-  assert.match(await waitForRow(HW_ROW, /1 key/), /Huawei Cloud KMS\s*cn-north-4 · 1 key/);
-  assert.match(await waitForRow(ALIAS, /pending import/), /e2e\/hw-aes\s*AES_256 · ENCRYPT_DECRYPT · pending import · EXTERNAL/);
+  assert.match(await waitForTreeRow(wb, HW_ROW, /1 key/), /Huawei Cloud KMS\s*cn-north-4 · 1 key/);
+  assert.match(await waitForTreeRow(wb, ALIAS, /pending import/), /e2e\/hw-aes\s*AES_256 · ENCRYPT_DECRYPT · pending import · EXTERNAL/);
   // The sandbox's Huawei API is not a top-level account of its own.
   assert.equal(await wb.page.locator('.sidebar .monaco-list-row[aria-level="1"]').filter({ hasText: 'Huawei Cloud KMS' }).count(), 0);
   await wb.screenshot('tree-huawei', undefined, { docs: false });
@@ -147,7 +114,7 @@ let bundleDir = '';
 
 step('Download Wrapping Key and Import Token on the key: Huawei\'s RSA_2048 wrapping key with RSAES_OAEP_SHA_256', async () => {
   await wb.clearNotifications();
-  await treeContextMenu(ALIAS, 'Download Wrapping Key and Import Token');
+  await treeContextMenu(wb, ALIAS, 'Download Wrapping Key and Import Token');
   // Huawei's rules: RSA_2048 wrapping keys only, OAEP SHA-256 recommended (never AWS's RSA_4096).
   const rows = wb.page.locator('.quick-input-widget .monaco-list-row');
   await rows.first().waitFor();
@@ -169,7 +136,7 @@ step('Download Wrapping Key and Import Token on the key: Huawei\'s RSA_2048 wrap
 step('Wrap Key Material, then Import Key Material: the key becomes enabled in the tree', async () => {
   await wb.openKeysView();
   await wb.clearNotifications();
-  await treeContextMenu(ALIAS, 'Wrap Key Material');
+  await treeContextMenu(wb, ALIAS, 'Wrap Key Material');
   await answerFileDialogThen(join(workspace, 'material', 'aes256.bin'), 'Use as Key Material', 'Parameters to wrap with');
   await wb.pickQuickItem(relative(workspace, bundleDir), { type: false });
   const wrapped = join(bundleDir, 'EncryptedKeyMaterial.bin');
@@ -182,7 +149,7 @@ step('Wrap Key Material, then Import Key Material: the key becomes enabled in th
   await wb.pickQuickItem('Key material does not expire', { type: false });
   await wb.notification(/Imported the wrapped key material into/).waitFor({ timeout: 120_000 });
   await wb.openKeysView();
-  assert.match(await waitForRow(ALIAS, /enabled/), /e2e\/hw-aes\s*does not expire · AES_256 · ENCRYPT_DECRYPT · enabled · EXTERNAL/);
+  assert.match(await waitForTreeRow(wb, ALIAS, /enabled/), /e2e\/hw-aes\s*does not expire · AES_256 · ENCRYPT_DECRYPT · enabled · EXTERNAL/);
   const log = wb.extensionLog();
   assert.match(log, /step import: done/);
   // The Huawei API did it: the extension's provider for the Sandbox's Huawei side (the key exists only there).
@@ -191,12 +158,12 @@ step('Wrap Key Material, then Import Key Material: the key becomes enabled in th
 });
 
 step('the enabled Huawei key offers Verify and Delete Imported Key Material, not rotation; Verify proves the import', async () => {
-  const entries = await contextMenuEntries(ALIAS);
+  const entries = await treeContextMenuEntries(wb, ALIAS);
   assert.ok(entries.some((e) => e.startsWith('Verify Imported Key')), entries.join(' | '));
   assert.ok(entries.some((e) => e.startsWith('Delete Imported Key Material')), entries.join(' | '));
   assert.ok(!entries.some((e) => /Import New Key Material/.test(e)), `no rotation on a Huawei key: ${entries.join(' | ')}`);
   await wb.clearNotifications();
-  await treeContextMenu(ALIAS, 'Verify Imported Key');
+  await treeContextMenu(wb, ALIAS, 'Verify Imported Key');
   await wb.answerFileDialog(join(workspace, 'material', 'aes256.bin'), 'Use as Key Material');
   const toast = wb.notification(/Proof holds for e2e\/hw-aes/);
   await toast.waitFor({ timeout: 120_000 });
@@ -204,9 +171,9 @@ step('the enabled Huawei key offers Verify and Delete Imported Key Material, not
 
 step('Delete Imported Key Material: the key is pending import again', async () => {
   await wb.clearNotifications();
-  await treeContextMenu(ALIAS, 'Delete Imported Key Material');
+  await treeContextMenu(wb, ALIAS, 'Delete Imported Key Material');
   await answerModal('Delete Key Material');
-  assert.match(await waitForRow(ALIAS, /pending import/), /AES_256 · ENCRYPT_DECRYPT · pending import · EXTERNAL/);
+  assert.match(await waitForTreeRow(wb, ALIAS, /pending import/), /AES_256 · ENCRYPT_DECRYPT · pending import · EXTERNAL/);
   assert.match(wb.extensionLog(), new RegExp(`Deleted imported key material of ${keyId}`));
 });
 
@@ -222,18 +189,18 @@ step('Add Huawei Cloud Account… (the sandbox\'s AK/SK and project): its region
   await answerPrompt('Region(s)', 'cn-north-4');
   await answerPrompt('KMS endpoint (optional', endpoint);
   await wb.openKeysView();
-  assert.match(await waitForRow('e2e-huawei', /Huawei Cloud/), /e2e-huawei\s*Huawei Cloud · cn-north-4/);
+  assert.match(await waitForTreeRow(wb, 'e2e-huawei', /Huawei Cloud/), /e2e-huawei\s*Huawei Cloud · cn-north-4/);
   await wb.expand(wb.treeRow('e2e-huawei').first());
   await wb.page.mouse.move(900, 600);
   await wb.expand(wb.treeRow(CN4_ROW).first());
-  assert.match(await waitForRow(CN4_ROW, /key/), /cn-north-4\s*1 key/);
+  assert.match(await waitForTreeRow(wb, CN4_ROW, /key/), /cn-north-4\s*1 key/);
   // The same key, listed twice: under the Sandbox's Huawei row and under the account (same project).
   await waitFor(async () => (await wb.treeRow(ALIAS).count()) === 2, { what: 'the key under the added account too' });
   assert.match(wb.extensionLog(), /Huawei Cloud KMS: e2e-huawei \(cn-north-4\) \(account huawei:e2e-huawei\)/);
 });
 
 step('Edit Huawei Cloud Account… with a wrong SK: the region says the credentials were refused, with Edit and Remove; Remove deletes it', async () => {
-  await treeContextMenu('e2e-huawei', 'Edit Huawei Cloud Account');
+  await treeContextMenu(wb, 'e2e-huawei', 'Edit Huawei Cloud Account');
   await answerPrompt('Access key ID (AK)', hw.accessKey);
   await answerPrompt('Secret access key (SK)', 'Wrong-Secret-Key-0000');
   await answerPrompt('Project ID of the region', hw.projectId);
@@ -245,7 +212,7 @@ step('Edit Huawei Cloud Account… with a wrong SK: the region says the credenti
   await wb.openKeysView();
   await wb.expand(wb.treeRow('e2e-huawei').first());
   await wb.expand(wb.treeRow(CN4_ROW).first());
-  assert.match(await waitForRow('credentials were refused', /Click to edit the account/), /The credentials were refused \(APIG\.0301\)/);
+  assert.match(await waitForTreeRow(wb, 'credentials were refused', /Click to edit the account/), /The credentials were refused \(APIG\.0301\)/);
   await wb.treeRow('Remove this account').first().waitFor();
   await wb.treeRow('Remove this account').first().click();
   await answerModal('Remove');

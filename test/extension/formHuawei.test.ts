@@ -239,3 +239,12 @@ test("the flow's progress and proof read in Huawei's words on the form; AWS's ar
   const aws = 'SYMMETRIC_DEFAULT material, RSA_4096 wrapping key, RSA_AES_KEY_WRAP_SHA_256; GetPublicKey; ValidTo';
   assert.equal(inProviderWords('aws', aws), aws);
 });
+
+test('Huawei: the chosen file is described in Huawei\'s words (32 raw bytes fit AES_256, not an HMAC key); AWS unchanged', () => {
+  const raw = huawei({ mode: 'new' }, rawCtx(32)).material!.description;
+  assert.match(raw, /^32 bytes of raw key material — fits AES_256 \(raw binary\)$/);
+  assert.doesNotMatch(raw, /HMAC/);
+  assert.match(huawei({ mode: 'new' }, materialCtx('ECC_NIST_P256')).material!.description, /^EC P-256 private key/);
+  const aws = buildFormView(initialFormState({ materialId: 'm1', mode: 'new' }), { provider: 'aws', keys: [], material: rawCtx(32), now });
+  assert.match(aws.material!.description, /fits symmetric \(AES-256\) or HMAC_256/);
+});

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readBundle } from '../../src/core/bundle';
 import type { SummaryFile } from '../../src/protocol/summary';
+import { signatureDetail } from '../../src/flow/signatureProof';
 import { bundleStage, fileRole, nextStep, primaryAction, proofChecks, summaryTerms } from '../../src/extension/model/summaryModel';
 
 const now = new Date('2026-03-01T12:00:00Z');
@@ -102,9 +103,9 @@ test('Huawei proof in its parts: encrypt-data/decrypt-data; get-publickey and, f
   assert.equal(signing[0].detail, 'get-publickey equals the local public key (SHA256:ab)');
   assert.match(signing[1].detail, /Verify Imported Key/);
   // A recorded signature (src/flow/signatureProof.ts's words) is shown as it came out.
-  const verified = proofChecks('huawei', { keySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY' }, { ...pub, detail: `${pub.detail}; A RSASSA_PKCS1_V1_5_SHA_256 signature by Huawei KMS verifies with the local public key` })!;
+  const verified = proofChecks('huawei', { keySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY' }, { ...pub, detail: `${pub.detail}; ${signatureDetail('RSASSA_PKCS1_V1_5_SHA_256', true)}` })!;
   assert.deepEqual(verified.map((c) => [c.id, c.holds]), [['public-key', true], ['signature', true]]);
-  const forged = proofChecks('huawei', { keySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY' }, { ...pub, holds: false, detail: `${pub.detail}; The ECDSA_SHA_256 signature by Huawei KMS does not verify with the local public key` })!;
+  const forged = proofChecks('huawei', { keySpec: 'RSA_2048', keyUsage: 'SIGN_VERIFY' }, { ...pub, holds: false, detail: `${pub.detail}; ${signatureDetail('ECDSA_SHA_256', false)}` })!;
   assert.deepEqual(forged.map((c) => [c.id, c.holds]), [['public-key', true], ['signature', false]]);
   const differs = proofChecks('huawei', { keySpec: 'RSA_2048', keyUsage: 'ENCRYPT_DECRYPT' }, { method: 'public-key', holds: false, detail: 'GetPublicKey SHA256:cd differs from the local public key SHA256:ab' })!;
   assert.deepEqual(differs.map((c) => [c.id, c.holds]), [['public-key', false]], 'an encryption key has no signature part');

@@ -13,7 +13,7 @@ import {
   type WrappingKeySpec,
 } from '../../core/specs';
 import { guide, materialSpec, validToBounds, whyNot } from './formGuide';
-import { algorithmLabel, findingInProviderWords, formTerms, inProviderWords, offeredKeySpecs, offeredUsages, offeredWrapping, specLabel } from './formTerms';
+import { algorithmLabel, findingInProviderWords, formTerms, inProviderWords, materialInProviderWords, offeredKeySpecs, offeredUsages, offeredWrapping, specLabel } from './formTerms';
 import { FORM_STATE_VERSION, type FormState, type FormView, type KeyChoice, type MaterialSummary, type Option } from '../../protocol/form';
 
 export type { FormState, FormView, KeyChoice, MaterialSummary, Option } from '../../protocol/form';
@@ -165,7 +165,7 @@ export function buildFormView(input: FormState, ctx: FormContext): FormView {
     wrappingKeySpecOptions,
     algorithmOptions,
     importTypeEnabled,
-    material: ctx.material?.summary,
+    material: ctx.material && { ...ctx.material.summary, description: materialInProviderWords(provider, ctx.material.summary.description) },
     materialError: ctx.materialError,
     findings,
     todo: guided.todo,

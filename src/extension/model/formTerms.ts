@@ -54,6 +54,12 @@ export function offeredWrapping(provider: ProviderId, all: { specs: WrappingKeyS
   return { specs: RULE_SETS.huawei.wrappingKeySpecs, algorithms: RULE_SETS.huawei.algorithms };
 }
 
+/** What the chosen file is, in the provider's words (Huawei: 32 raw bytes fit AES_256 only — it has no HMAC keys). */
+export function materialInProviderWords(provider: ProviderId, description: string): string {
+  if (provider !== 'huawei') return description;
+  return inProviderWords(provider, description.replace(/\bsymmetric \(AES-256\) or HMAC_256\b/g, 'AES_256'));
+}
+
 /** Huawei's names in a text written with AWS's: key spec names, "KMS key", origin EXTERNAL, ValidTo. */
 export function inProviderWords(provider: ProviderId, text: string): string {
   if (provider !== 'huawei') return text;

@@ -5,6 +5,7 @@
 // For Huawei Cloud KMS the words are Huawei's (key ID, expiration_time, encrypt-data/decrypt-data,
 // get-publickey) and the proof is shown as its parts.
 import type { BundleStage, ProofCheck, SummaryAction, SummaryData, SummaryFile, SummaryTerms } from '../../protocol/summary';
+import { SIGNATURE_DOES_NOT_VERIFY, SIGNATURE_VERIFIES } from '../../flow/signatureProof';
 
 export type { BundleStage } from '../../protocol/summary';
 
@@ -47,8 +48,6 @@ export function fileRole(name: string, found: { publicKey: string; importToken: 
 }
 
 // The signature part of a Huawei proof, as src/flow/signatureProof.ts words it.
-const SIGNATURE_HOLDS = /signature by Huawei KMS verifies with the local public key/;
-const SIGNATURE_FAILS = /signature by Huawei KMS does not verify/;
 
 /**
  * A Huawei proof in its parts: symmetric keys, the encrypt-data/decrypt-data round trip; private keys, get-publickey
@@ -62,7 +61,7 @@ export function proofChecks(provider: string, key: { keySpec: string; keyUsage: 
   const publicHolds = /equals the local public key/.test(proof.detail) ? true : /differs from the local public key/.test(proof.detail) ? false : proof.holds;
   const checks: ProofCheck[] = [{ id: 'public-key', label: 'get-publickey equals the local public key', holds: publicHolds, detail: words(proof.detail.split(/;\s*/)[0]) }];
   if (key?.keyUsage === 'SIGN_VERIFY') {
-    const holds = SIGNATURE_HOLDS.test(proof.detail) ? true : SIGNATURE_FAILS.test(proof.detail) ? false : undefined;
+    const holds = SIGNATURE_VERIFIES.test(proof.detail) ? true : SIGNATURE_DOES_NOT_VERIFY.test(proof.detail) ? false : undefined;
     checks.push({ id: 'signature', label: 'A signature by Huawei KMS verifies with the local public key', holds, detail: holds === undefined ? 'Not part of the recorded proof: run Verify Imported Key with your material.' : proof.detail });
   }
   return checks;

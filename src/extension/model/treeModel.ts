@@ -38,8 +38,12 @@ export const KEY_FILTERS: KeyFilter[] = ['pending', 'external', 'all'];
 export const SANDBOX_ACCOUNT: AccountRef = { id: 'sandbox', kind: 'sandbox', label: 'Sandbox' };
 /** The Huawei Cloud region the sandbox's Huawei KMS API serves (and the default of a new Huawei account). */
 export const HUAWEI_DEFAULT_REGION = 'cn-north-4';
-/** The sandbox's Huawei Cloud KMS API: shown under the Sandbox, its own account so every command uses Huawei's rules. */
-export const SANDBOX_HUAWEI_ACCOUNT: AccountRef = { id: 'sandbox-huawei', kind: 'huawei', label: 'Huawei Cloud KMS', huawei: { projectId: '', sandbox: true, regions: [HUAWEI_DEFAULT_REGION] } };
+/**
+ * The sandbox's Huawei Cloud KMS API: shown under the Sandbox, its own account so every command uses Huawei's rules.
+ * Its label is the Sandbox's: the form ("Account: Sandbox · cn-north-4 (Huawei Cloud KMS rules)") and the summary
+ * add the region and the provider, so a user sees it is the sandbox.
+ */
+export const SANDBOX_HUAWEI_ACCOUNT: AccountRef = { id: 'sandbox-huawei', kind: 'huawei', label: 'Sandbox', huawei: { projectId: '', sandbox: true, regions: [HUAWEI_DEFAULT_REGION] } };
 
 export function keyLabel(key: Pick<KeyInfo, 'aliases' | 'keyId'>): string {
   const alias = key.aliases?.find((a) => !a.startsWith('alias/aws/')) ?? key.aliases?.[0];

@@ -1,7 +1,8 @@
 // Host side of the import form. Every change re-runs the core's compatibility check (formModel) and
 // sends back the whole view; the material is read on the host only (its path comes from an open
 // dialog or a host command and stays here), and only an opaque id and a secret-free summary cross
-// into the webview. A path the webview names (ready, saved state) is never read.
+// into the webview. A path the webview names (ready, saved state) is never read. A form hidden and shown
+// again shows the last run's progress and result (formOutcome).
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { isKmsImportError } from '../../core/errors';
@@ -15,6 +16,7 @@ import { isCancellation } from '../commands/run';
 import type { Services } from '../services';
 import { settings } from '../settings';
 import { restoreFormState } from '../model/pathRefs';
+import { FormOutcome } from '../model/formOutcome';
 import { renderHtml, webviewOptions } from './html';
 import { isFromForm, type FromForm, type ToForm } from '../../protocol/form';
 
@@ -32,6 +34,8 @@ export class FormPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private readonly queue: ToForm[] = [];
+  /** The last run's progress and result or error: shown again when a hidden form is shown again. */
+  private readonly outcome = new FormOutcome();
   private accountLabel = 'Sandbox';
   /** The account the form is for, once looked up (its kind decides the rule set: AWS partition or Huawei). */
   private accountRef?: AccountRef;
@@ -104,6 +108,7 @@ export class FormPanel implements vscode.Disposable {
     this.materialPath = undefined;
     this.materialError = undefined;
     this.passphrase = undefined;
+    this.outcome.clear();
     this.state = this.withDefaults(init);
     if (this.accountRef?.id !== (this.state.accountId ?? SANDBOX_ACCOUNT.id)) this.accountRef = undefined;
     this.post({ type: 'reset' });
@@ -138,6 +143,11 @@ export class FormPanel implements vscode.Disposable {
       return;
     }
     void this.panel.webview.postMessage(m);
+  }
+
+  /** Posts a message of the run's outcome (progress, result, error), kept to be shown again after a hide. */
+  private postOutcome(m: Parameters<FormOutcome['record']>[0]): void {
+    this.post(this.outcome.record(m));
   }
 
   private refresh(): void {
@@ -205,9 +215,14 @@ export class FormPanel implements vscode.Disposable {
         case 'ready':
           // The host's state is the truth for this panel (a reload comes through revive): the
           // webview's saved state is not read here, so a reset form never gets an old file back.
+          // A form shown again after it was hidden (torn down) gets the last run's progress and result back.
           this.ready = true;
-          this.queue.splice(0).forEach((q) => void this.panel.webview.postMessage(q));
-          this.refresh();
+          {
+            const { before, after } = this.outcome.replay(this.queue.splice(0), !!this.running);
+            before.forEach((q) => void this.panel.webview.postMessage(q));
+            this.refresh();
+            after.forEach((q) => void this.panel.webview.postMessage(q));
+          }
           break;
         case 'change': {
           const p = m.patch;
@@ -264,9 +279,10 @@ export class FormPanel implements vscode.Disposable {
 
   private async submit(): Promise<void> {
     if (this.running) return;
+    this.outcome.clear();
     const view = this.view();
     if (!view.canSubmit || !this.materialPath) {
-      this.post({ type: 'error', error: { title: vscode.l10n.t('Not ready to import'), cause: view.blocker ?? '', action: view.findings.find((f) => f.severity === 'error')?.fix ?? '', nextStep: 'none' } });
+      this.postOutcome({ type: 'error', error: { title: vscode.l10n.t('Not ready to import'), cause: view.blocker ?? '', action: view.findings.find((f) => f.severity === 'error')?.fix ?? '', nextStep: 'none' } });
       return;
     }
     const st = view.state;
@@ -290,9 +306,9 @@ export class FormPanel implements vscode.Disposable {
         importType: st.importType === 'DEFAULT' || !view.terms.importType ? undefined : st.importType,
         signal: controller.signal,
         // Progress and proof in the provider's words (Huawei: AES_256, the two-part wrapping, get-publickey).
-        onStep: (e) => this.post({ type: 'progress', step: e.id, status: e.status, detail: e.detail === undefined ? undefined : inProviderWords(view.provider, e.detail) }),
+        onStep: (e) => this.postOutcome({ type: 'progress', step: e.id, status: e.status, detail: e.detail === undefined ? undefined : inProviderWords(view.provider, e.detail) }),
       });
-      this.post({ type: 'result', result: { ok: result.ok, keyId: result.keyId, keyArn: result.keyArn, keyMaterialId: result.keyMaterialId, proof: { method: result.proof.method, holds: result.proof.holds, detail: inProviderWords(view.provider, result.proof.detail) } } });
+      this.postOutcome({ type: 'result', result: { ok: result.ok, keyId: result.keyId, keyArn: result.keyArn, keyMaterialId: result.keyMaterialId, proof: { method: result.proof.method, holds: result.proof.holds, detail: inProviderWords(view.provider, result.proof.detail) } } });
       // The key now exists and has material: the form switches to it (a second submit re-imports).
       this.state = { ...this.state, mode: 'existing', keyId: result.keyId, alias: undefined };
       this.keys.push({ keyId: result.keyId, label: result.keyId, keySpec: result.keySpec, keyUsage: st.keyUsage ?? 'ENCRYPT_DECRYPT', keyState: result.keyState ?? 'Enabled', hasMaterial: true });
@@ -304,11 +320,11 @@ export class FormPanel implements vscode.Disposable {
       void this.loadKeys();
     } catch (e) {
       if (isCancellation(e)) {
-        this.post({ type: 'error', error: { title: vscode.l10n.t('Cancelled'), cause: vscode.l10n.t('The import was cancelled.'), action: vscode.l10n.t('Nothing half-done was left behind; submit again when ready.'), nextStep: 'none' } });
+        this.postOutcome({ type: 'error', error: { title: vscode.l10n.t('Cancelled'), cause: vscode.l10n.t('The import was cancelled.'), action: vscode.l10n.t('Nothing half-done was left behind; submit again when ready.'), nextStep: 'none' } });
       } else {
         const mapped = mapFailure(e);
         this.s.log.error(`Import failed: ${mapped.title}: ${mapped.cause}`, { action: mapped.action });
-        this.post({ type: 'error', error: mapped });
+        this.postOutcome({ type: 'error', error: mapped });
       }
     } finally {
       this.running = undefined;

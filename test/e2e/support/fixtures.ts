@@ -68,3 +68,10 @@ export function findLeaks(text: string, secrets: Secret[]): string[] {
   }
   return found;
 }
+
+/** Writes an EC private key on `curve` (PKCS#8 PEM); the Secret is its PKCS#8 DER. */
+export function writeEcMaterial(ws: string, rel: string, curve = 'P-256'): Secret {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: curve });
+  writeFileSync(join(ws, rel), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  return { name: rel, bytes: privateKey.export({ type: 'pkcs8', format: 'der' }), partial: true };
+}
