@@ -24,6 +24,8 @@ const common = {
 
 // node-forge (only for PKCS#12 material) is its own lazily loaded chunk, dist/forge.js.
 const lazyForge = { name: 'lazy-forge', setup(build) { build.onResolve({ filter: /^node-forge$/ }, () => ({ path: './forge.js', external: true })); } };
+// The pure-JS curves (SM2, secp256k1 and noble's NIST curves: core/lazyCurves.ts) are the extension's chunk dist/curves.js.
+const lazyCurves = { name: 'lazy-curves', setup(build) { build.onResolve({ filter: /^\.\/lazyCurves$/ }, () => ({ path: './curves.js', external: true })); } };
 // The extension's HSM worker loads koffi from dist/koffi (copied below), not from node_modules (absent in a .vsix).
 const koffiFromDist = { name: 'koffi-from-dist', setup(build) { build.onResolve({ filter: /^koffi$/ }, () => ({ path: './koffi/index.cjs', external: true })); } };
 const builds = [
@@ -43,8 +45,10 @@ if (existsSync(join(root, 'src/cli/server.ts'))) {
 }
 if (existsSync(join(root, 'src/extension/extension.ts'))) {
   // Lazily loaded chunks stay out of dist/extension.js (< 300 KB): the AWS SDK (aws.js), the in-process
-  // sandbox (sandbox.js), node-forge (forge.js, only for PKCS#12 material) and the Huawei provider (huawei.js).
-  builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './aws.js', './sandbox.js', './huawei.js'], plugins: [lazyForge] });
+  // sandbox (sandbox.js), node-forge (forge.js, only for PKCS#12 material), the Huawei provider (huawei.js)
+  // and the pure-JS curves (curves.js: SM2, secp256k1, noble's NIST curves).
+  builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', './aws.js', './sandbox.js', './huawei.js', './curves.js'], plugins: [lazyForge, lazyCurves] });
+  builds.push({ ...common, entryPoints: ['src/core/lazyCurves.ts'], outfile: 'dist/curves.js' });
   if (existsSync(join(root, 'src/providers/huawei/huaweiProvider.ts'))) builds.push({ ...common, entryPoints: ['src/providers/huawei/huaweiProvider.ts'], outfile: 'dist/huawei.js' });
   // The HSM worker (Wrap in HSM): its own chunk, loaded in a worker thread only when that command runs.
   builds.push({ ...common, entryPoints: ['src/hsm/worker.ts'], outfile: 'dist/hsm-worker.js', plugins: [lazyForge, koffiFromDist] });

@@ -1,6 +1,6 @@
 // EC public-key derivation. Curves the runtime knows go through node:crypto's ECDH (native, fast);
 // where it lacks them (BoringSSL in VS Code desktop has no secp256k1 or SM2) @noble/curves does it in pure JS.
-// The noble modules load on first use, so commands that never touch those curves do not pay for them.
+// The noble modules load on first use (loadCurves), so commands that never touch those curves do not pay for them.
 import * as crypto from 'node:crypto';
 import type { EcCurveName } from './specs';
 
@@ -25,31 +25,33 @@ interface CurveLike {
 
 const cache = new Map<EcCurveName, CurveLike>();
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 type NobleCurve = { ProjectivePoint: { BASE: PointLike; fromHex(h: string): PointLike } };
-const NOBLE: Record<Exclude<EcCurveName, 'SM2'>, () => NobleCurve> = {
-  'P-256': () => require('@noble/curves/p256').p256,
-  'P-384': () => require('@noble/curves/p384').p384,
-  'P-521': () => require('@noble/curves/p521').p521,
-  secp256k1: () => require('@noble/curves/secp256k1').secp256k1,
-};
 
-function sm2(): NobleCurve {
-  // The one SM2 curve definition (GM/T 0003.5 recommended parameters): ./sm2.
-  return (require('./sm2') as typeof import('./sm2')).SM2_POINTS;
+/** The pure-JS curve module (./lazyCurves), loaded on first use: the extension's lazily loaded chunk dist/curves.js. */
+export function loadCurves(): typeof import('./lazyCurves') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./lazyCurves') as typeof import('./lazyCurves');
 }
+
+const NOBLE: Record<EcCurveName, () => NobleCurve> = {
+  'P-256': () => loadCurves().p256,
+  'P-384': () => loadCurves().p384,
+  'P-521': () => loadCurves().p521,
+  secp256k1: () => loadCurves().secp256k1,
+  // The one SM2 curve definition (GM/T 0003.5 recommended parameters): ./sm2.
+  SM2: () => loadCurves().sm2.SM2_POINTS,
+};
 
 function curve(name: EcCurveName): CurveLike {
   let c = cache.get(name);
   if (!c) {
-    const noble = name === 'SM2' ? sm2() : NOBLE[name]();
+    const noble = NOBLE[name]();
     const P = noble.ProjectivePoint;
     c = { base: P.BASE, fromHex: (h) => P.fromHex(h) };
     cache.set(name, c);
   }
   return c;
 }
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function curveOrder(name: EcCurveName): bigint {
   return ORDERS[name];

@@ -9,6 +9,7 @@ import * as asn1 from './asn1';
 import { decodeBase64Text, fingerprint, isProbablyText, parsePem } from './encoding';
 import { invalidInput } from './errors';
 import { WRAPPING_KEY_SPECS, type WrappingKeySpec } from './specs';
+import { loadCurves } from './curves';
 
 export interface WrappingPublicKey {
   kind: 'rsa' | 'sm2';
@@ -64,8 +65,7 @@ function fromDer(der: Buffer, encoding: WrappingPublicKey['encoding']): Wrapping
   const algParams = asn1.children(items[0])[1];
   const curveOid = algOid === asn1.OID.ecPublicKey && algParams?.tag === asn1.Tag.OID ? asn1.decodeOid(algParams.value) : undefined;
   if (algOid === asn1.OID.sm2Algorithm || curveOid === asn1.OID.sm2Algorithm) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { sm2Point } = require('./sm2') as typeof import('./sm2'); // loaded on first use (the curve's tables)
+    const { sm2Point } = loadCurves().sm2; // loaded on first use (the curve's tables)
     let point: Buffer;
     try {
       point = Buffer.from(sm2Point(asn1.expect(items[1], asn1.Tag.BIT_STRING, 'public key').value.subarray(1)).toRawBytes(false));

@@ -8,6 +8,7 @@ import { aesKeyUnwrapPad, aesKeyWrapPad } from './kwp';
 import { incompatible, invalidInput } from './errors';
 import { SM2PKE_MAX_PAYLOAD, WRAPPING_ALGORITHMS, oaepMaxPayload, pkcs1MaxPayload, type WrappingAlgorithm } from './specs';
 import type { WrappingPublicKey } from './publicKey';
+import { loadCurves } from './curves';
 
 function rsaEncrypt(key: crypto.KeyObject, scheme: 'oaep' | 'pkcs1', hash: string | undefined, data: Buffer): Buffer {
   if (scheme === 'pkcs1') return crypto.publicEncrypt({ key, padding: crypto.constants.RSA_PKCS1_PADDING }, data);
@@ -29,8 +30,7 @@ export function wrapKeyMaterial(material: Buffer, publicKey: WrappingPublicKey, 
     if (material.length > max) {
       throw incompatible('CIPHERTEXT_TOO_LARGE', `The key material is ${material.length} bytes; wrapped with SM2PKE it would exceed the 6144 bytes ImportKeyMaterial takes (at most ${max} bytes of material).`, 'Check that the file holds one private key only.');
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { sm2Encrypt } = require('./sm2') as typeof import('./sm2'); // loaded on first use
+    const { sm2Encrypt } = loadCurves().sm2; // loaded on first use
     return sm2Encrypt(publicKey.point, material);
   }
   if (publicKey.kind !== 'rsa') {
@@ -70,8 +70,7 @@ export function unwrapKeyMaterial(blob: Buffer, privateKey: crypto.KeyObject | U
   const fail = (why: string) => invalidInput('UNWRAP_FAILED', `The encrypted key material could not be decrypted with ${algorithm}: ${why}.`, 'Wrap the material with the wrapping public key and algorithm of the same parameter set.');
   if (alg.scheme === 'sm2pke') {
     if (!(privateKey instanceof Uint8Array) || privateKey.length !== 32) throw fail('SM2PKE needs the 32-byte SM2 private scalar');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { sm2Decrypt } = require('./sm2') as typeof import('./sm2');
+    const { sm2Decrypt } = loadCurves().sm2;
     const plain = sm2Decrypt(privateKey, blob);
     if (!plain) throw fail('decryption error');
     return plain;

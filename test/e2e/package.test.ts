@@ -27,6 +27,8 @@ test('the .vsix holds the run-time files and nothing else', async () => {
   if (existsSync(join(repoRoot, 'src/providers/aws/bundle.ts'))) required.push('dist/aws.js');
   if (existsSync(join(repoRoot, 'src/sandbox/index.ts'))) required.push('dist/sandbox.js');
   if (existsSync(join(repoRoot, 'dist/forge.js'))) required.push('dist/forge.js');
+  if (existsSync(join(repoRoot, 'src/core/lazyCurves.ts'))) required.push('dist/curves.js');
+  if (existsSync(join(repoRoot, 'src/providers/huawei/huaweiProvider.ts'))) required.push('dist/huawei.js');
   for (const panel of ['form', 'summary']) {
     if (existsSync(join(repoRoot, `src/webview-ui/${panel}/main.ts`))) required.push(`dist/webview/${panel}.js`);
   }
