@@ -4,29 +4,36 @@ import type { MaterialFacts } from '../core/rules';
 import type { KeyInfo } from '../providers/types';
 import { UserCancelled } from './commands/run';
 import { keysForMaterial } from './model/bundleChoice';
-import { filterKeys, keyDescription, keyLabel, providerForRegion, regionsFor, sortKeys, type AccountRef, type KeyFilter } from './model/treeModel';
+import { filterKeys, keyDescription, keyLabel, providerForAccount, regionsFor, sortKeys, type AccountRef, type KeyFilter } from './model/treeModel';
 import type { Services } from './services';
 import { settings } from './settings';
 import { isAccountNode, isKeyNode, isRegionNode, type KeyNode, type RegionNode } from './tree/nodes';
+
+/** globalState: the id of the account last chosen in the account pick. */
+const LAST_ACCOUNT = 'kmsImport.lastAccount';
 
 export async function pickAccountRegion(s: Services, arg?: unknown): Promise<{ account: AccountRef; region: string }> {
   if (isRegionNode(arg) || isKeyNode(arg)) return { account: arg.account, region: arg.region };
   let account = isAccountNode(arg) ? arg.account : undefined;
   if (!account) {
     const accounts = await s.accounts.list();
+    // The account chosen last comes first (Enter takes it again): the Sandbox's two APIs are two accounts.
+    const last = s.context.globalState.get<string>(LAST_ACCOUNT);
+    const ordered = [...accounts].sort((a, b) => Number(b.id === last) - Number(a.id === last));
     const picked =
       accounts.length === 1
         ? { account: accounts[0] }
         : await vscode.window.showQuickPick(
-            accounts.map((a) => ({
-              label: a.huawei?.sandbox ? vscode.l10n.t('Sandbox: Huawei Cloud KMS') : a.label,
-              description: a.kind === 'sandbox' || a.huawei?.sandbox ? vscode.l10n.t('local') : a.kind === 'huawei' ? vscode.l10n.t('Huawei Cloud · {0}', a.huawei?.regions.join(', ') ?? '') : a.defaultRegion,
+            ordered.map((a) => ({
+              label: a.kind === 'sandbox' ? vscode.l10n.t('Sandbox: AWS KMS') : a.huawei?.sandbox ? vscode.l10n.t('Sandbox: Huawei Cloud KMS') : a.label,
+              description: [a.kind === 'sandbox' || a.huawei?.sandbox ? vscode.l10n.t('local') : a.kind === 'huawei' ? vscode.l10n.t('Huawei Cloud · {0}', a.huawei?.regions.join(', ') ?? '') : a.defaultRegion, a.id === last ? vscode.l10n.t('last used') : undefined].filter(Boolean).join(' · '),
               account: a,
             })),
             { title: vscode.l10n.t('Choose an account'), ignoreFocusOut: true },
           );
     if (!picked) throw new UserCancelled();
     account = picked.account;
+    if (accounts.length > 1) await s.context.globalState.update(LAST_ACCOUNT, account.id);
   }
   const regions = regionsFor(account, settings.regions(), s.sandbox.region);
   if (regions.length === 1) return { account, region: regions[0] };
@@ -60,7 +67,7 @@ export async function pickKey(s: Services, arg: unknown, filter: KeyFilter = 'ex
 export async function pickKeyForMaterial(s: Services, facts: MaterialFacts, what: string): Promise<KeyNode | { create: true; account: AccountRef; region: string }> {
   const { account, region } = await pickAccountRegion(s, undefined);
   const keys: KeyInfo[] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Listing keys in {0}…', region) }, () => s.tree.loadKeys(account, region));
-  const fit = keysForMaterial(keys, facts, providerForRegion(region));
+  const fit = keysForMaterial(keys, facts, providerForAccount(account, region));
   type Item = vscode.QuickPickItem & { key?: KeyInfo; create?: true };
   const items: Item[] = [];
   if (facts.keySpec) items.push({ label: `$(add) ${vscode.l10n.t('Create a KMS key for this {0} key and download parameters', facts.keySpec)}`, detail: vscode.l10n.t('Opens the import form with this file: create, download, wrap, import and prove.'), create: true });

@@ -73,7 +73,7 @@ step('Start Sandbox (China Regions) runs the sandbox in cn-north-1; the tree sho
   await wb.openKeysView();
   assert.match(await rowText('Sandbox'), /starts on demand in us-east-1/);
   await wb.runCommand('KMS Import: Start Sandbox (China Regions)');
-  await wb.waitForLog(/Sandbox listening on http:\/\/127\.0\.0\.1:\d+ \(cn-north-1\)/);
+  await wb.waitForLog(/Sandbox listening on http:\/\/127\.0\.0\.1:\d+ \(cn-north-1[;)]/);
   assert.match(await waitForRow('Sandbox', /running in cn-north-1/), /local · running in cn-north-1/);
   await wb.expand(wb.treeRow('Sandbox').first());
   assert.match(await waitForRow(CN_ROW, /aws-cn · China Regions/), /^\s*cn-north-1\s*aws-cn · China Regions/);
@@ -85,8 +85,10 @@ step('Start Sandbox (China Regions) runs the sandbox in cn-north-1; the tree sho
 step('the import form in cn-north-1 preselects SM2 + SM2PKE for an RSA-2048 private key; Submit imports and proves it', async () => {
   await wb.clearNotifications();
   await wb.runCommand('KMS Import: Create Key for Import');
+  await wb.pickQuickItem('Sandbox: AWS KMS', { type: false });
   const form = await wb.webviewFrame('[data-testid="submit"]');
-  await waitFor(async () => /cn-north-1 \(aws-cn rules\)/.test(await form.locator('[data-testid="where"]').innerText()), { what: 'the form to name the China Region' });
+  await waitFor(async () => /cn-north-1 \(AWS KMS \(China Regions\) rules\)/.test(await form.locator('[data-testid="where"]').innerText()), { what: 'the form to name the China Region' });
+  assert.equal(await form.locator('[data-testid="where"]').getAttribute('data-provider'), 'aws-cn');
   await form.locator('[data-testid="material-choose"]').click();
   await wb.answerFileDialog(join(workspace, 'material', 'rsa2048.pem'), 'Use as Key Material');
   const summary = form.locator('[data-testid="material-summary"]');
@@ -141,7 +143,7 @@ step('Choose Sandbox Region… moves the sandbox to us-east-1 and back; the Chin
   assert.ok(created, 'needs the key created in cn-north-1');
   await wb.runCommand('KMS Import: Choose Sandbox Region');
   await wb.pickQuickItem('us-east-1');
-  await wb.waitForLog(/Sandbox listening on http:\/\/127\.0\.0\.1:\d+ \(us-east-1\)/);
+  await wb.waitForLog(/Sandbox listening on http:\/\/127\.0\.0\.1:\d+ \(us-east-1[;)]/);
   await waitForRow('Sandbox', /running in us-east-1/);
   await wb.expand(wb.treeRow('Sandbox').first());
   await wb.expand(wb.treeRow(US_ROW).first());

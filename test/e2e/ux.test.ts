@@ -124,6 +124,7 @@ step('the filter menu shows a check mark on the current filter, and moves it whe
 
 step('a blank form shows no error: a neutral checklist, announced as a status', async () => {
   await wb.runCommand('KMS Import: Create Key for Import');
+  await wb.pickQuickItem('Sandbox: AWS KMS', { type: false });
   const form = await wb.webviewFrame('[data-testid="todo-MATERIAL_REQUIRED"]');
   assert.equal(await visibleErrors(form), 0);
   assert.equal(await form.locator('[data-testid="error"]:visible').count(), 0);
@@ -153,6 +154,7 @@ step('choosing an RSA PEM in a fresh form sets RSA_2048 and an RSA_AES algorithm
 
 step('a second Create opens a clean form', async () => {
   await wb.runCommand('KMS Import: Create Key for Import');
+  await wb.pickQuickItem('Sandbox: AWS KMS', { type: false });
   const form = await wb.webviewFrame('[data-testid="todo-MATERIAL_REQUIRED"]');
   assert.match(await form.locator('[data-testid="material-summary"]').innerText(), /No file chosen/);
   assert.equal(await form.locator('[data-testid="submit"]').isDisabled(), true);
@@ -191,6 +193,7 @@ step("the explorer's Download new parameters for an RSA PEM lists the RSA_2048 k
   await wb.revealInExplorer('material/rsa2048.pem');
   await wb.explorerContextMenu('rsa2048.pem', 'Wrap for KMS Import');
   await wb.pickQuickItem('Download new parameters for an existing key', { type: false });
+  await wb.pickQuickItem('Sandbox: AWS KMS', { type: false });
   const rows = wb.page.locator('.quick-input-widget .monaco-list-row');
   await rows.filter({ hasText: 'ux/pending-rsa' }).first().waitFor();
   const texts = await rows.allInnerTexts();

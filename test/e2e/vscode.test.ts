@@ -194,6 +194,7 @@ let created: { keyArn: string; keyId: string } | undefined;
 step('the import form: Create Key for Import → download, wrap, import and a proven import', async () => {
   await wb.clearNotifications();
   await wb.runCommand('KMS Import: Create Key for Import');
+  await wb.pickQuickItem('Sandbox: AWS KMS', { type: false });
   const form = await wb.webviewFrame('[data-testid="submit"]');
   await form.locator('[data-testid="key-spec"]').selectOption('SYMMETRIC_DEFAULT');
   await form.locator('[data-testid="alias"]').fill('e2e/created-in-form');
