@@ -154,6 +154,10 @@ step('choosing an RSA PEM in a fresh form sets RSA_2048 and an RSA_AES algorithm
 
 step('a second Create opens a clean form', async () => {
   await wb.runCommand('KMS Import: Create Key for Import');
+  // The account chosen for the first form comes first, marked, so Enter takes it again.
+  const first = wb.page.locator('.quick-input-widget .monaco-list-row').first();
+  await first.waitFor();
+  assert.match(await first.innerText(), /Sandbox: AWS KMS[\s\S]*last used/);
   await wb.pickQuickItem('Sandbox: AWS KMS', { type: false });
   const form = await wb.webviewFrame('[data-testid="todo-MATERIAL_REQUIRED"]');
   assert.match(await form.locator('[data-testid="material-summary"]').innerText(), /No file chosen/);
