@@ -185,13 +185,15 @@ export async function pickExpiration(current?: { expirationModel?: string; valid
   };
   const expPick = await vscode.window.showQuickPick(
     plan.order.map((model) => ({ label: labels[model], description: model === plan.current ? vscode.l10n.t('current') : undefined, model })),
-    { title: vscode.l10n.t('Expiration of the imported material') },
+    // Kept open when focus moves (the notification whose button started the import closes as it opens).
+    { title: vscode.l10n.t('Expiration of the imported material'), ignoreFocusOut: true },
   );
   if (!expPick) throw new UserCancelled();
   if (expPick.model !== 'KEY_MATERIAL_EXPIRES') return { model: expPick.model };
   const v = await vscode.window.showInputBox({
     title: vscode.l10n.t('ValidTo (yyyy-mm-dd, {0} … {1})', plan.min, plan.max),
     value: plan.validTo,
+    ignoreFocusOut: true,
     validateInput: (x) => (validToProblem(x, plan) ? vscode.l10n.t('A date from {0} to {1}, as yyyy-mm-dd', plan.min, plan.max) : undefined),
   });
   if (!v) throw new UserCancelled();
