@@ -47,12 +47,19 @@ const charClass = (c: string): number => (c >= 'a' && c <= 'z' ? 0 : c >= 'A' &&
 
 /**
  * Whether a base64-alphabet run looks like encoded bytes rather than words: it has a digit, a '+', '='
- * padding, or switches between lower case, upper case and digits on almost every other character.
+ * padding, switches between lower case, upper case and digits on almost every other character, or (20
+ * characters or more) mixes in far more capitals than words and names do.
  */
 export function looksRandom(run: string): boolean {
   if (!/[A-Za-z]/.test(run)) return false;
   if (/[0-9+]|=$/.test(run)) return true;
-  return switchRatio(run.replace(/=+$/, '')) >= 0.4;
+  const body = run.replace(/=+$/, '');
+  if (switchRatio(body) >= 0.4) return true;
+  // Letters only, yet a third to four fifths capitals over 20 characters or more: base64 of random bytes
+  // that happened to draw no digit (about 1 in 150 for 18 bytes), not a word or a CamelCase name
+  // (whose capitals are a fifth or fewer) nor an upper-case constant.
+  const upper = (body.match(/[A-Z]/g)?.length ?? 0) / body.length;
+  return body.length >= 20 && /[a-z]/.test(body) && upper >= 0.35 && upper <= 0.8;
 }
 
 function switchRatio(body: string): number {
