@@ -156,6 +156,9 @@ export class Workbench {
     await input.waitFor({ timeout: TIMEOUT });
     await input.fill(value);
     await input.press('Enter');
+    // The next question opens in the same widget: wait until this box has taken the answer (hidden, or
+    // holding something else), so the next answer cannot be typed into this one as it closes.
+    await waitFor(async () => !(await input.isVisible()) || (await input.inputValue()) !== value, { what: 'the input box to take the answer', timeoutMs: TIMEOUT });
   }
 
   /**
