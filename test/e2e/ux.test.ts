@@ -155,8 +155,9 @@ step('choosing an RSA PEM in a fresh form sets RSA_2048 and an RSA_AES algorithm
 step('a second Create opens a clean form', async () => {
   await wb.runCommand('KMS Import: Create Key for Import');
   // The account chosen for the first form comes first, marked, so Enter takes it again.
+  // (once the account pick has replaced the command palette's list)
+  await wb.page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'Sandbox: Huawei Cloud KMS' }).first().waitFor();
   const first = wb.page.locator('.quick-input-widget .monaco-list-row').first();
-  await first.waitFor();
   assert.match(await first.innerText(), /Sandbox: AWS KMS[\s\S]*last used/);
   await wb.pickQuickItem('Sandbox: AWS KMS', { type: false });
   const form = await wb.webviewFrame('[data-testid="todo-MATERIAL_REQUIRED"]');
